@@ -1,0 +1,337 @@
+//! The command line (MODEL.md, "Conventions"): `accord [play]`, `accord validate`,
+//! `accord scenario list|show`. Renders the core's results for people or, with `--json`,
+//! for scripts. Holds no rule of its own.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::sim::analysis::OutcomeSpace;
+use crate::sim::diagnostic::{Diagnostic, Diagnostics};
+use crate::sim::load::{BUILT_IN, load_built_in, load_file};
+use crate::sim::{Loaded, Model, PartyKind};
+
+#[derive(Parser, Debug)]
+#[command(name = "accord", version, about = "A negotiation game: lead a delegation at the table.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub play: PlayArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the game (the default when no command is given).
+    Play(PlayArgs),
+    /// Check scenario files; exit 0 when all are valid, 1 otherwise.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the problems as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List or describe scenarios.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct PlayArgs {
+    /// Scenario file or built-in id.
+    #[arg(long, default_value = "istanbul-2025")]
+    pub scenario: String,
+    /// Save a PNG of the window to this path after it has drawn, then quit.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScenarioCommand {
+    /// The built-in scenarios and those in `scenarios/`.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A readable summary: parties, issues, who wants what.
+    Show {
+        /// Scenario file or built-in id.
+        scenario: String,
+        /// Also show the confidential parts: briefs, preferences, red lines, BATNAs.
+        #[arg(long)]
+        reveal: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a command other than `play`; `None` means "start the game".
+pub fn run(command: Command) -> Option<ExitCode> {
+    Some(match command {
+        Command::Play(_) => return None,
+        Command::Validate { files, json } => validate(&files, json),
+        Command::Scenario(ScenarioCommand::List { json }) => list(json),
+        Command::Scenario(ScenarioCommand::Show {
+            scenario,
+            reveal,
+            json,
+        }) => show(&scenario, reveal, json),
+    })
+}
+
+/// A scenario argument: a path if such a file exists, else a built-in id.
+pub fn load_scenario(arg: &str) -> Result<Loaded, Diagnostics> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        return load_file(path);
+    }
+    load_built_in(arg).unwrap_or_else(|| {
+        let ids: Vec<&str> = BUILT_IN.iter().map(|(id, _, _)| *id).collect();
+        Err(Diagnostics(vec![Diagnostic {
+            file: arg.to_string(),
+            line: 1,
+            column: 1,
+            path: String::new(),
+            severity: crate::sim::diagnostic::Severity::Error,
+            message: format!(
+                "no such file, and no built-in scenario of that id (built-in: {})",
+                ids.join(", ")
+            ),
+        }]))
+    })
+}
+
+fn validate(files: &[PathBuf], json: bool) -> ExitCode {
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut failed = false;
+    for file in files {
+        let (diags, ok) = match load_file(file) {
+            Ok(loaded) => (loaded.warnings, true),
+            Err(d) => (d.0, false),
+        };
+        failed |= !ok;
+        if !json {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let warnings = diags.len() - errors;
+            if ok {
+                println!("{}: valid ({warnings} warning(s))", file.display());
+            } else {
+                println!(
+                    "{}: {errors} error(s), {warnings} warning(s)",
+                    file.display()
+                );
+            }
+        }
+        all.extend(diags);
+    }
+    if json {
+        print_json(&all);
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_json<T: Serialize>(value: &T) {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"{e}\""));
+    let _ = writeln!(std::io::stdout(), "{text}");
+}
+
+#[derive(Serialize)]
+struct ListedScenario {
+    id: String,
+    title: String,
+    date: String,
+    summary: String,
+    origin: String,
+}
+
+fn list(json: bool) -> ExitCode {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for (id, _, _) in BUILT_IN {
+        if let Some(Ok(l)) = load_built_in(id) {
+            found.push(listed(&l.model, format!("built-in:{id}")));
+        }
+    }
+    if let Ok(dir) = std::fs::read_dir("scenarios") {
+        let mut paths: Vec<PathBuf> = dir
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            match load_file(&path) {
+                Ok(l) => {
+                    if !found.iter().any(|f: &ListedScenario| {
+                        f.id == l.model.scenario.meta.id && l.model.source == built_in_text(&f.id)
+                    }) {
+                        found.push(listed(&l.model, path.display().to_string()));
+                    }
+                }
+                Err(d) => problems.push(format!("{}: invalid ({} error(s))", path.display(), d.errors().count())),
+            }
+        }
+    }
+    if json {
+        print_json(&found);
+    } else {
+        for f in &found {
+            println!("{:<20} {}  {}\n{:<20} {}\n{:<20} from {}", f.id, f.date, f.title, "", f.summary, "", f.origin);
+        }
+        for p in problems {
+            eprintln!("{p}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn built_in_text(id: &str) -> &'static str {
+    BUILT_IN
+        .iter()
+        .find(|(i, _, _)| *i == id)
+        .map_or("", |(_, _, src)| src)
+}
+
+fn listed(m: &Model, origin: String) -> ListedScenario {
+    let meta = &m.scenario.meta;
+    ListedScenario {
+        id: meta.id.clone(),
+        title: meta.title.clone(),
+        date: meta.date.clone(),
+        summary: meta.summary.clone(),
+        origin,
+    }
+}
+
+fn show(arg: &str, reveal: bool, json: bool) -> ExitCode {
+    let loaded = match load_scenario(arg) {
+        Ok(l) => l,
+        Err(d) => {
+            eprint!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let m = &loaded.model;
+    if json {
+        if reveal {
+            print_json(&m.scenario);
+        } else {
+            let s = &m.scenario;
+            print_json(&serde_json::json!({
+                "meta": s.meta,
+                "parties": crate::sim::view::public_parties(s),
+                "issues": s.issues,
+                "rules": s.rules,
+            }));
+        }
+        return ExitCode::SUCCESS;
+    }
+    print!("{}", describe(m, reveal));
+    ExitCode::SUCCESS
+}
+
+/// The readable summary printed by `accord scenario show`.
+pub fn describe(m: &Model, reveal: bool) -> String {
+    use std::fmt::Write as _;
+    let s = &m.scenario;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", s.meta.title, s.meta.date);
+    let _ = writeln!(out, "{}\n", s.meta.summary);
+    let _ = writeln!(out, "PARTIES");
+    for p in &s.parties {
+        let kind = match p.kind {
+            PartyKind::Delegation => "delegation",
+            PartyKind::Ally => "ally",
+            PartyKind::Mediator => "mediator",
+        };
+        let _ = writeln!(
+            out,
+            "  [{}] {} — {kind}; led in the room by {}; answers to {}",
+            p.label, p.name, p.head_of_delegation, p.leader
+        );
+        let _ = writeln!(out, "      {}", p.public_line);
+    }
+    let _ = writeln!(out, "\nISSUES");
+    for issue in &s.issues {
+        let _ = writeln!(out, "  {} — {}", issue.name, issue.description);
+        for o in &issue.options {
+            let sq = if o.id == issue.status_quo { " (status quo)" } else { "" };
+            let _ = writeln!(out, "      · {}{sq}: {}", o.label, o.description);
+        }
+    }
+    let r = &s.rules;
+    let _ = writeln!(
+        out,
+        "\nRULES\n  {} rounds; turn order {}; {}",
+        r.deadline,
+        r.turn_order.join(", "),
+        if r.nothing_agreed_until_all_agreed {
+            "nothing is agreed until everything is agreed"
+        } else {
+            "issues can be settled one by one"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  {} levers for allies and the mediator, {} events, {} facilitator injects",
+        s.levers.len(),
+        s.events.len(),
+        s.injects.len()
+    );
+    if reveal {
+        let _ = writeln!(out, "\nWHO WANTS WHAT (confidential; the numbers are the designer's assumptions)");
+        for (p, party) in s.parties.iter().enumerate() {
+            let prefs = &m.prefs[p];
+            let _ = writeln!(out, "  {} — BATNA {:.0}: {}", party.name, prefs.batna, party.batna_description);
+            let mut order: Vec<usize> = (0..s.issues.len()).collect();
+            order.sort_by(|&a, &b| prefs.weights[b].total_cmp(&prefs.weights[a]));
+            for i in order {
+                let issue = &s.issues[i];
+                let best = (0..issue.options.len())
+                    .max_by(|&a, &b| prefs.values[i][a].total_cmp(&prefs.values[i][b]))
+                    .unwrap_or(0);
+                let _ = writeln!(
+                    out,
+                    "      {:>3.0}% {:<18} prefers {}",
+                    prefs.weights[i] * 100.0,
+                    issue.id,
+                    issue.options[best].label
+                );
+            }
+            for red in &party.red_lines {
+                let _ = writeln!(out, "      red line: {} = {}", red.issue, red.option);
+            }
+            let _ = writeln!(out, "      brief: {}", party.confidential_brief.trim());
+        }
+        let space = OutcomeSpace::new(m, &m.prefs);
+        let zopa = space.zopa().count();
+        let _ = writeln!(
+            out,
+            "\nOUTCOME SPACE\n  {} packages; {} on the Pareto frontier; {zopa} in the zone of possible agreement",
+            space.packages.len(),
+            space.frontier.len()
+        );
+        if let Some(k) = space.nash {
+            let ids = m.package_ids(&space.packages[k]);
+            let items: Vec<String> = ids.iter().map(|(i, o)| format!("{i}={o}")).collect();
+            let _ = writeln!(out, "  Nash bargaining point: {}", items.join(", "));
+        } else {
+            let _ = writeln!(out, "  no Nash point: the zone of possible agreement is empty");
+        }
+    }
+    let _ = writeln!(out, "\nSOURCES");
+    for src in &s.meta.sources {
+        let _ = writeln!(out, "  [{}] {}, {}, {}", src.id, src.publisher, src.date, src.title);
+    }
+    out
+}

@@ -1,0 +1,31 @@
+//! `accord`: the game and its command line.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use accord::cli::{Cli, Command, run};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let play = match cli.command {
+        None => cli.play,
+        Some(Command::Play(args)) => args,
+        Some(command) => return run(command).unwrap_or(ExitCode::SUCCESS),
+    };
+    play_game(play)
+}
+
+#[cfg(feature = "gui")]
+fn play_game(args: accord::cli::PlayArgs) -> ExitCode {
+    accord::game::run(args)
+}
+
+#[cfg(not(feature = "gui"))]
+fn play_game(_args: accord::cli::PlayArgs) -> ExitCode {
+    eprintln!(
+        "this build of accord has no game window (built without the `gui` feature); \
+         the other commands work: try `accord --help`"
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,190 @@
+//! What a party can do on its turn, and why the engine may refuse it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::scenario::{IssueId, OptionId, PartyId, PartyKind};
+
+/// Offers are numbered from 1 in the order they are made.
+pub type OfferId = u32;
+
+/// A package as written in actions and records: issue id → option id. An issue left out
+/// is not part of the offer (it stays as it is: settled, or at its status quo).
+pub type PackageIds = BTreeMap<IssueId, OptionId>;
+
+/// One move. Delegations may do anything but `UseLever`; allies may use their levers,
+/// make statements and pass; mediators may also put forward and withdraw texts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// Put a package on the table; replaces the author's standing offer.
+    Propose {
+        package: PackageIds,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Reject another party's offer and put a package in its place.
+    Counter {
+        to: OfferId,
+        package: PackageIds,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Accept a standing offer. It is settled when every delegation has accepted it.
+    Accept { offer: OfferId },
+    /// Reject a standing offer, optionally saying why.
+    Reject {
+        offer: OfferId,
+        #[serde(default)]
+        reason: Option<Reason>,
+    },
+    /// Take one's own offer off the table.
+    Withdraw { offer: OfferId },
+    /// Say where one stands, to everyone or privately to named parties.
+    Statement {
+        to: Audience,
+        #[serde(default)]
+        stances: Vec<Stance>,
+        #[serde(default)]
+        text: Option<String>,
+    },
+    /// Ask the mediator for a proposal.
+    AskMediator {
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Step out to consult an ally, privately.
+    Caucus { ally: PartyId, text: String },
+    /// An ally's or mediator's move from the scenario's levers.
+    UseLever { lever: String },
+    /// Leave the talks; they end at once.
+    WalkOut {
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    Pass,
+}
+
+impl Action {
+    /// A short name for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Propose { .. } => "propose",
+            Action::Counter { .. } => "counter",
+            Action::Accept { .. } => "accept",
+            Action::Reject { .. } => "reject",
+            Action::Withdraw { .. } => "withdraw",
+            Action::Statement { .. } => "statement",
+            Action::AskMediator { .. } => "ask the mediator",
+            Action::Caucus { .. } => "caucus",
+            Action::UseLever { .. } => "use a lever",
+            Action::WalkOut { .. } => "walk out",
+            Action::Pass => "pass",
+        }
+    }
+
+    /// Whether a party of this kind may ever take this action.
+    pub fn allowed_for(&self, kind: PartyKind) -> bool {
+        match kind {
+            PartyKind::Delegation => !matches!(self, Action::UseLever { .. }),
+            PartyKind::Ally => matches!(
+                self,
+                Action::UseLever { .. } | Action::Statement { .. } | Action::Pass
+            ),
+            PartyKind::Mediator => matches!(
+                self,
+                Action::Propose { .. }
+                    | Action::Withdraw { .. }
+                    | Action::UseLever { .. }
+                    | Action::Statement { .. }
+                    | Action::Pass
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Audience {
+    Public,
+    /// Only the named parties (and the speaker) hear it.
+    Private(Vec<PartyId>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StanceKind {
+    Demand,
+    OpenTo,
+    Reject,
+}
+
+/// A structured position on one option: what the AI reasons on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stance {
+    pub issue: IssueId,
+    pub option: OptionId,
+    pub stance: StanceKind,
+}
+
+/// Why an offer is rejected: the issue that weighed most, and words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Reason {
+    #[serde(default)]
+    pub issue: Option<IssueId>,
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+/// Longest free text accepted in a note, statement or reason.
+pub const MAX_TEXT_CHARS: usize = 2000;
+
+/// Why an action was refused. The state is unchanged when this is returned.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ActionError {
+    #[error("the talks are over")]
+    TalksOver,
+    #[error("unknown party `{0}`")]
+    UnknownParty(String),
+    #[error("it is `{expected}`'s turn, not `{got}`'s")]
+    NotYourTurn { expected: String, got: String },
+    #[error("a {kind:?} cannot {action}")]
+    NotAllowed { kind: PartyKind, action: &'static str },
+    #[error("unknown issue `{0}`")]
+    UnknownIssue(String),
+    #[error("issue `{issue}` has no option `{option}`")]
+    UnknownOption { issue: String, option: String },
+    #[error("a proposal must name at least one issue")]
+    EmptyPackage,
+    #[error("nothing is agreed until everything is agreed: the proposal must cover every issue (missing `{0}`)")]
+    IncompletePackage(String),
+    #[error("issue `{issue}` is locked on `{option}`")]
+    IssueLocked { issue: String, option: String },
+    #[error("there is no offer {0}")]
+    UnknownOffer(OfferId),
+    #[error("offer {0} is no longer on the table")]
+    OfferNotStanding(OfferId),
+    #[error("offer {0} is your own")]
+    OwnOffer(OfferId),
+    #[error("offer {0} is not yours")]
+    NotYourOffer(OfferId),
+    #[error("you have already accepted offer {0}")]
+    AlreadyAccepted(OfferId),
+    #[error("unknown lever `{0}`")]
+    UnknownLever(String),
+    #[error("lever `{0}` belongs to another party")]
+    NotYourLever(String),
+    #[error("lever `{0}` is not enabled now")]
+    LeverNotEnabled(String),
+    #[error("lever `{0}` has been used as often as it can be")]
+    LeverExhausted(String),
+    #[error("this scenario has no mediator")]
+    NoMediator,
+    #[error("`{0}` is not an ally")]
+    NotAnAlly(String),
+    #[error("a statement needs a stance or some text")]
+    EmptyStatement,
+    #[error("a private statement needs at least one other party to hear it")]
+    NoAudience,
+    #[error("text is longer than {MAX_TEXT_CHARS} characters")]
+    TextTooLong,
+}

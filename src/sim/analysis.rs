@@ -1,0 +1,167 @@
+//! Outcome analysis over the delegations (MODEL.md, "Metrics"): utility points of every
+//! package, the Pareto frontier, the Nash bargaining point, a deal's distance to the
+//! frontier and joint gain. All in normalised utility (`u / 100`).
+
+use serde::Serialize;
+
+use super::model::{Model, Package, Prefs};
+
+/// The outcome space seen by the delegations: every package and its utility vector.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeSpace {
+    pub packages: Vec<Package>,
+    /// `points[k][d]`: normalised utility of package `k` for delegation `d`.
+    pub points: Vec<Vec<f64>>,
+    /// Normalised BATNA of each delegation.
+    pub batnas: Vec<f64>,
+    /// Indices into `packages` of the Pareto frontier.
+    pub frontier: Vec<usize>,
+    /// Index into `packages` of the Nash bargaining point, if the zone of possible
+    /// agreement is not empty.
+    pub nash: Option<usize>,
+}
+
+impl OutcomeSpace {
+    /// Computes the space for the given preferences (in `model.delegations` order).
+    pub fn new(model: &Model, prefs: &[Prefs]) -> OutcomeSpace {
+        let delegations: Vec<&Prefs> = model.delegations.iter().map(|&d| &prefs[d]).collect();
+        let packages: Vec<Package> = model.packages().collect();
+        let points: Vec<Vec<f64>> = packages
+            .iter()
+            .map(|p| delegations.iter().map(|d| d.utility(p) / 100.0).collect())
+            .collect();
+        let batnas: Vec<f64> = delegations.iter().map(|d| d.batna / 100.0).collect();
+        let frontier = pareto_frontier(&points);
+        let nash = nash_point(&points, &batnas);
+        OutcomeSpace {
+            packages,
+            points,
+            batnas,
+            frontier,
+            nash,
+        }
+    }
+
+    /// Index of a package in `packages`.
+    pub fn index_of(&self, package: &[usize]) -> Option<usize> {
+        self.packages.iter().position(|p| p == package)
+    }
+
+    /// Euclidean distance from a utility point to the nearest frontier point.
+    pub fn distance_to_frontier(&self, point: &[f64]) -> f64 {
+        self.frontier
+            .iter()
+            .map(|&k| distance(point, &self.points[k]))
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Euclidean distance to the Nash point, if there is one.
+    pub fn distance_to_nash(&self, point: &[f64]) -> Option<f64> {
+        self.nash.map(|k| distance(point, &self.points[k]))
+    }
+
+    /// Packages every delegation prefers to its BATNA (the zone of possible agreement).
+    pub fn zopa(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.points.len()).filter(|&k| gains_for_all(&self.points[k], &self.batnas))
+    }
+}
+
+/// Joint gain over BATNA: `Σ (uᵢ − BATNAᵢ)`, normalised.
+pub fn joint_gain(point: &[f64], batnas: &[f64]) -> f64 {
+    point.iter().zip(batnas).map(|(u, b)| u - b).sum()
+}
+
+pub fn distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        .sqrt()
+}
+
+fn gains_for_all(point: &[f64], batnas: &[f64]) -> bool {
+    point.iter().zip(batnas).all(|(u, b)| u > b)
+}
+
+/// `a` Pareto-dominates `b`: at least as good for all, strictly better for one.
+pub fn dominates(a: &[f64], b: &[f64]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x >= y) && a.iter().zip(b).any(|(x, y)| x > y)
+}
+
+/// Indices of the points no other point dominates. Of several packages with the same
+/// utility vector, only the first is kept. Sorted by index.
+pub fn pareto_frontier(points: &[Vec<f64>]) -> Vec<usize> {
+    // Visit points by decreasing sum: a point can only be dominated by one with a larger
+    // sum, so comparing against the frontier found so far is enough.
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    let sum = |k: usize| points[k].iter().sum::<f64>();
+    order.sort_by(|&a, &b| sum(b).total_cmp(&sum(a)).then(a.cmp(&b)));
+    let mut frontier: Vec<usize> = Vec::new();
+    for k in order {
+        let p = &points[k];
+        if frontier
+            .iter()
+            .any(|&f| dominates(&points[f], p) || points[f] == *p)
+        {
+            continue;
+        }
+        frontier.push(k);
+    }
+    frontier.sort_unstable();
+    frontier
+}
+
+/// The point maximising `Π (uᵢ − BATNAᵢ)` among points where every party gains; ties go
+/// to the lowest index. `None` when no point gains for all (an empty zone of agreement).
+pub fn nash_point(points: &[Vec<f64>], batnas: &[f64]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (k, p) in points.iter().enumerate() {
+        if !gains_for_all(p, batnas) {
+            continue;
+        }
+        let product: f64 = p.iter().zip(batnas).map(|(u, b)| u - b).product();
+        if best.is_none_or(|(_, b)| product > b) {
+            best = Some((k, product));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(v: &[[f64; 2]]) -> Vec<Vec<f64>> {
+        v.iter().map(|p| p.to_vec()).collect()
+    }
+
+    #[test]
+    fn frontier_of_a_small_set() {
+        // (0.2,0.9) (0.5,0.5) (0.9,0.1) are efficient; (0.4,0.4) and (0.1,0.1) are not;
+        // the duplicate (0.5,0.5) is dropped.
+        let points = pts(&[
+            [0.2, 0.9],
+            [0.4, 0.4],
+            [0.5, 0.5],
+            [0.9, 0.1],
+            [0.1, 0.1],
+            [0.5, 0.5],
+        ]);
+        assert_eq!(pareto_frontier(&points), vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn nash_maximises_the_product_of_gains() {
+        let points = pts(&[[0.2, 0.9], [0.5, 0.5], [0.9, 0.1], [0.6, 0.35]]);
+        // Gains over (0.1, 0.1): 0.08, 0.16, 0.0 (not > 0), 0.125.
+        assert_eq!(nash_point(&points, &[0.1, 0.1]), Some(1));
+        // With BATNAs above every point there is no zone of agreement.
+        assert_eq!(nash_point(&points, &[0.95, 0.95]), None);
+    }
+
+    #[test]
+    fn distances_and_joint_gain() {
+        assert!((distance(&[0.0, 0.0], &[0.3, 0.4]) - 0.5).abs() < 1e-12);
+        assert!((joint_gain(&[0.5, 0.6], &[0.2, 0.3]) - 0.6).abs() < 1e-12);
+    }
+}

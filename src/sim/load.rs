@@ -1,0 +1,157 @@
+//! Loading a scenario: RON text → [`Scenario`] → validated [`Model`].
+//!
+//! Syntax and type errors come from ron (with its span) and serde_path_to_error (with the
+//! field path); semantic problems from `validate`. Either way the result is a list of
+//! [`Diagnostic`]s with file, line and column, never a panic.
+
+use serde::Deserialize;
+
+use super::diagnostic::{Diagnostic, Diagnostics, Severity};
+use super::locate::{FieldPath, SourceMap};
+use super::model::Model;
+use super::scenario::{FORMAT_VERSION, Scenario};
+use super::validate::validate;
+
+/// Files larger than this are refused before parsing.
+pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
+/// Deepest nesting ron will follow.
+pub const MAX_NESTING: usize = 64;
+
+/// The Istanbul 2025 scenario, built into the binary.
+pub const ISTANBUL_2025: &str = include_str!("../../scenarios/istanbul-2025.ron");
+
+/// Built-in scenarios: (id, file name, source).
+pub const BUILT_IN: &[(&str, &str, &str)] =
+    &[("istanbul-2025", "scenarios/istanbul-2025.ron", ISTANBUL_2025)];
+
+/// A successfully loaded scenario and the warnings found on the way.
+pub struct Loaded {
+    pub model: Model,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses and validates `src`; `file` names it in diagnostics.
+pub fn load_str(file: &str, src: &str) -> Result<Loaded, Diagnostics> {
+    let scenario = parse(file, src)?;
+    let map = SourceMap::parse(src);
+    let found = validate(&scenario, file, &map);
+    if found.iter().any(Diagnostic::is_error) {
+        return Err(Diagnostics(found));
+    }
+    Ok(Loaded {
+        model: Model::new(scenario, src),
+        warnings: found,
+    })
+}
+
+/// Loads a built-in scenario by id.
+pub fn load_built_in(id: &str) -> Option<Result<Loaded, Diagnostics>> {
+    BUILT_IN
+        .iter()
+        .find(|(i, _, _)| *i == id)
+        .map(|(_, file, src)| load_str(file, src))
+}
+
+/// Reads and loads a file from disk; I/O errors become a diagnostic too.
+pub fn load_file(path: &std::path::Path) -> Result<Loaded, Diagnostics> {
+    let file = path.display().to_string();
+    let src = read_source(path).map_err(|message| {
+        Diagnostics(vec![whole_file(&file, message)])
+    })?;
+    load_str(&file, &src)
+}
+
+/// Reads a text file, refusing huge or non-UTF-8 ones with a message.
+pub fn read_source(path: &std::path::Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if meta.len() > MAX_SOURCE_BYTES as u64 {
+        return Err(format!(
+            "file is {} bytes, more than the {MAX_SOURCE_BYTES} a scenario may have",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn whole_file(file: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+        path: String::new(),
+        severity: Severity::Error,
+        message,
+    }
+}
+
+/// Only the version, read leniently before the whole file so that a file written for
+/// another version gets that message rather than a confusing field error.
+#[derive(Deserialize)]
+#[serde(rename = "Scenario")]
+struct VersionProbe {
+    format_version: Option<u32>,
+}
+
+fn options() -> ron::Options {
+    ron::Options::default().with_recursion_limit(MAX_NESTING)
+}
+
+/// Deserialises without semantic checks.
+pub fn parse(file: &str, src: &str) -> Result<Scenario, Diagnostics> {
+    if src.len() > MAX_SOURCE_BYTES {
+        return Err(Diagnostics(vec![whole_file(
+            file,
+            format!(
+                "file is {} bytes, more than the {MAX_SOURCE_BYTES} a scenario may have",
+                src.len()
+            ),
+        )]));
+    }
+    if let Ok(probe) = options().from_str::<VersionProbe>(src)
+        && let Some(version) = probe.format_version
+        && version != FORMAT_VERSION
+    {
+        let pos = SourceMap::parse(src).locate(&FieldPath::root().field("format_version"));
+        return Err(Diagnostics(vec![Diagnostic {
+            file: file.to_string(),
+            line: pos.line,
+            column: pos.col,
+            path: "format_version".to_string(),
+            severity: Severity::Error,
+            message: format!(
+                "format version {version} is not supported: this build reads version {FORMAT_VERSION} (see docs/scenario-format.md, \"Format version\")"
+            ),
+        }]));
+    }
+    let spanned = |e: ron::error::SpannedError, path: String| Diagnostic {
+        file: file.to_string(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        path,
+        severity: Severity::Error,
+        message: e.code.to_string(),
+    };
+    let mut de = ron::Deserializer::from_str_with_options(src, &options())
+        .map_err(|e| Diagnostics(vec![spanned(e, String::new())]))?;
+    let result: Result<Scenario, _> = serde_path_to_error::deserialize(&mut de);
+    match result {
+        Ok(scenario) => {
+            if let Err(e) = de.end() {
+                return Err(Diagnostics(vec![spanned(de.span_error(e), String::new())]));
+            }
+            Ok(scenario)
+        }
+        Err(e) => {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let inner = e.into_inner();
+            Err(Diagnostics(vec![spanned(de.span_error(inner), path)]))
+        }
+    }
+}

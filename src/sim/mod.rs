@@ -1,0 +1,27 @@
+//! The negotiation engine: a plain library with no Bevy import.
+//!
+//! Scenario types and loading (`scenario`, `load`, `locate`, `validate`, `diagnostic`),
+//! the playable model (`model`), the game itself (`action`, `game`, `transcript`, `view`),
+//! outcome analysis (`analysis`), records (`record`) and seeded randomness (`rng`).
+//! Deterministic: the same scenario, seed and actions always give the same game.
+
+pub mod action;
+pub mod analysis;
+pub mod diagnostic;
+pub mod game;
+pub mod load;
+pub mod locate;
+pub mod model;
+pub mod record;
+pub mod rng;
+pub mod scenario;
+pub mod transcript;
+pub mod validate;
+pub mod view;
+
+pub use action::{Action, ActionError, Audience, OfferId, PackageIds, Reason, Stance, StanceKind};
+pub use game::{Game, Offer, OfferStatus, Outcome, OutcomeKind, Phase};
+pub use load::{Loaded, load_built_in, load_file, load_str};
+pub use model::{Model, Package, Prefs};
+pub use record::{Controller, GameRecord, Seat};
+pub use scenario::{FORMAT_VERSION, PartyKind, Scenario};

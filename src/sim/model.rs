@@ -1,0 +1,245 @@
+//! A validated scenario in the index-based form the engine runs on: issues and options by
+//! position, preferences as vectors, utilities (MODEL.md, "Outcome space and utility").
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::scenario::{PartyKind, Scenario};
+use super::validate::normalise;
+
+/// A complete package: the index of the chosen option for every issue, in issue order.
+pub type Package = Vec<usize>;
+
+/// One party's preferences, as vectors indexed by issue and option.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prefs {
+    /// Weights as written (0–100), kept so that `SetWeight` can renormalise.
+    pub raw_weights: Vec<f64>,
+    /// Weights normalised to sum to 1.
+    pub weights: Vec<f64>,
+    /// `values[issue][option]`, 0–100.
+    pub values: Vec<Vec<f64>>,
+    /// `red[issue][option]`: the option is a red line.
+    pub red: Vec<Vec<bool>>,
+    /// Current walk-away value, 0–100.
+    pub batna: f64,
+}
+
+impl Prefs {
+    /// Utility 0–100 of a complete package: `Σ wᵢ·vᵢ`, or 0 if it crosses a red line.
+    pub fn utility(&self, package: &[usize]) -> f64 {
+        if self.crosses_red_line(package) {
+            return 0.0;
+        }
+        package
+            .iter()
+            .enumerate()
+            .map(|(i, &o)| self.weights[i] * self.values[i][o])
+            .sum()
+    }
+
+    pub fn crosses_red_line(&self, package: &[usize]) -> bool {
+        package.iter().enumerate().any(|(i, &o)| self.red[i][o])
+    }
+
+    pub fn set_weight(&mut self, issue: usize, raw: f64) {
+        self.raw_weights[issue] = raw;
+        self.weights = normalise(&self.raw_weights);
+    }
+}
+
+/// A validated scenario, ready to play.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub scenario: Scenario,
+    /// The file's text, kept for records (a replay re-loads exactly this).
+    pub source: String,
+    /// SHA-256 of `source`, hex.
+    pub hash: String,
+    /// Initial preferences, by party index.
+    pub prefs: Vec<Prefs>,
+    /// Delegations, in turn order (party indices).
+    pub delegations: Vec<usize>,
+    /// Allies, in file order.
+    pub allies: Vec<usize>,
+    /// Mediators, in file order.
+    pub mediators: Vec<usize>,
+}
+
+impl Model {
+    /// Builds the model of a scenario that has passed validation.
+    pub fn new(scenario: Scenario, source: &str) -> Model {
+        let prefs = scenario
+            .parties
+            .iter()
+            .map(|party| {
+                let raw_weights: Vec<f64> = scenario
+                    .issues
+                    .iter()
+                    .map(|i| party.preferences.get(&i.id).map_or(0.0, |p| p.weight))
+                    .collect();
+                Prefs {
+                    weights: normalise(&raw_weights),
+                    raw_weights,
+                    values: scenario
+                        .issues
+                        .iter()
+                        .map(|i| {
+                            i.options
+                                .iter()
+                                .map(|o| {
+                                    party
+                                        .preferences
+                                        .get(&i.id)
+                                        .and_then(|p| p.values.get(&o.id).copied())
+                                        .unwrap_or(0.0)
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                    red: scenario
+                        .issues
+                        .iter()
+                        .map(|i| {
+                            i.options
+                                .iter()
+                                .map(|o| {
+                                    party
+                                        .red_lines
+                                        .iter()
+                                        .any(|r| r.issue == i.id && r.option == o.id)
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                    batna: party.batna,
+                }
+            })
+            .collect();
+        let of_kind = |kind| {
+            scenario
+                .parties
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind == kind)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        };
+        let delegations = scenario
+            .rules
+            .turn_order
+            .iter()
+            .filter_map(|id| scenario.parties.iter().position(|p| &p.id == id))
+            .collect();
+        let allies = of_kind(PartyKind::Ally);
+        let mediators = of_kind(PartyKind::Mediator);
+        Model {
+            hash: sha256_hex(source),
+            source: source.to_string(),
+            prefs,
+            delegations,
+            allies,
+            mediators,
+            scenario,
+        }
+    }
+
+    pub fn party_index(&self, id: &str) -> Option<usize> {
+        self.scenario.parties.iter().position(|p| p.id == id)
+    }
+    pub fn issue_index(&self, id: &str) -> Option<usize> {
+        self.scenario.issues.iter().position(|i| i.id == id)
+    }
+    pub fn option_index(&self, issue: usize, id: &str) -> Option<usize> {
+        self.scenario.issues[issue]
+            .options
+            .iter()
+            .position(|o| o.id == id)
+    }
+    pub fn party_id(&self, party: usize) -> &str {
+        &self.scenario.parties[party].id
+    }
+    pub fn kind(&self, party: usize) -> PartyKind {
+        self.scenario.parties[party].kind
+    }
+    pub fn issue_count(&self) -> usize {
+        self.scenario.issues.len()
+    }
+
+    /// The package where every issue takes its status-quo option.
+    pub fn status_quo(&self) -> Package {
+        self.scenario
+            .issues
+            .iter()
+            .enumerate()
+            .map(|(i, issue)| self.option_index(i, &issue.status_quo).unwrap_or(0))
+            .collect()
+    }
+
+    /// Ids of a package, for records and messages.
+    pub fn package_ids(&self, package: &[usize]) -> BTreeMap<String, String> {
+        package
+            .iter()
+            .enumerate()
+            .map(|(i, &o)| {
+                let issue = &self.scenario.issues[i];
+                (issue.id.clone(), issue.options[o].id.clone())
+            })
+            .collect()
+    }
+
+    /// Number of complete packages (the product of the option counts).
+    pub fn package_count(&self) -> u64 {
+        self.scenario
+            .issues
+            .iter()
+            .map(|i| i.options.len() as u64)
+            .product()
+    }
+
+    /// Every complete package, in mixed-radix order (first issue changes slowest).
+    pub fn packages(&self) -> Packages {
+        Packages {
+            radix: self.scenario.issues.iter().map(|i| i.options.len()).collect(),
+            next: Some(vec![0; self.issue_count()]),
+        }
+    }
+}
+
+/// Iterator over every complete package.
+pub struct Packages {
+    radix: Vec<usize>,
+    next: Option<Package>,
+}
+
+impl Iterator for Packages {
+    type Item = Package;
+    fn next(&mut self) -> Option<Package> {
+        let current = self.next.take()?;
+        if self.radix.contains(&0) {
+            return None;
+        }
+        let mut following = current.clone();
+        let mut i = following.len();
+        loop {
+            if i == 0 {
+                break; // wrapped: that was the last package
+            }
+            i -= 1;
+            following[i] += 1;
+            if following[i] < self.radix[i] {
+                self.next = Some(following);
+                break;
+            }
+            following[i] = 0;
+        }
+        Some(current)
+    }
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,122 @@
+//! `GameRecord`: scenario, seed, seats and actions — everything a game is derived from
+//! (MODEL.md, "Records and determinism"). The transcript, saves and replays all come from
+//! re-running the engine on a record.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::action::{Action, ActionError};
+use super::diagnostic::Diagnostics;
+use super::game::Game;
+use super::load::load_str;
+use super::model::sha256_hex;
+
+/// Version of the record format; a record of another version is refused.
+pub const RECORD_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioSource {
+    pub id: String,
+    /// Where it was loaded from (a path, or `built-in:ID`).
+    pub origin: String,
+    /// SHA-256 of `text`.
+    pub hash: String,
+    /// The full scenario text, so a record replays even if the file has changed.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Controller {
+    Human,
+    /// An AI, with the name of its difficulty preset or personality.
+    Ai(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seat {
+    pub party: String,
+    pub controller: Controller,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedAction {
+    pub party: String,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GameRecord {
+    pub format_version: u32,
+    pub scenario: ScenarioSource,
+    pub seed: u64,
+    pub seats: Vec<Seat>,
+    pub actions: Vec<RecordedAction>,
+}
+
+#[derive(Debug, Error)]
+pub enum ReplayError {
+    #[error("record format version {0} is not supported (this build reads {RECORD_VERSION})")]
+    Version(u32),
+    #[error("the scenario text does not match its recorded hash: the record is damaged")]
+    HashMismatch,
+    #[error("the recorded scenario no longer loads:\n{0}")]
+    Scenario(Diagnostics),
+    #[error("action {index} ({party}: {action}) is refused: {error}")]
+    Action {
+        index: usize,
+        party: String,
+        action: &'static str,
+        error: ActionError,
+    },
+}
+
+impl GameRecord {
+    /// The record of a game so far.
+    pub fn of(game: &Game, origin: &str, seats: Vec<Seat>) -> GameRecord {
+        let m = game.model();
+        GameRecord {
+            format_version: RECORD_VERSION,
+            scenario: ScenarioSource {
+                id: m.scenario.meta.id.clone(),
+                origin: origin.to_string(),
+                hash: m.hash.clone(),
+                text: m.source.clone(),
+            },
+            seed: game.seed(),
+            seats,
+            actions: game
+                .actions()
+                .iter()
+                .map(|(p, a)| RecordedAction {
+                    party: m.party_id(*p).to_string(),
+                    action: a.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Re-runs the game from its seed and actions.
+    pub fn replay(&self) -> Result<Game, ReplayError> {
+        if self.format_version != RECORD_VERSION {
+            return Err(ReplayError::Version(self.format_version));
+        }
+        if sha256_hex(&self.scenario.text) != self.scenario.hash {
+            return Err(ReplayError::HashMismatch);
+        }
+        let loaded =
+            load_str(&self.scenario.origin, &self.scenario.text).map_err(ReplayError::Scenario)?;
+        let mut game = Game::new(Arc::new(loaded.model), self.seed);
+        for (index, step) in self.actions.iter().enumerate() {
+            game.apply(&step.party, step.action.clone())
+                .map_err(|error| ReplayError::Action {
+                    index,
+                    party: step.party.clone(),
+                    action: step.action.name(),
+                    error,
+                })?;
+        }
+        Ok(game)
+    }
+}

@@ -1,0 +1,241 @@
+//! The transcript: every action and event of a game, each with who may see it.
+//!
+//! The engine appends entries as it runs; `view(party)` filters them by [`Visibility`];
+//! the debrief and the facilitator see them all. Entries name parties, issues and options
+//! by id, so a transcript reads on its own.
+
+use serde::{Deserialize, Serialize};
+
+use super::action::{OfferId, PackageIds, Reason, Stance};
+use super::scenario::PartyId;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Visibility {
+    /// Everyone at the table.
+    Public,
+    /// The speaker and the named listeners.
+    Private { from: PartyId, to: Vec<PartyId> },
+    /// A delegation and an ally, out of the room.
+    Caucus { delegation: PartyId, ally: PartyId },
+    /// One party only (e.g. the exact change of its own BATNA).
+    Only(PartyId),
+}
+
+impl Visibility {
+    pub fn visible_to(&self, party: &str) -> bool {
+        match self {
+            Visibility::Public => true,
+            Visibility::Private { from, to } => from == party || to.iter().any(|t| t == party),
+            Visibility::Caucus { delegation, ally } => delegation == party || ally == party,
+            Visibility::Only(p) => p == party,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Position in the transcript, from 0.
+    pub seq: usize,
+    pub round: u32,
+    pub visibility: Visibility,
+    pub kind: EntryKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum EntryKind {
+    RoundStarted,
+    Proposed {
+        by: Option<PartyId>,
+        offer: OfferId,
+        package: PackageIds,
+        counter_to: Option<OfferId>,
+        note: Option<String>,
+    },
+    Accepted {
+        by: PartyId,
+        offer: OfferId,
+    },
+    Rejected {
+        by: PartyId,
+        offer: OfferId,
+        reason: Option<Reason>,
+    },
+    Withdrawn {
+        offer: OfferId,
+        why: String,
+    },
+    Statement {
+        by: PartyId,
+        stances: Vec<Stance>,
+        text: Option<String>,
+    },
+    AskedMediator {
+        by: PartyId,
+        note: Option<String>,
+    },
+    Caucus {
+        by: PartyId,
+        ally: PartyId,
+        text: String,
+    },
+    LeverUsed {
+        by: PartyId,
+        lever: String,
+        text: String,
+    },
+    EventFired {
+        event: String,
+        name: String,
+    },
+    News {
+        headline: String,
+        text: String,
+        source: Option<String>,
+    },
+    Settled {
+        issue: String,
+        option: String,
+    },
+    Locked {
+        issue: String,
+        option: String,
+    },
+    BatnaMoved {
+        party: PartyId,
+        by: f64,
+        now: f64,
+    },
+    ValueChanged {
+        party: PartyId,
+        issue: String,
+        option: String,
+        value: f64,
+    },
+    WeightChanged {
+        party: PartyId,
+        issue: String,
+        weight: f64,
+    },
+    Passed {
+        by: PartyId,
+    },
+    WalkedOut {
+        by: PartyId,
+        reason: Option<String>,
+    },
+    TalksEnded {
+        outcome: String,
+    },
+}
+
+impl Entry {
+    /// One line for people, e.g. `[round 2] russia rejects offer 3: …`.
+    pub fn render(&self) -> String {
+        let body = match &self.kind {
+            EntryKind::RoundStarted => "— round begins —".to_string(),
+            EntryKind::Proposed {
+                by,
+                offer,
+                package,
+                counter_to,
+                note,
+            } => {
+                let who = by.as_deref().unwrap_or("(the table)");
+                let items: Vec<String> = package.iter().map(|(i, o)| format!("{i}={o}")).collect();
+                let verb = match counter_to {
+                    Some(to) => format!("counters offer {to} with"),
+                    None => "proposes".to_string(),
+                };
+                format!(
+                    "{who} {verb} offer {offer}: {}{}",
+                    items.join(", "),
+                    note.as_deref().map(|n| format!(" — “{n}”")).unwrap_or_default()
+                )
+            }
+            EntryKind::Accepted { by, offer } => format!("{by} accepts offer {offer}"),
+            EntryKind::Rejected { by, offer, reason } => {
+                let why = reason
+                    .as_ref()
+                    .map(|r| {
+                        let mut s = String::new();
+                        if let Some(i) = &r.issue {
+                            s.push_str(&format!(" (on {i})"));
+                        }
+                        if let Some(t) = &r.text {
+                            s.push_str(&format!(": “{t}”"));
+                        }
+                        s
+                    })
+                    .unwrap_or_default();
+                format!("{by} rejects offer {offer}{why}")
+            }
+            EntryKind::Withdrawn { offer, why } => format!("offer {offer} is withdrawn ({why})"),
+            EntryKind::Statement { by, stances, text } => {
+                let st: Vec<String> = stances
+                    .iter()
+                    .map(|s| format!("{:?} {}={}", s.stance, s.issue, s.option))
+                    .collect();
+                let mut line = format!("{by} states");
+                if !st.is_empty() {
+                    line.push_str(&format!(" [{}]", st.join("; ")));
+                }
+                if let Some(t) = text {
+                    line.push_str(&format!(": “{t}”"));
+                }
+                line
+            }
+            EntryKind::AskedMediator { by, note } => format!(
+                "{by} asks the mediator for a proposal{}",
+                note.as_deref().map(|n| format!(": “{n}”")).unwrap_or_default()
+            ),
+            EntryKind::Caucus { by, ally, text } => format!("{by} caucuses with {ally}: “{text}”"),
+            EntryKind::LeverUsed { by, lever, text } => format!("{by} uses {lever}: {text}"),
+            EntryKind::EventFired { event, name } => format!("event {event}: {name}"),
+            EntryKind::News {
+                headline,
+                text,
+                source,
+            } => format!(
+                "NEWS — {headline}: {text}{}",
+                source
+                    .as_deref()
+                    .map(|s| format!(" [source: {s}]"))
+                    .unwrap_or_default()
+            ),
+            EntryKind::Settled { issue, option } => format!("settled: {issue} = {option}"),
+            EntryKind::Locked { issue, option } => {
+                format!("{issue} is taken off the table at {option}")
+            }
+            EntryKind::BatnaMoved { party, by, now } => {
+                format!("{party}'s walk-away value moves by {by:+.1} to {now:.1}")
+            }
+            EntryKind::ValueChanged {
+                party,
+                issue,
+                option,
+                value,
+            } => format!("{party} now values {issue}={option} at {value:.1}"),
+            EntryKind::WeightChanged {
+                party,
+                issue,
+                weight,
+            } => format!("{party}'s weight on {issue} is now {weight:.1}"),
+            EntryKind::Passed { by } => format!("{by} passes"),
+            EntryKind::WalkedOut { by, reason } => format!(
+                "{by} walks out{}",
+                reason
+                    .as_deref()
+                    .map(|r| format!(": “{r}”"))
+                    .unwrap_or_default()
+            ),
+            EntryKind::TalksEnded { outcome } => format!("the talks end: {outcome}"),
+        };
+        let scope = match &self.visibility {
+            Visibility::Public => String::new(),
+            Visibility::Private { from, to } => format!(" (private, {from} → {})", to.join(", ")),
+            Visibility::Caucus { delegation, ally } => format!(" (caucus {delegation}–{ally})"),
+            Visibility::Only(p) => format!(" (known to {p} only)"),
+        };
+        format!("[round {}] {body}{scope}", self.round)
+    }
+}

@@ -15,7 +15,11 @@ use crate::sim::load::{BUILT_IN, load_built_in, load_file};
 use crate::sim::{Loaded, Model, PartyKind};
 
 #[derive(Parser, Debug)]
-#[command(name = "accord", version, about = "A negotiation game: lead a delegation at the table.")]
+#[command(
+    name = "accord",
+    version,
+    about = "A negotiation game: lead a delegation at the table."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -178,7 +182,11 @@ fn list(json: bool) -> ExitCode {
                         found.push(listed(&l.model, path.display().to_string()));
                     }
                 }
-                Err(d) => problems.push(format!("{}: invalid ({} error(s))", path.display(), d.errors().count())),
+                Err(d) => problems.push(format!(
+                    "{}: invalid ({} error(s))",
+                    path.display(),
+                    d.errors().count()
+                )),
             }
         }
     }
@@ -186,7 +194,10 @@ fn list(json: bool) -> ExitCode {
         print_json(&found);
     } else {
         for f in &found {
-            println!("{:<20} {}  {}\n{:<20} {}\n{:<20} from {}", f.id, f.date, f.title, "", f.summary, "", f.origin);
+            println!(
+                "{:<20} {}  {}\n{:<20} {}\n{:<20} from {}",
+                f.id, f.date, f.title, "", f.summary, "", f.origin
+            );
         }
         for p in problems {
             eprintln!("{p}");
@@ -265,7 +276,11 @@ pub fn describe(m: &Model, reveal: bool) -> String {
     for issue in &s.issues {
         let _ = writeln!(out, "  {} — {}", issue.name, issue.description);
         for o in &issue.options {
-            let sq = if o.id == issue.status_quo { " (status quo)" } else { "" };
+            let sq = if o.id == issue.status_quo {
+                " (status quo)"
+            } else {
+                ""
+            };
             let _ = writeln!(out, "      · {}{sq}: {}", o.label, o.description);
         }
     }
@@ -289,10 +304,17 @@ pub fn describe(m: &Model, reveal: bool) -> String {
         s.injects.len()
     );
     if reveal {
-        let _ = writeln!(out, "\nWHO WANTS WHAT (confidential; the numbers are the designer's assumptions)");
+        let _ = writeln!(
+            out,
+            "\nWHO WANTS WHAT (confidential; the numbers are the designer's assumptions)"
+        );
         for (p, party) in s.parties.iter().enumerate() {
             let prefs = &m.prefs[p];
-            let _ = writeln!(out, "  {} — BATNA {:.0}: {}", party.name, prefs.batna, party.batna_description);
+            let _ = writeln!(
+                out,
+                "  {} — BATNA {:.0}: {}",
+                party.name, prefs.batna, party.batna_description
+            );
             let mut order: Vec<usize> = (0..s.issues.len()).collect();
             order.sort_by(|&a, &b| prefs.weights[b].total_cmp(&prefs.weights[a]));
             for i in order {
@@ -326,12 +348,19 @@ pub fn describe(m: &Model, reveal: bool) -> String {
             let items: Vec<String> = ids.iter().map(|(i, o)| format!("{i}={o}")).collect();
             let _ = writeln!(out, "  Nash bargaining point: {}", items.join(", "));
         } else {
-            let _ = writeln!(out, "  no Nash point: the zone of possible agreement is empty");
+            let _ = writeln!(
+                out,
+                "  no Nash point: the zone of possible agreement is empty"
+            );
         }
     }
     let _ = writeln!(out, "\nSOURCES");
     for src in &s.meta.sources {
-        let _ = writeln!(out, "  [{}] {}, {}, {}", src.id, src.publisher, src.date, src.title);
+        let _ = writeln!(
+            out,
+            "  [{}] {}, {}, {}",
+            src.id, src.publisher, src.date, src.title
+        );
     }
     out
 }

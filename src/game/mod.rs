@@ -120,9 +120,21 @@ fn setup(mut commands: Commands, mut fonts: ResMut<Assets<Font>>, info: Res<Scen
             ..default()
         })
         .with_children(|root| {
-            root.spawn((Text::new("ACCORD"), text(&f.bold, 22.0), TextColor(Color::srgb(0.7, 0.75, 0.85))));
-            root.spawn((Text::new(info.title.clone()), text(&f.bold, 44.0), TextColor(Color::WHITE)));
-            root.spawn((Text::new(info.date.clone()), text(&f.regular, 22.0), TextColor(Color::srgb(0.8, 0.8, 0.8))));
+            root.spawn((
+                Text::new("ACCORD"),
+                text(&f.bold, 22.0),
+                TextColor(Color::srgb(0.7, 0.75, 0.85)),
+            ));
+            root.spawn((
+                Text::new(info.title.clone()),
+                text(&f.bold, 44.0),
+                TextColor(Color::WHITE),
+            ));
+            root.spawn((
+                Text::new(info.date.clone()),
+                text(&f.regular, 22.0),
+                TextColor(Color::srgb(0.8, 0.8, 0.8)),
+            ));
             root.spawn((
                 Text::new(info.summary.clone()),
                 text(&f.regular, 18.0),
@@ -172,7 +184,10 @@ fn screenshot_then_exit(
         exit.write(AppExit::Success);
     }
     if request.frames > SCREENSHOT_AFTER_FRAMES + 600 {
-        error!("the screenshot was not written to {}", request.path.display());
+        error!(
+            "the screenshot was not written to {}",
+            request.path.display()
+        );
         exit.write(AppExit::error());
     }
 }

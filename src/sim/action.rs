@@ -32,7 +32,9 @@ pub enum Action {
         note: Option<String>,
     },
     /// Accept a standing offer. It is settled when every delegation has accepted it.
-    Accept { offer: OfferId },
+    Accept {
+        offer: OfferId,
+    },
     /// Reject a standing offer, optionally saying why.
     Reject {
         offer: OfferId,
@@ -40,7 +42,9 @@ pub enum Action {
         reason: Option<Reason>,
     },
     /// Take one's own offer off the table.
-    Withdraw { offer: OfferId },
+    Withdraw {
+        offer: OfferId,
+    },
     /// Say where one stands, to everyone or privately to named parties.
     Statement {
         to: Audience,
@@ -55,9 +59,14 @@ pub enum Action {
         note: Option<String>,
     },
     /// Step out to consult an ally, privately.
-    Caucus { ally: PartyId, text: String },
+    Caucus {
+        ally: PartyId,
+        text: String,
+    },
     /// An ally's or mediator's move from the scenario's levers.
-    UseLever { lever: String },
+    UseLever {
+        lever: String,
+    },
     /// Leave the talks; they end at once.
     WalkOut {
         #[serde(default)]
@@ -148,14 +157,19 @@ pub enum ActionError {
     #[error("it is `{expected}`'s turn, not `{got}`'s")]
     NotYourTurn { expected: String, got: String },
     #[error("a {kind:?} cannot {action}")]
-    NotAllowed { kind: PartyKind, action: &'static str },
+    NotAllowed {
+        kind: PartyKind,
+        action: &'static str,
+    },
     #[error("unknown issue `{0}`")]
     UnknownIssue(String),
     #[error("issue `{issue}` has no option `{option}`")]
     UnknownOption { issue: String, option: String },
     #[error("a proposal must name at least one issue")]
     EmptyPackage,
-    #[error("nothing is agreed until everything is agreed: the proposal must cover every issue (missing `{0}`)")]
+    #[error(
+        "nothing is agreed until everything is agreed: the proposal must cover every issue (missing `{0}`)"
+    )]
     IncompletePackage(String),
     #[error("issue `{issue}` is locked on `{option}`")]
     IssueLocked { issue: String, option: String },

@@ -96,7 +96,10 @@ impl Outcome {
                 .collect();
             format!("settled {}", items.join(", "))
         };
-        format!("{kind} in round {} ({}; {settled})", self.round, self.reason)
+        format!(
+            "{kind} in round {} ({}; {settled})",
+            self.round, self.reason
+        )
     }
 }
 
@@ -335,9 +338,9 @@ impl Game {
                 .iter()
                 .position(|e| &e.id == id)
                 .is_some_and(|e| self.event_fired[e] > 0),
-            Condition::MediatorAsked(id) => m
-                .party_index(id)
-                .is_some_and(|p| self.mediator_asked[p]),
+            Condition::MediatorAsked(id) => {
+                m.party_index(id).is_some_and(|p| self.mediator_asked[p])
+            }
             Condition::All(list) => list.iter().all(|c| self.holds(c)),
             Condition::Any(list) => list.iter().any(|c| self.holds(c)),
             Condition::Not(inner) => !self.holds(inner),
@@ -648,23 +651,12 @@ impl Game {
             (Action::Propose { note, .. }, Checked::Package(package)) => {
                 self.put_offer(Some(p), package, None, note);
             }
-            (
-                Action::Counter {
-                    to, note, ..
-                },
-                Checked::Package(package),
-            ) => {
+            (Action::Counter { to, note, .. }, Checked::Package(package)) => {
                 self.reject(p, to, None);
                 self.put_offer(Some(p), package, Some(to), note);
             }
             (Action::Accept { offer }, _) => {
-                self.push(
-                    Visibility::Public,
-                    EntryKind::Accepted {
-                        by: me,
-                        offer,
-                    },
-                );
+                self.push(Visibility::Public, EntryKind::Accepted { by: me, offer });
                 if let Some(o) = self.offers.iter_mut().find(|o| o.id == offer) {
                     o.accepted_by.push(p);
                 }
@@ -693,7 +685,10 @@ impl Game {
             }
             (Action::AskMediator { note }, _) => {
                 self.mediator_asked[p] = true;
-                self.push(Visibility::Public, EntryKind::AskedMediator { by: me, note });
+                self.push(
+                    Visibility::Public,
+                    EntryKind::AskedMediator { by: me, note },
+                );
             }
             (Action::Caucus { ally, text }, _) => {
                 self.push(
@@ -758,7 +753,10 @@ impl Game {
             self.rejections.push(Rejection { by: p, issues });
         }
         let by = self.id(p);
-        self.push(Visibility::Public, EntryKind::Rejected { by, offer, reason });
+        self.push(
+            Visibility::Public,
+            EntryKind::Rejected { by, offer, reason },
+        );
     }
 
     fn set_status(&mut self, offer: OfferId, status: OfferStatus, why: String) {
@@ -818,7 +816,11 @@ impl Game {
     fn settle_if_agreed(&mut self, offer: OfferId) {
         let Some(o) = self.offer(offer) else { return };
         if o.status != OfferStatus::Standing
-            || !self.model.delegations.iter().all(|d| o.accepted_by.contains(d))
+            || !self
+                .model
+                .delegations
+                .iter()
+                .all(|d| o.accepted_by.contains(d))
         {
             return;
         }

@@ -4,8 +4,6 @@
 //! field path); semantic problems from `validate`. Either way the result is a list of
 //! [`Diagnostic`]s with file, line and column, never a panic.
 
-use serde::Deserialize;
-
 use super::diagnostic::{Diagnostic, Diagnostics, Severity};
 use super::locate::{FieldPath, SourceMap};
 use super::model::Model;
@@ -21,8 +19,11 @@ pub const MAX_NESTING: usize = 64;
 pub const ISTANBUL_2025: &str = include_str!("../../scenarios/istanbul-2025.ron");
 
 /// Built-in scenarios: (id, file name, source).
-pub const BUILT_IN: &[(&str, &str, &str)] =
-    &[("istanbul-2025", "scenarios/istanbul-2025.ron", ISTANBUL_2025)];
+pub const BUILT_IN: &[(&str, &str, &str)] = &[(
+    "istanbul-2025",
+    "scenarios/istanbul-2025.ron",
+    ISTANBUL_2025,
+)];
 
 /// A successfully loaded scenario and the warnings found on the way.
 pub struct Loaded {
@@ -55,9 +56,7 @@ pub fn load_built_in(id: &str) -> Option<Result<Loaded, Diagnostics>> {
 /// Reads and loads a file from disk; I/O errors become a diagnostic too.
 pub fn load_file(path: &std::path::Path) -> Result<Loaded, Diagnostics> {
     let file = path.display().to_string();
-    let src = read_source(path).map_err(|message| {
-        Diagnostics(vec![whole_file(&file, message)])
-    })?;
+    let src = read_source(path).map_err(|message| Diagnostics(vec![whole_file(&file, message)]))?;
     load_str(&file, &src)
 }
 
@@ -90,12 +89,22 @@ fn whole_file(file: &str, message: String) -> Diagnostic {
     }
 }
 
-/// Only the version, read leniently before the whole file so that a file written for
-/// another version gets that message rather than a confusing field error.
-#[derive(Deserialize)]
-#[serde(rename = "Scenario")]
-struct VersionProbe {
-    format_version: Option<u32>,
+/// The `format_version` as written, found without deserialising the rest, so that a
+/// file written for another version gets that message rather than a confusing field error.
+fn written_version(src: &str) -> Option<(u32, crate::sim::locate::Pos)> {
+    let path = FieldPath::root().field("format_version");
+    let map = SourceMap::parse(src);
+    if !map.has(&path) {
+        return None;
+    }
+    let pos = map.locate(&path);
+    let line = src.lines().nth(pos.line - 1)?;
+    let digits: String = line
+        .chars()
+        .skip(pos.col - 1)
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok().map(|v| (v, pos))
 }
 
 fn options() -> ron::Options {
@@ -113,11 +122,9 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, Diagnostics> {
             ),
         )]));
     }
-    if let Ok(probe) = options().from_str::<VersionProbe>(src)
-        && let Some(version) = probe.format_version
+    if let Some((version, pos)) = written_version(src)
         && version != FORMAT_VERSION
     {
-        let pos = SourceMap::parse(src).locate(&FieldPath::root().field("format_version"));
         return Err(Diagnostics(vec![Diagnostic {
             file: file.to_string(),
             line: pos.line,
@@ -129,13 +136,17 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, Diagnostics> {
             ),
         }]));
     }
-    let spanned = |e: ron::error::SpannedError, path: String| Diagnostic {
-        file: file.to_string(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        path,
-        severity: Severity::Error,
-        message: e.code.to_string(),
+    let spanned = |e: ron::error::SpannedError, path: String| {
+        let (line, column) = skip_blank(src, e.span.start.line, e.span.start.col);
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            column,
+            // serde_path_to_error writes `?` for a segment it could not name.
+            path: path.trim_end_matches(".?").to_string(),
+            severity: Severity::Error,
+            message: e.code.to_string(),
+        }
     };
     let mut de = ron::Deserializer::from_str_with_options(src, &options())
         .map_err(|e| Diagnostics(vec![spanned(e, String::new())]))?;
@@ -153,5 +164,19 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, Diagnostics> {
             let inner = e.into_inner();
             Err(Diagnostics(vec![spanned(de.span_error(inner), path)]))
         }
+    }
+}
+
+/// ron may report an error at the blank before the offending value; point at the value.
+fn skip_blank(src: &str, line: usize, col: usize) -> (usize, usize) {
+    let Some(text) = src.lines().nth(line.saturating_sub(1)) else {
+        return (line, col);
+    };
+    let rest = text.chars().skip(col.saturating_sub(1));
+    let blanks = rest.take_while(|c| *c == ' ' || *c == '\t').count();
+    if col.saturating_sub(1) + blanks < text.chars().count() {
+        (line, col + blanks)
+    } else {
+        (line, col)
     }
 }

@@ -109,8 +109,18 @@ impl SourceMap {
 
     /// The position of the value at `path`, or of the deepest enclosing value found.
     pub fn locate(&self, path: &FieldPath) -> Pos {
+        self.find(path).0
+    }
+
+    /// Whether the value at `path` exists in the source.
+    pub fn has(&self, path: &FieldPath) -> bool {
+        self.find(path).1
+    }
+
+    /// The position found, and whether the whole path was followed.
+    fn find(&self, path: &FieldPath) -> (Pos, bool) {
         let Some(mut node) = self.root.as_ref() else {
-            return Pos::START;
+            return (Pos::START, false);
         };
         for seg in &path.0 {
             node = unwrap_some(node);
@@ -141,10 +151,10 @@ impl SourceMap {
             };
             match next {
                 Some(n) => node = n,
-                None => break,
+                None => return (node.pos, false),
             }
         }
-        node.pos
+        (node.pos, true)
     }
 }
 
@@ -302,7 +312,10 @@ fn tokenize(src: &str) -> Vec<(Tok, Pos)> {
             // Numbers, signs and anything else: one opaque token per run.
             while i < chars.len()
                 && !chars[i].is_whitespace()
-                && !matches!(chars[i], '(' | ')' | '[' | ']' | '{' | '}' | ',' | ':' | '"')
+                && !matches!(
+                    chars[i],
+                    '(' | ')' | '[' | ']' | '{' | '}' | ',' | ':' | '"'
+                )
             {
                 bump!();
             }
@@ -480,10 +493,22 @@ Scenario(
     fn locates_nested_fields_keys_and_indices() {
         let map = SourceMap::parse(SRC);
         let p = FieldPath::root();
-        assert_eq!(map.locate(&p.field("format_version")), Pos { line: 3, col: 21 });
-        assert_eq!(map.locate(&p.field("parties").index(1)), Pos { line: 6, col: 9 });
         assert_eq!(
-            map.locate(&p.field("parties").index(0).field("prefs").key("x").field("weight")),
+            map.locate(&p.field("format_version")),
+            Pos { line: 3, col: 21 }
+        );
+        assert_eq!(
+            map.locate(&p.field("parties").index(1)),
+            Pos { line: 6, col: 9 }
+        );
+        assert_eq!(
+            map.locate(
+                &p.field("parties")
+                    .index(0)
+                    .field("prefs")
+                    .key("x")
+                    .field("weight")
+            ),
             Pos { line: 5, col: 44 }
         );
         assert_eq!(
@@ -510,7 +535,9 @@ Scenario(
 
     #[test]
     fn never_panics_on_garbage() {
-        for src in ["", "(", ")", "[[[", "{:}", "r#", "\"", "'", "/*", "a(b:", "#!["] {
+        for src in [
+            "", "(", ")", "[[[", "{:}", "r#", "\"", "'", "/*", "a(b:", "#![",
+        ] {
             let map = SourceMap::parse(src);
             map.locate(&FieldPath::root().field("x").index(3));
         }

@@ -202,7 +202,12 @@ impl Model {
     /// Every complete package, in mixed-radix order (first issue changes slowest).
     pub fn packages(&self) -> Packages {
         Packages {
-            radix: self.scenario.issues.iter().map(|i| i.options.len()).collect(),
+            radix: self
+                .scenario
+                .issues
+                .iter()
+                .map(|i| i.options.len())
+                .collect(),
             next: Some(vec![0; self.issue_count()]),
         }
     }

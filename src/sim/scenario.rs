@@ -293,9 +293,15 @@ pub enum Condition {
         option: Option<OptionId>,
     },
     /// The party's current BATNA is below the value.
-    BatnaBelow { party: PartyId, value: f64 },
+    BatnaBelow {
+        party: PartyId,
+        value: f64,
+    },
     /// The party's current BATNA is above the value.
-    BatnaAbove { party: PartyId, value: f64 },
+    BatnaAbove {
+        party: PartyId,
+        value: f64,
+    },
     /// The lever has been used at least once.
     LeverUsed(String),
     /// The event has fired at least once.
@@ -342,7 +348,9 @@ pub enum Effect {
     /// Take an issue off the table, fixed on an option (no proposal can change it).
     LockIssue { issue: IssueId, option: OptionId },
     /// Put a single negotiating text on the table in the lever owner's name (bridging).
-    Propose { package: BTreeMap<IssueId, OptionId> },
+    Propose {
+        package: BTreeMap<IssueId, OptionId>,
+    },
     /// The talks end at once.
     EndTalks { reason: String },
 }

@@ -149,7 +149,9 @@ impl Entry {
                 format!(
                     "{who} {verb} offer {offer}: {}{}",
                     items.join(", "),
-                    note.as_deref().map(|n| format!(" — “{n}”")).unwrap_or_default()
+                    note.as_deref()
+                        .map(|n| format!(" — “{n}”"))
+                        .unwrap_or_default()
                 )
             }
             EntryKind::Accepted { by, offer } => format!("{by} accepts offer {offer}"),
@@ -186,7 +188,9 @@ impl Entry {
             }
             EntryKind::AskedMediator { by, note } => format!(
                 "{by} asks the mediator for a proposal{}",
-                note.as_deref().map(|n| format!(": “{n}”")).unwrap_or_default()
+                note.as_deref()
+                    .map(|n| format!(": “{n}”"))
+                    .unwrap_or_default()
             ),
             EntryKind::Caucus { by, ally, text } => format!("{by} caucuses with {ally}: “{text}”"),
             EntryKind::LeverUsed { by, lever, text } => format!("{by} uses {lever}: {text}"),

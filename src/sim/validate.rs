@@ -4,7 +4,7 @@
 //! Every problem carries its field path and, through [`SourceMap`], its line and column.
 //! All problems of a file are collected; nothing here panics on any input.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::diagnostic::{Diagnostic, Severity};
 use super::locate::{FieldPath, SourceMap};
@@ -24,7 +24,7 @@ pub fn validate(s: &Scenario, file: &str, map: &SourceMap) -> Vec<Diagnostic> {
         out: Vec::new(),
     };
     v.run();
-    v.out.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+    v.out.sort_by_key(|d| (d.line, d.column));
     v.out
 }
 
@@ -144,7 +144,10 @@ impl<'a> Validator<'a> {
             );
         }
         if m.language.trim().is_empty() {
-            self.err(&p.field("language"), "language is empty (use a tag such as `en`)");
+            self.err(
+                &p.field("language"),
+                "language is empty (use a tag such as `en`)",
+            );
         }
         if m.sources.is_empty() {
             self.warn(
@@ -474,7 +477,10 @@ impl<'a> Validator<'a> {
                 );
             }
             if lever.max_uses == 0 {
-                self.err(&lp.field("max_uses"), "max_uses is 0: the lever could never be used");
+                self.err(
+                    &lp.field("max_uses"),
+                    "max_uses is 0: the lever could never be used",
+                );
             }
             if lever.effects.is_empty() {
                 self.err(&lp.field("effects"), "a lever needs at least one effect");
@@ -653,12 +659,7 @@ impl<'a> Validator<'a> {
                     value,
                 } => {
                     self.check_party(&ep.field("party"), party);
-                    self.check_option(
-                        &ep.field("issue"),
-                        &ep.field("option"),
-                        issue,
-                        Some(option),
-                    );
+                    self.check_option(&ep.field("issue"), &ep.field("option"), issue, Some(option));
                     if !in_range(*value, 0.0, 100.0) {
                         self.err(
                             &ep.field("value"),
@@ -691,12 +692,7 @@ impl<'a> Validator<'a> {
                     }
                 }
                 Effect::LockIssue { issue, option } => {
-                    self.check_option(
-                        &ep.field("issue"),
-                        &ep.field("option"),
-                        issue,
-                        Some(option),
-                    );
+                    self.check_option(&ep.field("issue"), &ep.field("option"), issue, Some(option));
                 }
                 Effect::Propose { package } => {
                     let pp = ep.field("package");
@@ -803,11 +799,7 @@ impl<'a> Validator<'a> {
                     .party(by)
                     .is_some_and(|p| p.kind == PartyKind::Delegation);
                 let needs_mediator = matches!(c, Condition::MediatorAsked(_));
-                let has_mediator = self
-                    .s
-                    .parties
-                    .iter()
-                    .any(|p| p.kind == PartyKind::Mediator);
+                let has_mediator = self.s.parties.iter().any(|p| p.kind == PartyKind::Mediator);
                 if is_delegation && (!needs_mediator || has_mediator) {
                     (all, 0)
                 } else {
@@ -818,7 +810,9 @@ impl<'a> Validator<'a> {
                 // Under "nothing agreed until all agreed" a settlement ends the talks at
                 // once, so only an effect that locks the issue can settle it mid-game.
                 if self.s.rules.nothing_agreed_until_all_agreed
-                    && !self.any_effect(|e| matches!(e, Effect::LockIssue { issue: i, .. } if i == issue))
+                    && !self.any_effect(
+                        |e| matches!(e, Effect::LockIssue { issue: i, .. } if i == issue),
+                    )
                 {
                     (0, 0)
                 } else {
@@ -827,10 +821,13 @@ impl<'a> Validator<'a> {
             }
             Condition::BatnaBelow { party, value } | Condition::BatnaAbove { party, value } => {
                 let below = matches!(c, Condition::BatnaBelow { .. });
-                let unreachable_bound = if below { *value <= 0.0 } else { *value >= 100.0 };
-                let moved = self.any_effect(
-                    |e| matches!(e, Effect::MoveBatna { party: p, .. } if p == party),
-                );
+                let unreachable_bound = if below {
+                    *value <= 0.0
+                } else {
+                    *value >= 100.0
+                };
+                let moved = self
+                    .any_effect(|e| matches!(e, Effect::MoveBatna { party: p, .. } if p == party));
                 let start = self.party(party).map(|p| p.batna);
                 let holds_at_start = start.map(|b| if below { b < *value } else { b > *value });
                 if unreachable_bound || !value.is_finite() {
@@ -985,11 +982,6 @@ pub fn normalise(weights: &[f64]) -> Vec<f64> {
         .iter()
         .map(|w| if total > 0.0 { w.max(0.0) / total } else { 0.0 })
         .collect()
-}
-
-/// The ids of a map, for messages.
-pub fn ids<V>(map: &BTreeMap<String, V>) -> String {
-    map.keys().cloned().collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

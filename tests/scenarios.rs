@@ -1,0 +1,229 @@
+//! Scenario files: the shipped ones load and validate, every broken fixture gives its
+//! expected error at its expected line and column, and the documented examples load.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use accord::sim::load::{ISTANBUL_2025, load_file, load_str, parse};
+use accord::sim::{FORMAT_VERSION, PartyKind};
+
+#[test]
+fn istanbul_loads_and_validates_without_warnings() {
+    let loaded = load_str("scenarios/istanbul-2025.ron", ISTANBUL_2025)
+        .unwrap_or_else(|d| panic!("Istanbul scenario is invalid:\n{d}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let s = &loaded.model.scenario;
+    assert_eq!(s.meta.id, "istanbul-2025");
+    assert_eq!(s.meta.date, "2025-05-16");
+    let id_kind: Vec<(&str, PartyKind)> =
+        s.parties.iter().map(|p| (p.id.as_str(), p.kind)).collect();
+    for (id, kind) in [
+        ("ukraine", PartyKind::Delegation),
+        ("russia", PartyKind::Delegation),
+        ("turkiye", PartyKind::Mediator),
+        ("united_states", PartyKind::Ally),
+        ("europe", PartyKind::Ally),
+    ] {
+        assert!(id_kind.contains(&(id, kind)), "missing {id} as {kind:?}");
+    }
+    for issue in [
+        "ceasefire",
+        "territory",
+        "alliance",
+        "guarantees",
+        "sanctions",
+        "prisoners",
+        "leaders_meeting",
+    ] {
+        assert!(
+            s.issues.iter().any(|i| i.id == issue),
+            "missing issue {issue}"
+        );
+    }
+    assert!(s.meta.sources.len() >= 5);
+    assert!(!s.injects.is_empty() && !s.debrief_questions.is_empty());
+    assert!(s.historical_outcome.is_some());
+    // The names that need more than ASCII survive loading intact.
+    let text = format!("{s:?}");
+    for word in ["Türkiye", "Erdoğan", "Dolmabahçe"] {
+        assert!(text.contains(word), "{word}");
+    }
+}
+
+/// MODEL.md's calibration: a prisoner exchange lies inside the initial zone of possible
+/// agreement, every ceasefire package (30-day or lasting) outside it.
+#[test]
+fn istanbul_zone_of_agreement_is_calibrated() {
+    let m = common::istanbul();
+    let space = accord::sim::analysis::OutcomeSpace::new(&m, &m.prefs);
+    let ceasefire = m.issue_index("ceasefire").unwrap();
+    let prisoners = m.issue_index("prisoners").unwrap();
+    let strong: Vec<usize> = ["thirty_day", "lasting"]
+        .iter()
+        .map(|o| m.option_index(ceasefire, o).unwrap())
+        .collect();
+    let zopa: Vec<usize> = space.zopa().collect();
+    assert!(!zopa.is_empty());
+    assert!(
+        zopa.iter()
+            .all(|&k| !strong.contains(&space.packages[k][ceasefire]))
+    );
+    let mut exchange = m.status_quo();
+    exchange[prisoners] = m.option_index(prisoners, "thousand_for_thousand").unwrap();
+    let k = space.index_of(&exchange).unwrap();
+    assert!(
+        zopa.contains(&k),
+        "the prisoner exchange must be inside the zone"
+    );
+}
+
+#[test]
+fn every_shipped_scenario_validates() {
+    let mut n = 0;
+    for entry in fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            load_file(&path).unwrap_or_else(|d| panic!("{}:\n{d}", path.display()));
+            n += 1;
+        }
+    }
+    assert!(n >= 1);
+}
+
+#[test]
+fn minimal_fixture_validates() {
+    load_file(Path::new("tests/fixtures/valid/minimal.ron")).unwrap_or_else(|d| panic!("{d}"));
+}
+
+/// Each file in tests/fixtures/broken ends with `// expect: LINE:COL: text` lines; each
+/// must be matched by an error at that line and column whose message contains the text.
+#[test]
+fn broken_fixtures_report_the_expected_errors() {
+    let dir = Path::new("tests/fixtures/broken");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let mut paths: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let src = fs::read_to_string(&path).unwrap();
+        let expectations: Vec<&str> = src
+            .lines()
+            .filter_map(|l| l.strip_prefix("// expect: "))
+            .collect();
+        assert!(
+            !expectations.is_empty(),
+            "{} has no expectation",
+            path.display()
+        );
+        let diags = match load_file(&path) {
+            Ok(_) => {
+                failures.push(format!("{}: loaded without error", path.display()));
+                continue;
+            }
+            Err(d) => d,
+        };
+        for diag in &diags.0 {
+            assert_eq!(diag.file, path.display().to_string());
+        }
+        for exp in expectations {
+            let mut parts = exp.splitn(3, ':');
+            let line: usize = parts.next().unwrap().trim().parse().unwrap();
+            let col: usize = parts.next().unwrap().trim().parse().unwrap();
+            let text = parts.next().unwrap_or("").trim();
+            let hit = diags
+                .errors()
+                .any(|d| d.line == line && d.column == col && d.message.contains(text));
+            if !hit {
+                failures.push(format!(
+                    "{}: expected {line}:{col}: {text}\n  got:\n{diags}",
+                    path.display()
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 20);
+}
+
+#[test]
+fn all_problems_of_a_file_are_reported_at_once() {
+    let d = load_file(Path::new("tests/fixtures/broken/several_problems.ron"))
+        .err()
+        .unwrap();
+    assert!(d.errors().count() >= 3, "{d}");
+    let paths: Vec<&str> = d.0.iter().map(|d| d.path.as_str()).collect();
+    assert!(paths.contains(&"parties[0].preferences.water.values.half"));
+    assert!(paths.contains(&"parties[1].colour"));
+    assert!(paths.contains(&"events[0].trigger"));
+    // Rendered as FILE:LINE:COL: error: message, then the field path.
+    let text = d.to_string();
+    assert!(
+        text.contains("tests/fixtures/broken/several_problems.ron:36:21: error: colour `orange`")
+    );
+    assert!(text.contains("\n  at parties[1].colour"));
+}
+
+#[test]
+fn another_format_version_gets_a_clear_error() {
+    let src = common::MINIMAL.replace(
+        "format_version: 1,",
+        "format_version: 7,\n    future_field: 3,",
+    );
+    let d = parse("future.ron", &src).err().unwrap();
+    assert_eq!(d.0.len(), 1);
+    assert!(d.0[0].message.contains(&format!(
+        "format version 7 is not supported: this build reads version {FORMAT_VERSION}"
+    )));
+}
+
+#[test]
+fn garbage_gives_errors_not_panics() {
+    for src in [
+        "",
+        "(",
+        "Scenario(",
+        "[]",
+        "\u{0}",
+        "Scenario(format_version: 1)",
+        "))))",
+        "\"unterminated",
+    ] {
+        let d = load_str("x.ron", src).err().expect("must fail");
+        assert!(d.has_errors());
+        assert!(d.0.iter().all(|d| d.line >= 1 && d.column >= 1));
+    }
+    // Deep nesting is refused by the recursion limit, not the stack.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(load_str("deep.ron", &deep).is_err());
+    let huge = " ".repeat(accord::sim::load::MAX_SOURCE_BYTES + 1);
+    let d = load_str("huge.ron", &huge).err().unwrap();
+    assert!(d.0[0].message.contains("more than"));
+}
+
+/// Every complete scenario example in the format reference loads, so the docs stay in
+/// step with the code.
+#[test]
+fn scenario_examples_in_the_docs_load() {
+    let doc = fs::read_to_string("docs/scenario-format.md").unwrap();
+    let mut n = 0;
+    for block in doc.split("```ron").skip(1) {
+        let code = block.split("```").next().unwrap();
+        let first = code
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//"));
+        if first.is_some_and(|l| l.starts_with("Scenario(") || l == "(")
+            && code.contains("format_version")
+        {
+            load_str("docs/scenario-format.md", code)
+                .unwrap_or_else(|d| panic!("doc example fails:\n{d}\n{code}"));
+            n += 1;
+        }
+    }
+    assert!(n >= 1, "no complete example found in the docs");
+}

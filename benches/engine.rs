@@ -1,1 +1,46 @@
-fn main() {}
+//! Benchmarks of the core: loading and validating the Istanbul scenario, the exact
+//! outcome-space analysis, a whole game, and building a party's view.
+//! Run with `cargo bench --no-default-features`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use accord::sim::analysis::OutcomeSpace;
+use accord::sim::load::{ISTANBUL_2025, load_str};
+use accord::sim::{Action, Game};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn benches(c: &mut Criterion) {
+    c.bench_function("load_and_validate_istanbul", |b| {
+        b.iter(|| load_str("istanbul-2025.ron", black_box(ISTANBUL_2025)).is_ok())
+    });
+    let model = Arc::new(
+        load_str("istanbul-2025.ron", ISTANBUL_2025)
+            .ok()
+            .unwrap()
+            .model,
+    );
+    c.bench_function("outcome_space_istanbul", |b| {
+        b.iter(|| {
+            OutcomeSpace::new(black_box(&model), &model.prefs)
+                .frontier
+                .len()
+        })
+    });
+    c.bench_function("full_game_of_passes_istanbul", |b| {
+        b.iter(|| {
+            let mut g = Game::new(model.clone(), black_box(7));
+            while let Some(p) = g.to_move() {
+                let _ = g.apply_index(p, Action::Pass);
+            }
+            g.transcript().len()
+        })
+    });
+    let game = Game::new(model.clone(), 7);
+    c.bench_function("view_istanbul", |b| {
+        b.iter(|| black_box(game.view(0)).transcript.len())
+    });
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);

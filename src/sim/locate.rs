@@ -509,11 +509,11 @@ Scenario(
                     .key("x")
                     .field("weight")
             ),
-            Pos { line: 5, col: 44 }
+            Pos { line: 5, col: 41 }
         );
         assert_eq!(
             map.locate(&p.field("parties").index(1).field("note")),
-            Pos { line: 6, col: 28 }
+            Pos { line: 6, col: 26 }
         );
         // Not found: the deepest enclosing value.
         assert_eq!(

@@ -540,3 +540,35 @@ fn views_keep_confidential_things_confidential() {
 fn caucus_with(game: &Game, delegation: &str, ally: &str) -> bool {
     game.transcript().iter().any(|e| matches!(&e.visibility, Visibility::Caucus { delegation: d, ally: a } if d == delegation && a == ally))
 }
+
+#[test]
+fn a_locked_issue_is_off_the_table_but_not_agreed() {
+    let src = common::MINIMAL.replace(
+        "trigger: AtRound(3),\n            effects: [",
+        "trigger: AtRound(1),\n            effects: [\n                LockIssue(issue: \"fish\", option: \"yes\"),",
+    );
+    let mut g = Game::new(common::model(&src), 1);
+    g.apply("chair", Action::Pass).unwrap();
+    g.apply("north", propose(&[("fish", "no"), ("water", "half")]))
+        .unwrap();
+    g.apply("south", Action::Pass).unwrap();
+    // The lock withdrew the conflicting offer and refuses new ones.
+    assert_eq!(g.offer(1).unwrap().status, OfferStatus::Withdrawn);
+    g.apply("chair", Action::Pass).unwrap();
+    assert_eq!(
+        g.apply("north", propose(&[("fish", "no")])).unwrap_err(),
+        ActionError::IssueLocked {
+            issue: "fish".into(),
+            option: "yes".into()
+        }
+    );
+    assert!(g.settled_ids().is_empty());
+    assert_eq!(g.view(0).locked, pkg(&[("fish", "yes")]));
+    // Agreeing on the one open issue completes the deal.
+    g.apply("north", propose(&[("water", "half")])).unwrap();
+    g.apply("south", Action::Accept { offer: 2 }).unwrap();
+    let o = g.outcome().unwrap();
+    assert_eq!(o.kind, OutcomeKind::FullDeal);
+    assert_eq!(o.settled, vec!["water".to_string()]);
+    assert_eq!(o.package, pkg(&[("water", "half"), ("fish", "yes")]));
+}

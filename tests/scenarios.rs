@@ -227,3 +227,104 @@ fn scenario_examples_in_the_docs_load() {
     }
     assert!(n >= 1, "no complete example found in the docs");
 }
+
+fn errors_of(src: &str) -> Vec<String> {
+    match load_str("case.ron", src) {
+        Ok(_) => vec![],
+        Err(d) => d
+            .errors()
+            .map(|d| format!("{}:{}: {} @ {}", d.line, d.column, d.message, d.path))
+            .collect(),
+    }
+}
+
+#[test]
+fn events_waiting_on_each_other_in_a_loop_never_fire() {
+    let src = common::MINIMAL
+        .replace(
+            "trigger: AtRound(3),",
+            "trigger: When(EventFired(\"flood\")),",
+        )
+        .replace(
+            "trigger: Random(probability: 0.3, when: EventFired(\"drought\")),",
+            "trigger: When(EventFired(\"drought\")),",
+        );
+    let errors = errors_of(&src);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("event `drought` can never fire")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("event `flood` can never fire")),
+        "{errors:?}"
+    );
+    // Broken out of the loop by another way in, both can fire.
+    let src = src.replace(
+        "trigger: When(EventFired(\"flood\")),",
+        "trigger: When(Any([EventFired(\"flood\"), Round(2)])),",
+    );
+    assert_eq!(errors_of(&src), Vec::<String>::new());
+}
+
+#[test]
+fn self_contradictory_conditions_are_found() {
+    for cond in [
+        "All([LeverUsed(\"chair_push\"), Not(LeverUsed(\"chair_push\"))])",
+        "All([Round(2), RoundAtLeast(3)])",
+        "Any([])",
+        "Not(Always)",
+        "BatnaBelow(party: \"north\", value: 0)",
+        "BatnaAbove(party: \"chair\", value: 50)", // nothing moves the chair's BATNA of 20
+        "MediatorAsked(\"chair\")",
+    ] {
+        let src =
+            common::MINIMAL.replace("trigger: AtRound(3),", &format!("trigger: When({cond}),"));
+        let errors = errors_of(&src);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("event `drought` can never fire")),
+            "{cond}: {errors:?}"
+        );
+    }
+    // And conditions that can hold pass.
+    for cond in [
+        "BatnaBelow(party: \"north\", value: 28)",
+        "All([RoundAtLeast(2), Not(Round(4))])",
+        "OfferRejected(by: \"south\", issue: Some(\"water\"))",
+    ] {
+        let src =
+            common::MINIMAL.replace("trigger: AtRound(3),", &format!("trigger: When({cond}),"));
+        assert_eq!(errors_of(&src), Vec::<String>::new(), "{cond}");
+    }
+}
+
+#[test]
+fn a_proposal_from_an_event_needs_a_mediator() {
+    // Remove the chair (and its lever), then let an event table a text.
+    let start = common::MINIMAL
+        .find("        (\n            id: \"chair\",")
+        .unwrap();
+    let end =
+        start + common::MINIMAL[start..].find("        ),\n    ],").unwrap() + "        ),\n".len();
+    let mut src = common::MINIMAL.to_string();
+    src.replace_range(start..end, "");
+    let lstart = src.find("    levers: [").unwrap();
+    let lend = lstart + src[lstart..].find("    ],\n").unwrap() + "    ],\n".len();
+    src.replace_range(lstart..lend, "");
+    let src = src.replace(
+        "MoveBatna(party: \"south\", by: -5),",
+        "Propose(package: {\"fish\": \"yes\"}),",
+    );
+    let errors = errors_of(&src);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("speaks for the mediator, and this scenario has none"),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("events[0].effects[1]"));
+}

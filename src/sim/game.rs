@@ -145,8 +145,10 @@ pub struct Game {
     turn: usize,
     prefs: Vec<Prefs>,
     offers: Vec<Offer>,
+    /// Options agreed by every delegation, per issue.
     settled: Vec<Option<usize>>,
-    locked: Vec<bool>,
+    /// Options fixed by a `LockIssue` effect, per issue: off the table, but not agreed.
+    locked: Vec<Option<usize>>,
     lever_uses: Vec<u32>,
     lever_costs: Vec<f64>,
     event_fired: Vec<u32>,
@@ -174,7 +176,7 @@ impl Game {
             turn: 0,
             offers: Vec::new(),
             settled: vec![None; issues],
-            locked: vec![false; issues],
+            locked: vec![None; issues],
             lever_uses: vec![0; model.scenario.levers.len()],
             lever_costs: vec![0.0; parties],
             event_fired: vec![0; model.scenario.events.len()],
@@ -221,7 +223,7 @@ impl Game {
     pub fn settled(&self) -> &[Option<usize>] {
         &self.settled
     }
-    pub fn locked(&self) -> &[bool] {
+    pub fn locked(&self) -> &[Option<usize>] {
         &self.locked
     }
     pub fn transcript(&self) -> &[Entry] {
@@ -266,13 +268,14 @@ impl Game {
         }
     }
 
-    /// The package as it stands: settled options, status quo elsewhere.
+    /// The package as it stands: locked and settled options, status quo elsewhere.
     pub fn current_package(&self) -> Vec<usize> {
         let sq = self.model.status_quo();
         self.settled
             .iter()
+            .zip(&self.locked)
             .zip(sq)
-            .map(|(s, q)| s.unwrap_or(q))
+            .map(|((s, l), q)| l.or(*s).unwrap_or(q))
             .collect()
     }
 
@@ -453,8 +456,9 @@ impl Game {
                     issue: issue.clone(),
                     option: option.clone(),
                 })?;
-            if self.locked[i] && self.settled[i] != Some(o) {
-                let locked_on = self.settled[i].unwrap_or(0);
+            if let Some(locked_on) = self.locked[i]
+                && locked_on != o
+            {
                 return Err(ActionError::IssueLocked {
                     issue: issue.clone(),
                     option: m.scenario.issues[i].options[locked_on].id.clone(),
@@ -843,8 +847,14 @@ impl Game {
         self.end_if_all_settled();
     }
 
+    /// A full deal: every issue agreed, or off the table with at least one agreed.
     fn end_if_all_settled(&mut self) {
-        if !self.is_over() && self.settled.iter().all(Option::is_some) {
+        let all_closed = self
+            .settled
+            .iter()
+            .zip(&self.locked)
+            .all(|(s, l)| s.is_some() || l.is_some());
+        if !self.is_over() && all_closed && self.settled.iter().any(Option::is_some) {
             self.end(
                 OutcomeKind::FullDeal,
                 None,
@@ -925,8 +935,7 @@ impl Game {
                 if let Some(i) = m.issue_index(issue)
                     && let Some(o) = m.option_index(i, option)
                 {
-                    self.settled[i] = Some(o);
-                    self.locked[i] = true;
+                    self.locked[i] = Some(o);
                     self.push(
                         Visibility::Public,
                         EntryKind::Locked {
@@ -954,7 +963,7 @@ impl Game {
                 for (issue, option) in package {
                     if let Some(i) = m.issue_index(issue)
                         && let Some(o) = m.option_index(i, option)
-                        && !(self.locked[i] && self.settled[i] != Some(o))
+                        && self.locked[i].is_none_or(|l| l == o)
                     {
                         resolved[i] = Some(o);
                     }

@@ -528,7 +528,7 @@ impl<'a> Validator<'a> {
             if event.effects.is_empty() {
                 self.err(&ep.field("effects"), "an event needs at least one effect");
             }
-            self.effects(&ep.field("effects"), &event.effects);
+            self.unowned_effects(&ep.field("effects"), &event.effects);
             if self.event_rounds(&event.id, &mut Vec::new()) == 0 {
                 self.err(&tp, format!("event `{}` can never fire", event.id));
             }
@@ -542,7 +542,7 @@ impl<'a> Validator<'a> {
             if inject.effects.is_empty() {
                 self.err(&ip.field("effects"), "an inject needs at least one effect");
             }
-            self.effects(&ip.field("effects"), &inject.effects);
+            self.unowned_effects(&ip.field("effects"), &inject.effects);
         }
     }
 
@@ -637,6 +637,20 @@ impl<'a> Validator<'a> {
             }
             Condition::Not(inner) => self.condition(&p.index(0), inner),
         }
+    }
+
+    /// Effects of events and injects: a `Propose` there speaks for the mediator.
+    fn unowned_effects(&mut self, p: &FieldPath, effects: &[Effect]) {
+        let has_mediator = self.s.parties.iter().any(|x| x.kind == PartyKind::Mediator);
+        for (i, e) in effects.iter().enumerate() {
+            if matches!(e, Effect::Propose { .. }) && !has_mediator {
+                self.err(
+                    &p.index(i),
+                    "a `Propose` in an event or inject speaks for the mediator, and this scenario has none",
+                );
+            }
+        }
+        self.effects(p, effects);
     }
 
     fn effects(&mut self, p: &FieldPath, effects: &[Effect]) {
@@ -806,14 +820,10 @@ impl<'a> Validator<'a> {
                     (0, 0)
                 }
             }
-            Condition::IssueSettled { issue, .. } => {
-                // Under "nothing agreed until all agreed" a settlement ends the talks at
-                // once, so only an effect that locks the issue can settle it mid-game.
-                if self.s.rules.nothing_agreed_until_all_agreed
-                    && !self.any_effect(
-                        |e| matches!(e, Effect::LockIssue { issue: i, .. } if i == issue),
-                    )
-                {
+            Condition::IssueSettled { .. } => {
+                // Under "nothing agreed until all agreed" a deal settles every issue at
+                // once and ends the talks, so no event or lever sees a settled issue.
+                if self.s.rules.nothing_agreed_until_all_agreed {
                     (0, 0)
                 } else {
                     (all, 0)
@@ -850,10 +860,20 @@ impl<'a> Validator<'a> {
                 let r = self.event_rounds(id, stack);
                 (from_first(r, d), 0)
             }
-            Condition::All(list) => list.iter().fold((all, all), |(p, s), c| {
-                let (cp, cs) = self.rounds(c, stack);
-                (p & cp, s & cs)
-            }),
+            Condition::All(list) => {
+                // `All([c, Not(c)])` contradicts itself whatever `c` is.
+                let contradiction = list.iter().any(|c| {
+                    list.iter()
+                        .any(|d| matches!(d, Condition::Not(inner) if **inner == *c))
+                });
+                if contradiction {
+                    return (0, 0);
+                }
+                list.iter().fold((all, all), |(p, s), c| {
+                    let (cp, cs) = self.rounds(c, stack);
+                    (p & cp, s & cs)
+                })
+            }
             Condition::Any(list) => list.iter().fold((0, 0), |(p, s), c| {
                 let (cp, cs) = self.rounds(c, stack);
                 (p | cp, s | cs)
@@ -868,7 +888,8 @@ impl<'a> Validator<'a> {
     fn lever_rounds(&self, id: &str, stack: &mut Vec<String>) -> Rounds {
         let key = format!("lever:{id}");
         if stack.contains(&key) {
-            return self.all_rounds(); // a cycle: do not claim it can never hold
+            // A loop: through this path the lever waits on itself, so it is never first.
+            return 0;
         }
         let Some(lever) = self.s.levers.iter().find(|l| l.id == id) else {
             return 0;
@@ -885,7 +906,7 @@ impl<'a> Validator<'a> {
     fn event_rounds(&self, id: &str, stack: &mut Vec<String>) -> Rounds {
         let key = format!("event:{id}");
         if stack.contains(&key) {
-            return self.all_rounds();
+            return 0; // a loop: through this path the event never fires first
         }
         let Some(event) = self.s.events.iter().find(|e| e.id == id) else {
             return 0;

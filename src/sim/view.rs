@@ -74,7 +74,8 @@ pub struct PartyView {
     /// Offers made at the table are public.
     pub offers: Vec<OfferView>,
     pub settled: BTreeMap<String, String>,
-    pub locked: Vec<String>,
+    /// Issues taken off the table by an event, and the option each is fixed on.
+    pub locked: BTreeMap<String, String>,
     /// The party's own levers (allies and mediators).
     pub levers: Vec<LeverView>,
     /// Delegations that have asked the mediator for a proposal (asked in public).
@@ -172,8 +173,7 @@ impl Game {
                 .issues
                 .iter()
                 .zip(self.locked())
-                .filter(|(_, l)| **l)
-                .map(|(i, _)| i.id.clone())
+                .filter_map(|(i, l)| l.map(|o| (i.id.clone(), i.options[o].id.clone())))
                 .collect(),
             levers: s
                 .levers

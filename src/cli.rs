@@ -42,6 +42,32 @@ pub enum Command {
     /// List or describe scenarios.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Play many AI-vs-AI games and report how the scenario plays out.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SimulateArgs {
+    /// Scenario file or built-in id.
+    #[arg(long, default_value = "istanbul-2025")]
+    pub scenario: String,
+    /// Number of games; game k uses seed S + k.
+    #[arg(long, default_value_t = 1000)]
+    pub games: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the figures as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the full transcript of game S (first seed) to this file.
+    #[arg(long)]
+    pub transcript: Option<PathBuf>,
+    /// Worker threads (0: all cores). Results do not depend on it.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Difficulty preset of the AI delegations: scenario, easy, normal or hard.
+    #[arg(long, default_value = "scenario")]
+    pub preset: String,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -78,6 +104,7 @@ pub fn run(command: Command) -> Option<ExitCode> {
     Some(match command {
         Command::Play(_) => return None,
         Command::Validate { files, json } => validate(&files, json),
+        Command::Simulate(args) => simulate(&args),
         Command::Scenario(ScenarioCommand::List { json }) => list(json),
         Command::Scenario(ScenarioCommand::Show {
             scenario,
@@ -363,4 +390,75 @@ pub fn describe(m: &Model, reveal: bool) -> String {
         );
     }
     out
+}
+
+fn simulate(args: &SimulateArgs) -> ExitCode {
+    use crate::sim::ai::{SeatControl, presets};
+    use crate::sim::simulate;
+    use std::io::IsTerminal;
+    use std::sync::Arc;
+
+    let loaded = match load_scenario(&args.scenario) {
+        Ok(l) => l,
+        Err(d) => {
+            eprint!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !presets::is_preset(&args.preset) {
+        let names: Vec<&str> = presets::PRESETS.iter().map(|(n, _)| *n).collect();
+        eprintln!(
+            "unknown preset `{}` (one of: {})",
+            args.preset,
+            names.join(", ")
+        );
+        return ExitCode::FAILURE;
+    }
+    let model = Arc::new(loaded.model);
+    let controls: Vec<SeatControl> = model
+        .scenario
+        .parties
+        .iter()
+        .map(|_| SeatControl::Ai(args.preset.clone()))
+        .collect();
+    if let Some(path) = &args.transcript {
+        let game = simulate::play(&model, args.seed, &controls);
+        let mut text = String::new();
+        for e in game.transcript() {
+            text.push_str(&e.render_with(&model));
+            text.push('\n');
+        }
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    };
+    let total = args.games;
+    let show_progress = std::io::stderr().is_terminal() && total >= 200;
+    let progress = move |done: u64| {
+        if show_progress && (done % 50 == 0 || done == total) {
+            let width = 40;
+            let filled = (done * width / total.max(1)) as usize;
+            eprint!(
+                "\r[{}{}] {done}/{total}",
+                "#".repeat(filled),
+                " ".repeat(width as usize - filled)
+            );
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let (report, _) = simulate::run(&model, args.games, args.seed, threads, &controls, &progress);
+    if args.json {
+        print_json(&report);
+    } else {
+        print!("{}", report.render(&model));
+    }
+    ExitCode::SUCCESS
 }

@@ -14,11 +14,19 @@ use serde::{Deserialize, Serialize};
 use super::action::{
     Action, ActionError, Audience, MAX_TEXT_CHARS, OfferId, PackageIds, Reason, Stance,
 };
+use super::ai::reason::{PublicReason, Rationale};
 use super::analysis::{OutcomeSpace, joint_gain};
 use super::model::{Model, Prefs};
 use super::rng::Stream;
 use super::scenario::{Condition, Effect, PartyKind, Trigger};
 use super::transcript::{Entry, EntryKind, Visibility};
+
+/// Why a party acted: a coarse public reason and the numbers behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub public: Option<PublicReason>,
+    pub rationale: Rationale,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OfferStatus {
@@ -157,8 +165,8 @@ pub struct Game {
     log: Vec<Entry>,
     outcome: Option<Outcome>,
     events_rng: Stream,
-    /// Every action applied, with its party: the record's action list.
-    actions: Vec<(usize, Action)>,
+    /// Every action applied, with its party and explanation: the record's action list.
+    actions: Vec<(usize, Action, Option<Explanation>)>,
 }
 
 impl Game {
@@ -235,7 +243,7 @@ impl Game {
     pub fn is_over(&self) -> bool {
         self.outcome.is_some()
     }
-    pub fn actions(&self) -> &[(usize, Action)] {
+    pub fn actions(&self) -> &[(usize, Action, Option<Explanation>)] {
         &self.actions
     }
     pub fn lever_uses(&self) -> &[u32] {
@@ -420,9 +428,36 @@ impl Game {
 
     /// As [`Game::apply`], with a party index.
     pub fn apply_index(&mut self, p: usize, action: Action) -> Result<&[Entry], ActionError> {
+        self.apply_explained(p, action, None)
+    }
+
+    /// Applies an action with the reasons an AI gives for it: the public reason is
+    /// written to the transcript for all, the rationale for the facilitator only.
+    pub fn apply_explained(
+        &mut self,
+        p: usize,
+        action: Action,
+        explanation: Option<Explanation>,
+    ) -> Result<&[Entry], ActionError> {
         let checked = self.check(p, &action)?;
         let first = self.log.len();
-        self.actions.push((p, action.clone()));
+        self.actions.push((p, action.clone(), explanation.clone()));
+        if let Some(Explanation { public, rationale }) = explanation {
+            let by = self.id(p);
+            if let Some(reason) = public {
+                self.push(
+                    Visibility::Public,
+                    EntryKind::Explained {
+                        by: by.clone(),
+                        reason,
+                    },
+                );
+            }
+            self.push(
+                Visibility::Facilitator,
+                EntryKind::Rationale { by, rationale },
+            );
+        }
         self.execute(p, action, checked);
         if !self.is_over() {
             self.turn += 1;

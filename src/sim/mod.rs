@@ -6,15 +6,19 @@
 //! Deterministic: the same scenario, seed and actions always give the same game.
 
 pub mod action;
+pub mod ai;
 pub mod analysis;
 pub mod diagnostic;
 pub mod game;
+pub mod generate;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod observe;
 pub mod record;
 pub mod rng;
 pub mod scenario;
+pub mod simulate;
 pub mod transcript;
 pub mod validate;
 pub mod view;

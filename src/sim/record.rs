@@ -9,7 +9,7 @@ use thiserror::Error;
 
 use super::action::{Action, ActionError};
 use super::diagnostic::Diagnostics;
-use super::game::Game;
+use super::game::{Explanation, Game};
 use super::load::load_str;
 use super::model::sha256_hex;
 
@@ -44,6 +44,9 @@ pub struct Seat {
 pub struct RecordedAction {
     pub party: String,
     pub action: Action,
+    /// An AI's reasons, kept so that a replay shows them as they were given.
+    #[serde(default)]
+    pub explanation: Option<Explanation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,9 +92,10 @@ impl GameRecord {
             actions: game
                 .actions()
                 .iter()
-                .map(|(p, a)| RecordedAction {
+                .map(|(p, a, e)| RecordedAction {
                     party: m.party_id(*p).to_string(),
                     action: a.clone(),
+                    explanation: e.clone(),
                 })
                 .collect(),
         }
@@ -109,7 +113,16 @@ impl GameRecord {
             load_str(&self.scenario.origin, &self.scenario.text).map_err(ReplayError::Scenario)?;
         let mut game = Game::new(Arc::new(loaded.model), self.seed);
         for (index, step) in self.actions.iter().enumerate() {
-            game.apply(&step.party, step.action.clone())
+            let party =
+                game.model()
+                    .party_index(&step.party)
+                    .ok_or_else(|| ReplayError::Action {
+                        index,
+                        party: step.party.clone(),
+                        action: step.action.name(),
+                        error: ActionError::UnknownParty(step.party.clone()),
+                    })?;
+            game.apply_explained(party, step.action.clone(), step.explanation.clone())
                 .map_err(|error| ReplayError::Action {
                     index,
                     party: step.party.clone(),

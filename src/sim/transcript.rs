@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::action::{OfferId, PackageIds, Reason, Stance};
+use super::ai::reason::{PublicReason, Rationale};
+use super::model::Model;
 use super::scenario::PartyId;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +21,8 @@ pub enum Visibility {
     Caucus { delegation: PartyId, ally: PartyId },
     /// One party only (e.g. the exact change of its own BATNA).
     Only(PartyId),
+    /// No party: the facilitator and the debrief (an AI's private rationale).
+    Facilitator,
 }
 
 impl Visibility {
@@ -28,6 +32,7 @@ impl Visibility {
             Visibility::Private { from, to } => from == party || to.iter().any(|t| t == party),
             Visibility::Caucus { delegation, ally } => delegation == party || ally == party,
             Visibility::Only(p) => p == party,
+            Visibility::Facilitator => false,
         }
     }
 }
@@ -126,11 +131,48 @@ pub enum EntryKind {
     TalksEnded {
         outcome: String,
     },
+    /// Why a party made its move, in coarse words (public; AI moves).
+    Explained {
+        by: PartyId,
+        reason: PublicReason,
+    },
+    /// The numbers behind an AI's move (facilitator and debrief only).
+    Rationale {
+        by: PartyId,
+        rationale: Rationale,
+    },
 }
 
 impl Entry {
-    /// One line for people, e.g. `[round 2] russia rejects offer 3: …`.
+    /// One line for people, naming issues and options by id.
     pub fn render(&self) -> String {
+        self.render_labels(&|i| i.to_string(), &|_, o| o.to_string())
+    }
+
+    /// One line for people, with the scenario's names for issues and options.
+    pub fn render_with(&self, model: &Model) -> String {
+        let issue = |id: &str| {
+            model
+                .issue_index(id)
+                .map_or(id.to_string(), |i| model.scenario.issues[i].name.clone())
+        };
+        let option = |issue: &str, id: &str| {
+            model
+                .issue_index(issue)
+                .and_then(|i| {
+                    let o = model.option_index(i, id)?;
+                    Some(model.scenario.issues[i].options[o].label.clone())
+                })
+                .unwrap_or_else(|| id.to_string())
+        };
+        self.render_labels(&issue, &option)
+    }
+
+    fn render_labels(
+        &self,
+        issue_name: &dyn Fn(&str) -> String,
+        option_label: &dyn Fn(&str, &str) -> String,
+    ) -> String {
         let body = match &self.kind {
             EntryKind::RoundStarted => "— round begins —".to_string(),
             EntryKind::Proposed {
@@ -233,12 +275,22 @@ impl Entry {
                     .unwrap_or_default()
             ),
             EntryKind::TalksEnded { outcome } => format!("the talks end: {outcome}"),
+            EntryKind::Explained { by, reason } => {
+                format!(
+                    "{by} (simulated): “{}”",
+                    reason.render(issue_name, option_label)
+                )
+            }
+            EntryKind::Rationale { by, rationale } => {
+                format!("{by} rationale — {}", rationale.render())
+            }
         };
         let scope = match &self.visibility {
             Visibility::Public => String::new(),
             Visibility::Private { from, to } => format!(" (private, {from} → {})", to.join(", ")),
             Visibility::Caucus { delegation, ally } => format!(" (caucus {delegation}–{ally})"),
             Visibility::Only(p) => format!(" (known to {p} only)"),
+            Visibility::Facilitator => " (facilitator only)".to_string(),
         };
         format!("[round {}] {body}{scope}", self.round)
     }

@@ -1,7 +1,7 @@
 //! The engine: a scripted game, partial agreements, events and levers, illegal actions,
 //! determinism, records and replays, and what `view(party)` reveals.
 
-mod common;
+use super::common;
 
 use accord::sim::transcript::{EntryKind, Visibility};
 use accord::sim::{
@@ -519,6 +519,9 @@ fn views_keep_confidential_things_confidential() {
                         assert!(delegation == &party.id || ally == &party.id)
                     }
                     Visibility::Only(who) => assert_eq!(who, &party.id),
+                    Visibility::Facilitator => {
+                        panic!("a facilitator-only entry in {}'s view", party.id)
+                    }
                 }
                 if let EntryKind::BatnaMoved { party: who, .. }
                 | EntryKind::ValueChanged { party: who, .. }

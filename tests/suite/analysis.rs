@@ -9,7 +9,7 @@
 //!   2 (half, no)  = (48, 28)     3 (half, yes) = (68, 84)
 //!   4 (all, no)   = (72, 0)      5 (all, yes)  = (92, 0)   — South's red line
 
-mod common;
+use super::common;
 
 use accord::sim::analysis::{OutcomeSpace, distance, joint_gain, nash_point, pareto_frontier};
 

@@ -2,7 +2,7 @@
 //! and the state stays consistent. Light in debug builds; `cargo test --release` runs
 //! many more cases (see .ci/run).
 
-mod common;
+use super::common;
 
 use accord::sim::rng::Stream;
 use accord::sim::transcript::EntryKind;

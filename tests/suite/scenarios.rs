@@ -1,7 +1,7 @@
 //! Scenario files: the shipped ones load and validate, every broken fixture gives its
 //! expected error at its expected line and column, and the documented examples load.
 
-mod common;
+use super::common;
 
 use std::fs;
 use std::path::Path;

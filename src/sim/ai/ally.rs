@@ -1,0 +1,227 @@
+//! An AI ally, and the lever valuation it shares with the mediator.
+//!
+//! Scenario triggers enable levers; the ally chooses among the enabled ones by its own
+//! utility gain minus the lever's cost (MODEL.md). The gain is estimated from what the
+//! ally can see: it predicts the deal the delegations would reach — the text that
+//! maximises the estimated Nash product over its estimates of their preferences, or no
+//! deal if it finds none — before and after the lever's effects, and values the difference
+//! on its own preferences. A proposal a lever puts on the table is valued directly, if
+//! the ally estimates that every delegation gains from it.
+
+use crate::sim::action::Action;
+use crate::sim::game::Explanation;
+use crate::sim::model::Prefs;
+use crate::sim::observe::Observation;
+use crate::sim::scenario::{Effect, Lever};
+
+use super::Decision;
+use super::estimate::{Beliefs, Estimate};
+use super::reason::{PublicReason, Rationale};
+use super::space::{Space, nash_text};
+
+#[derive(Debug, Clone)]
+pub struct AllyAi {
+    space: Space,
+    beliefs: Beliefs,
+}
+
+impl AllyAi {
+    pub fn new(obs: &Observation) -> AllyAi {
+        AllyAi {
+            space: Space::new(obs.option_counts()),
+            beliefs: Beliefs::new(obs, 0.5),
+        }
+    }
+
+    pub fn decide(&mut self, obs: &Observation) -> Decision {
+        self.beliefs.update(obs);
+        let prefs = obs.my_prefs();
+        let mut rationale = Rationale {
+            batna: prefs.batna,
+            ..Rationale::default()
+        };
+        let evaluator = LeverEvaluator::new(obs, &self.space, self.beliefs.indexed());
+        if let Some((lever, gain, cost)) = best_lever(obs, &evaluator) {
+            rationale.decision = "lever".into();
+            rationale.lever_gain = Some(gain);
+            rationale.lever_cost = Some(cost);
+            return Decision {
+                action: Action::UseLever {
+                    lever: lever.clone(),
+                },
+                explanation: Explanation {
+                    public: Some(PublicReason::Lever { lever }),
+                    rationale,
+                },
+            };
+        }
+        rationale.decision = "pass".into();
+        Decision {
+            action: Action::Pass,
+            explanation: Explanation {
+                public: None,
+                rationale,
+            },
+        }
+    }
+}
+
+/// Predicts the deal before and after a lever, on the owner's own preferences.
+pub struct LeverEvaluator<'a> {
+    obs: &'a Observation<'a>,
+    space: &'a Space,
+    /// (party index, estimate) for every other delegation.
+    estimates: Vec<(usize, Estimate)>,
+    fixed: Vec<Option<usize>>,
+    current: Vec<usize>,
+    prefs: &'a Prefs,
+    baseline: f64,
+}
+
+impl<'a> LeverEvaluator<'a> {
+    /// `estimates`: (party index, estimate) of every delegation the owner models.
+    pub fn new(
+        obs: &'a Observation<'a>,
+        space: &'a Space,
+        estimates: Vec<(usize, &Estimate)>,
+    ) -> Self {
+        let estimates: Vec<(usize, Estimate)> =
+            estimates.into_iter().map(|(p, e)| (p, e.clone())).collect();
+        let fixed: Vec<Option<usize>> = obs
+            .locked()
+            .iter()
+            .zip(obs.settled())
+            .map(|(l, s)| l.or(*s))
+            .collect();
+        let mut e = LeverEvaluator {
+            obs,
+            space,
+            estimates,
+            fixed,
+            current: obs.current_package(),
+            prefs: obs.my_prefs(),
+            baseline: 0.0,
+        };
+        e.baseline = e.predict(&e.estimates, &e.fixed);
+        e
+    }
+
+    /// Own utility (0–100) of the deal predicted under these estimates.
+    fn predict(&self, estimates: &[(usize, Estimate)], fixed: &[Option<usize>]) -> f64 {
+        let refs: Vec<&Estimate> = estimates.iter().map(|(_, e)| e).collect();
+        match nash_text(self.space, &refs, fixed, &[]) {
+            Some((package, _)) => self.prefs.utility(&package),
+            None => self.prefs.utility(&self.current),
+        }
+    }
+
+    /// Estimated gain (0–100 points) of using the lever now.
+    pub fn gain(&self, lever: &Lever) -> f64 {
+        let obs = self.obs;
+        let issue = |id: &str| obs.issues().iter().position(|i| i.id == id);
+        let option = |i: usize, id: &str| obs.issues()[i].options.iter().position(|o| o.id == id);
+        let party = |id: &str| (0..obs.party_count()).find(|&p| obs.id_of(p) == id);
+        let mut estimates = self.estimates.clone();
+        let mut fixed = self.fixed.clone();
+        let mut direct = 0.0;
+        let mut changes_prediction = false;
+        for effect in &lever.effects {
+            match effect {
+                Effect::MoveBatna { party: p, by } => {
+                    if let Some(p) = party(p)
+                        && let Some((_, e)) = estimates.iter_mut().find(|(q, _)| *q == p)
+                    {
+                        e.batna = (e.batna + by / 100.0).clamp(0.0, 1.0);
+                        changes_prediction = true;
+                    }
+                }
+                Effect::SetValue {
+                    party: p,
+                    issue: i,
+                    option: o,
+                    value,
+                } => {
+                    if let (Some(p), Some(i)) = (party(p), issue(i))
+                        && let Some(o) = option(i, o)
+                        && let Some((_, e)) = estimates.iter_mut().find(|(q, _)| *q == p)
+                    {
+                        e.values[i][o] = value / 100.0;
+                        changes_prediction = true;
+                    }
+                }
+                Effect::SetWeight {
+                    party: p,
+                    issue: i,
+                    weight,
+                } => {
+                    if let (Some(p), Some(i)) = (party(p), issue(i))
+                        && let Some((_, e)) = estimates.iter_mut().find(|(q, _)| *q == p)
+                    {
+                        // Raw weights are on a 0–100 scale; estimates sum to 1.
+                        e.weights[i] = weight / 100.0;
+                        let total: f64 = e.weights.iter().sum();
+                        if total > 0.0 {
+                            e.weights.iter_mut().for_each(|w| *w /= total);
+                        }
+                        changes_prediction = true;
+                    }
+                }
+                Effect::LockIssue {
+                    issue: i,
+                    option: o,
+                } => {
+                    if let Some(i) = issue(i)
+                        && let Some(o) = option(i, o)
+                    {
+                        fixed[i] = Some(o);
+                        changes_prediction = true;
+                    }
+                }
+                Effect::Propose { package } => {
+                    let mut partial = vec![None; obs.issues().len()];
+                    for (i, o) in package {
+                        if let Some(i) = issue(i) {
+                            partial[i] = option(i, o);
+                        }
+                    }
+                    let completed = obs.complete(&partial);
+                    let every_side_gains = self
+                        .estimates
+                        .iter()
+                        .all(|(_, e)| e.utility(&completed) > e.utility(&self.current));
+                    let already = obs
+                        .standing_offers()
+                        .any(|o| obs.complete(&o.package) == completed);
+                    if every_side_gains && !already {
+                        direct +=
+                            self.prefs.utility(&completed) - self.prefs.utility(&self.current);
+                    }
+                }
+                Effect::News { .. } | Effect::EndTalks { .. } => {}
+            }
+        }
+        let shift = if changes_prediction {
+            self.predict(&estimates, &fixed) - self.baseline
+        } else {
+            0.0
+        };
+        direct + shift
+    }
+}
+
+/// The enabled lever with the largest gain over its cost, if any is worth it:
+/// (lever id, gain, cost).
+pub fn best_lever(obs: &Observation, evaluator: &LeverEvaluator) -> Option<(String, f64, f64)> {
+    let mut best: Option<(String, f64, f64)> = None;
+    for (_, lever, enabled) in obs.my_levers() {
+        if !enabled {
+            continue;
+        }
+        let gain = evaluator.gain(lever);
+        let net = gain - lever.cost;
+        if net > 0.0 && best.as_ref().is_none_or(|(_, g, c)| net > g - c) {
+            best = Some((lever.id.clone(), gain, lever.cost));
+        }
+    }
+    best
+}

@@ -1,0 +1,231 @@
+//! An AI mediator: single negotiating text on estimated preferences (MODEL.md, "Mediator").
+//!
+//! It estimates each delegation's preferences and BATNA from what a mediator can see —
+//! offers, rejections, stated positions, never hidden values. When a delegation asks, or
+//! the talks stall, it puts forward a text: first the issues it estimates every
+//! delegation would gain on by themselves (confidence-building measures), then a full text
+//! that it estimates every delegation prefers to its BATNA and that maximises the
+//! estimated Nash product. A rejected text teaches it about the BATNA of whoever rejected
+//! it, and the next text is revised. Its levers are weighed like an ally's, by estimated
+//! gain minus cost.
+
+use crate::sim::action::{Action, PackageIds};
+use crate::sim::game::Explanation;
+use crate::sim::observe::Observation;
+use crate::sim::transcript::EntryKind;
+
+use super::Decision;
+use super::ally::{LeverEvaluator, best_lever};
+use super::estimate::{Beliefs, Estimate};
+use super::reason::{PublicReason, Rationale};
+use super::space::{Space, nash_text};
+
+#[derive(Debug, Clone)]
+pub struct MediatorAi {
+    me: usize,
+    space: Space,
+    /// What it estimates of each delegation; a mediator takes statements half-weighted.
+    beliefs: Beliefs,
+    /// Texts put forward and rejected: not proposed again.
+    rejected_texts: Vec<Vec<usize>>,
+    last_text_round: Option<u32>,
+    last_progress: u32,
+    asked_since_text: bool,
+}
+
+impl MediatorAi {
+    pub fn new(obs: &Observation) -> MediatorAi {
+        MediatorAi {
+            me: obs.me(),
+            space: Space::new(obs.option_counts()),
+            beliefs: Beliefs::new(obs, 0.5),
+            rejected_texts: Vec::new(),
+            last_text_round: None,
+            last_progress: 1,
+            asked_since_text: false,
+        }
+    }
+
+    /// Full disclosure (tests): the mediator is told every delegation's true preferences.
+    pub fn disclose(&mut self, party: usize, estimate: Estimate) {
+        if let Some(slot) = self.beliefs.models.get_mut(party) {
+            *slot = Some(estimate);
+        }
+    }
+
+    fn observe(&mut self, obs: &Observation) {
+        for entry in self.beliefs.update(obs) {
+            match &entry.kind {
+                EntryKind::Proposed { by, .. } if by.as_deref() != Some(obs.my_id()) => {
+                    self.last_progress = entry.round;
+                }
+                EntryKind::Rejected { offer, .. } => {
+                    if let Some(o) = obs.offers().iter().find(|o| o.id == *offer)
+                        && o.author == Some(self.me)
+                    {
+                        self.rejected_texts.push(obs.complete(&o.package));
+                    }
+                }
+                EntryKind::AskedMediator { .. } => self.asked_since_text = true,
+                EntryKind::Settled { .. } => self.last_progress = entry.round,
+                _ => {}
+            }
+        }
+    }
+
+    fn estimates(&self) -> Vec<&Estimate> {
+        self.beliefs.estimates()
+    }
+
+    /// Open issues on which some option is, by estimate, better than the current one for
+    /// every delegation: the easy, confidence-building part. Each with its best option.
+    pub fn easy_issues(&self, obs: &Observation) -> Vec<(usize, usize)> {
+        let current = obs.current_package();
+        let est = self.estimates();
+        let mut out = Vec::new();
+        for (i, issue) in obs.issues().iter().enumerate() {
+            if obs.settled()[i].is_some() || obs.locked()[i].is_some() {
+                continue;
+            }
+            let c = current[i];
+            let mut best: Option<(usize, f64)> = None;
+            for o in 0..issue.options.len() {
+                if o == c {
+                    continue;
+                }
+                let gains: Vec<f64> = est
+                    .iter()
+                    .map(|e| e.values[i][o] - e.values[i][c])
+                    .collect();
+                if gains.iter().all(|g| *g > 0.0) {
+                    let product: f64 = gains.iter().product();
+                    if best.is_none_or(|(_, b)| product > b) {
+                        best = Some((o, product));
+                    }
+                }
+            }
+            if let Some((o, _)) = best {
+                out.push((i, o));
+            }
+        }
+        out
+    }
+
+    /// The next text: the easy issues if there are any not yet tried, else the full text
+    /// that maximises the estimated Nash product.
+    pub fn next_text(&self, obs: &Observation) -> Option<(Vec<Option<usize>>, Vec<usize>)> {
+        let easy = self.easy_issues(obs);
+        if !easy.is_empty() {
+            let mut partial = vec![None; obs.issues().len()];
+            for &(i, o) in &easy {
+                partial[i] = Some(o);
+            }
+            let completed = obs.complete(&partial);
+            if !self.rejected_texts.contains(&completed) {
+                return Some((partial, easy.iter().map(|(i, _)| *i).collect()));
+            }
+        }
+        let fixed: Vec<Option<usize>> = obs
+            .locked()
+            .iter()
+            .zip(obs.settled())
+            .map(|(l, s)| l.or(*s))
+            .collect();
+        let (package, _) = nash_text(&self.space, &self.estimates(), &fixed, &self.rejected_texts)?;
+        let partial: Vec<Option<usize>> = package
+            .iter()
+            .zip(&fixed)
+            .map(|(o, f)| if f.is_some() { None } else { Some(*o) })
+            .collect();
+        if partial.iter().all(Option::is_none) {
+            return None;
+        }
+        let named = (0..partial.len())
+            .filter(|&i| partial[i].is_some())
+            .collect();
+        Some((partial, named))
+    }
+
+    pub fn decide(&mut self, obs: &Observation) -> Decision {
+        self.observe(obs);
+        let round = obs.round();
+        let prefs = obs.my_prefs();
+        let mut rationale = Rationale {
+            batna: prefs.batna,
+            ..Rationale::default()
+        };
+        // A lever worth more than it costs comes first (e.g. a bridging proposal).
+        let evaluator = LeverEvaluator::new(obs, &self.space, self.beliefs.indexed());
+        if let Some((lever, gain, cost)) = best_lever(obs, &evaluator) {
+            rationale.decision = "lever".into();
+            rationale.lever_gain = Some(gain);
+            rationale.lever_cost = Some(cost);
+            return Decision {
+                action: Action::UseLever {
+                    lever: lever.clone(),
+                },
+                explanation: Explanation {
+                    public: Some(PublicReason::Lever { lever }),
+                    rationale,
+                },
+            };
+        }
+        let my_text_standing = obs.standing_offers().any(|o| o.author == Some(self.me));
+        let stalled = round >= self.last_progress + 2;
+        let due = self.asked_since_text
+            || (stalled && !my_text_standing)
+            || (round >= 2 && self.last_text_round.is_none());
+        if due && let Some((partial, named)) = self.next_text(obs) {
+            let completed = obs.complete(&partial);
+            let already = obs
+                .standing_offers()
+                .any(|o| o.author == Some(self.me) && obs.complete(&o.package) == completed);
+            if !already {
+                self.asked_since_text = false;
+                self.last_text_round = Some(round);
+                rationale.decision = "propose a text".into();
+                rationale.own_proposal_utility = Some(prefs.utility(&completed));
+                for (p, m) in self.beliefs.models.iter().enumerate() {
+                    if let Some(m) = m {
+                        rationale.beliefs.push((
+                            obs.id_of(p).to_string(),
+                            m.utility(&completed),
+                            m.batna,
+                        ));
+                    }
+                }
+                let package: PackageIds = partial
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, o)| {
+                        o.map(|o| {
+                            (
+                                obs.issues()[i].id.clone(),
+                                obs.issues()[i].options[o].id.clone(),
+                            )
+                        })
+                    })
+                    .collect();
+                let first = named.iter().map(|&i| obs.issues()[i].id.clone()).collect();
+                return Decision {
+                    action: Action::Propose {
+                        package,
+                        note: None,
+                    },
+                    explanation: Explanation {
+                        public: Some(PublicReason::MediatorText { first }),
+                        rationale,
+                    },
+                };
+            }
+        }
+        rationale.decision = "pass".into();
+        Decision {
+            action: Action::Pass,
+            explanation: Explanation {
+                public: None,
+                rationale,
+            },
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! AI agents: delegations, allies and mediators that decide from their observation only
+//! (MODEL.md, "AI agents"), and give two layers of reasons for every move.
+//!
+//! - `delegation`: a time-dependent concession strategy with an opponent model.
+//! - `mediator`: single-text mediation on estimated preferences, easy issues first.
+//! - `ally`: chooses among its enabled levers by estimated gain minus cost.
+//! - `estimate`: what one party believes about another's preferences.
+//! - `space`: the outcome space as indices, for fast search.
+//! - `reason`: public reasons and private rationales, as data.
+
+pub mod ally;
+pub mod delegation;
+pub mod estimate;
+pub mod mediator;
+pub mod presets;
+pub mod reason;
+pub mod space;
+
+use serde::{Deserialize, Serialize};
+
+use super::action::Action;
+use super::game::{Explanation, Game};
+use super::observe::Observation;
+use super::scenario::{PartyKind, Personality};
+use ally::AllyAi;
+use delegation::DelegationAi;
+use mediator::MediatorAi;
+
+/// What an agent decided, and why.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub action: Action,
+    pub explanation: Explanation,
+}
+
+/// An AI seat.
+#[derive(Debug, Clone)]
+pub enum Agent {
+    Delegation(Box<DelegationAi>),
+    Ally(Box<AllyAi>),
+    Mediator(Box<MediatorAi>),
+}
+
+impl Agent {
+    /// An agent for `party`, with the given personality, its randomness drawn from the
+    /// game's seed and the party's own stream.
+    pub fn new(game: &Game, party: usize, personality: Personality) -> Agent {
+        let obs = Observation::new(game, party);
+        match obs.my_kind() {
+            PartyKind::Delegation => {
+                Agent::Delegation(Box::new(DelegationAi::new(&obs, personality, game.seed())))
+            }
+            PartyKind::Ally => Agent::Ally(Box::new(AllyAi::new(&obs))),
+            PartyKind::Mediator => Agent::Mediator(Box::new(MediatorAi::new(&obs))),
+        }
+    }
+
+    pub fn decide(&mut self, obs: &Observation) -> Decision {
+        match self {
+            Agent::Delegation(a) => a.decide(obs),
+            Agent::Ally(a) => a.decide(obs),
+            Agent::Mediator(a) => a.decide(obs),
+        }
+    }
+}
+
+/// Who plays each seat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeatControl {
+    Human,
+    /// The AI, with a difficulty preset (`presets::PRESETS`) or `scenario` for the
+    /// personality the scenario gives.
+    Ai(String),
+}
+
+/// A game and the agents that play its AI seats.
+pub struct Table {
+    pub game: Game,
+    agents: Vec<Option<Agent>>,
+}
+
+impl Table {
+    /// `controls[p]` for each party; allies and mediators are always played by the AI.
+    pub fn new(game: Game, controls: &[SeatControl]) -> Table {
+        let m = game.model().clone();
+        let agents = (0..m.scenario.parties.len())
+            .map(|p| {
+                let control = controls
+                    .get(p)
+                    .cloned()
+                    .unwrap_or(SeatControl::Ai("scenario".into()));
+                let base = m.scenario.parties[p].personality;
+                let personality = match (m.kind(p), control) {
+                    (PartyKind::Delegation, SeatControl::Human) => return None,
+                    (PartyKind::Delegation, SeatControl::Ai(preset)) => {
+                        presets::personality(&preset, &base)
+                    }
+                    // Allies and mediators are always the AI, as the scenario describes.
+                    _ => base,
+                };
+                Some(Agent::new(&game, p, personality))
+            })
+            .collect();
+        Table { game, agents }
+    }
+
+    /// Every seat played by the AI with the scenario's personalities.
+    pub fn all_ai(game: Game) -> Table {
+        let n = game.model().scenario.parties.len();
+        Table::new(game, &vec![SeatControl::Ai("scenario".into()); n])
+    }
+
+    /// Whether the party to move is played by the AI.
+    pub fn ai_to_move(&self) -> bool {
+        self.game
+            .to_move()
+            .is_some_and(|p| self.agents[p].is_some())
+    }
+
+    /// Lets the AI take one turn if it is an AI's turn; returns whether it did.
+    pub fn step(&mut self) -> bool {
+        let Some(p) = self.game.to_move() else {
+            return false;
+        };
+        let Some(agent) = self.agents[p].as_mut() else {
+            return false;
+        };
+        let decision = agent.decide(&Observation::new(&self.game, p));
+        if self
+            .game
+            .apply_explained(p, decision.action, Some(decision.explanation.clone()))
+            .is_err()
+        {
+            // An agent's move is always checked against the rules; should one ever be
+            // refused, the seat passes rather than stall the game.
+            let _ = self.game.apply_explained(
+                p,
+                Action::Pass,
+                Some(Explanation {
+                    public: None,
+                    rationale: decision.explanation.rationale,
+                }),
+            );
+        }
+        true
+    }
+
+    /// Runs AI turns until a human is to move or the talks are over.
+    pub fn run_ai(&mut self) {
+        while self.step() {}
+    }
+}

@@ -1,0 +1,313 @@
+//! The batch simulator: many AI-vs-AI games, and the figures a designer needs from them
+//! (MODEL.md, "`simulate --json` shape").
+//!
+//! Game `k` uses seed `S + k`. Games run on as many threads as asked; each game's summary
+//! is kept by its index and the figures are summed in seed order, so the results are the
+//! same whatever the thread count.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::ai::{SeatControl, Table};
+use super::analysis::OutcomeSpace;
+use super::game::{Game, OutcomeKind};
+use super::model::Model;
+
+/// What one finished game contributes to the figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GameSummary {
+    pub seed: u64,
+    pub outcome: OutcomeKind,
+    pub rounds: u32,
+    /// Per party: outcome value (0–100) and gain over the initial BATNA.
+    pub utilities: Vec<f64>,
+    pub gains: Vec<f64>,
+    /// For agreements: distances in normalised utility space.
+    pub pareto_distance: Option<f64>,
+    pub nash_distance: Option<f64>,
+    /// Per issue: the agreed option, if any.
+    pub settled: Vec<Option<usize>>,
+    /// Per event: whether it fired.
+    pub events_fired: Vec<bool>,
+    /// Per lever: how often it was used.
+    pub lever_uses: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Outcomes {
+    pub full: u64,
+    pub partial: u64,
+    pub none: u64,
+    pub walk_out: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartyFigures {
+    pub mean_utility: f64,
+    pub mean_gain_over_batna: f64,
+}
+
+/// The figures of a batch, in the shape MODEL.md fixes for `simulate --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub games: u64,
+    pub games_per_second: f64,
+    /// (full + partial) / games.
+    pub agreement_rate: f64,
+    pub outcomes: Outcomes,
+    pub parties: BTreeMap<String, PartyFigures>,
+    pub mean_pareto_distance: Option<f64>,
+    pub mean_nash_distance: Option<f64>,
+    pub mean_rounds: f64,
+    /// issue id → option id (or `unsettled`) → count.
+    pub issues: BTreeMap<String, BTreeMap<String, u64>>,
+    /// event id → games in which it fired (for `lint`).
+    pub events_fired: BTreeMap<String, u64>,
+    /// lever id → uses over all games.
+    pub lever_uses: BTreeMap<String, u64>,
+}
+
+/// Plays one game with every seat controlled as given (AI by default) to its end.
+pub fn play(model: &Arc<Model>, seed: u64, controls: &[SeatControl]) -> Game {
+    let mut table = Table::new(Game::new(model.clone(), seed), controls);
+    table.run_ai();
+    table.game
+}
+
+/// The analysis of the outcome space is the costly part of a summary and depends only
+/// on the delegations' final preferences: cache it by those.
+#[derive(Default)]
+pub struct SpaceCache {
+    spaces: HashMap<Vec<u64>, OutcomeSpace>,
+}
+
+impl SpaceCache {
+    fn get(&mut self, game: &Game) -> &OutcomeSpace {
+        let m = game.model();
+        let mut key = Vec::new();
+        for &d in &m.delegations {
+            let p = &game.prefs()[d];
+            key.push(p.batna.to_bits());
+            key.extend(p.weights.iter().map(|w| w.to_bits()));
+            key.extend(p.values.iter().flatten().map(|v| v.to_bits()));
+        }
+        self.spaces
+            .entry(key)
+            .or_insert_with(|| game.outcome_space())
+    }
+}
+
+pub fn summarise(game: &Game, cache: &mut SpaceCache) -> GameSummary {
+    let results = game.results();
+    let (pareto, nash) = if game.settled().iter().any(Option::is_some) {
+        let space = cache.get(game);
+        match game.deal_metrics(space) {
+            Some(m) => (Some(m.distance_to_frontier), m.distance_to_nash),
+            None => (None, None),
+        }
+    } else {
+        (None, None)
+    };
+    GameSummary {
+        seed: game.seed(),
+        outcome: game.outcome().map_or(OutcomeKind::NoDeal, |o| o.kind),
+        rounds: game.outcome().map_or(game.round(), |o| o.round),
+        utilities: results.iter().map(|r| r.utility).collect(),
+        gains: results.iter().map(|r| r.gain).collect(),
+        pareto_distance: pareto,
+        nash_distance: nash,
+        settled: game.settled().to_vec(),
+        events_fired: game.event_fired().iter().map(|n| *n > 0).collect(),
+        lever_uses: game.lever_uses().to_vec(),
+    }
+}
+
+/// Plays `games` games from seed `seed` on `threads` threads; `progress(done)` is called
+/// from the worker threads as games finish.
+pub fn run(
+    model: &Arc<Model>,
+    games: u64,
+    seed: u64,
+    threads: usize,
+    controls: &[SeatControl],
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Report, Vec<GameSummary>) {
+    let start = Instant::now();
+    let threads = threads.clamp(1, 256).min(games.max(1) as usize);
+    let done = AtomicU64::new(0);
+    let mut summaries: Vec<Option<GameSummary>> = vec![None; games as usize];
+    let chunk = (games as usize).div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for (c, slots) in summaries.chunks_mut(chunk).enumerate() {
+            let done = &done;
+            scope.spawn(move || {
+                let mut cache = SpaceCache::default();
+                for (j, slot) in slots.iter_mut().enumerate() {
+                    let k = (c * chunk + j) as u64;
+                    let game = play(model, seed.wrapping_add(k), controls);
+                    *slot = Some(summarise(&game, &mut cache));
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    progress(n);
+                }
+            });
+        }
+    });
+    let summaries: Vec<GameSummary> = summaries.into_iter().flatten().collect();
+    let seconds = start.elapsed().as_secs_f64();
+    let mut report = aggregate(model, &summaries);
+    report.games_per_second = if seconds > 0.0 {
+        summaries.len() as f64 / seconds
+    } else {
+        0.0
+    };
+    (report, summaries)
+}
+
+/// The figures of a batch, summed in the order of the summaries.
+pub fn aggregate(model: &Model, summaries: &[GameSummary]) -> Report {
+    let s = &model.scenario;
+    let n = summaries.len() as u64;
+    let mut outcomes = Outcomes::default();
+    let mut util = vec![0.0; s.parties.len()];
+    let mut gain = vec![0.0; s.parties.len()];
+    let (mut pareto, mut nash, mut agreed, mut with_nash) = (0.0, 0.0, 0u64, 0u64);
+    let mut rounds = 0u64;
+    let mut issues: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut events = vec![0u64; s.events.len()];
+    let mut levers = vec![0u64; s.levers.len()];
+    for g in summaries {
+        match g.outcome {
+            OutcomeKind::FullDeal => outcomes.full += 1,
+            OutcomeKind::PartialDeal => outcomes.partial += 1,
+            OutcomeKind::NoDeal => outcomes.none += 1,
+            OutcomeKind::WalkOut => outcomes.walk_out += 1,
+        }
+        for p in 0..s.parties.len() {
+            util[p] += g.utilities[p];
+            gain[p] += g.gains[p];
+        }
+        if let Some(d) = g.pareto_distance {
+            pareto += d;
+            agreed += 1;
+        }
+        if let Some(d) = g.nash_distance {
+            nash += d;
+            with_nash += 1;
+        }
+        rounds += g.rounds as u64;
+        for (i, issue) in s.issues.iter().enumerate() {
+            let key = match g.settled[i] {
+                Some(o) => issue.options[o].id.clone(),
+                None => "unsettled".to_string(),
+            };
+            *issues
+                .entry(issue.id.clone())
+                .or_default()
+                .entry(key)
+                .or_default() += 1;
+        }
+        for (e, fired) in g.events_fired.iter().enumerate() {
+            events[e] += u64::from(*fired);
+        }
+        for (l, uses) in g.lever_uses.iter().enumerate() {
+            levers[l] += u64::from(*uses);
+        }
+    }
+    let mean = |x: f64| if n > 0 { x / n as f64 } else { 0.0 };
+    Report {
+        games: n,
+        games_per_second: 0.0,
+        agreement_rate: mean((outcomes.full + outcomes.partial) as f64),
+        parties: s
+            .parties
+            .iter()
+            .enumerate()
+            .map(|(p, party)| {
+                (
+                    party.id.clone(),
+                    PartyFigures {
+                        mean_utility: mean(util[p]),
+                        mean_gain_over_batna: mean(gain[p]),
+                    },
+                )
+            })
+            .collect(),
+        outcomes,
+        mean_pareto_distance: (agreed > 0).then(|| pareto / agreed as f64),
+        mean_nash_distance: (with_nash > 0).then(|| nash / with_nash as f64),
+        mean_rounds: mean(rounds as f64),
+        issues,
+        events_fired: s
+            .events
+            .iter()
+            .zip(events)
+            .map(|(e, c)| (e.id.clone(), c))
+            .collect(),
+        lever_uses: s
+            .levers
+            .iter()
+            .zip(levers)
+            .map(|(l, c)| (l.id.clone(), c))
+            .collect(),
+    }
+}
+
+impl Report {
+    /// The figures for people.
+    pub fn render(&self, model: &Model) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let pct = |x: u64| 100.0 * x as f64 / self.games.max(1) as f64;
+        let _ = writeln!(out, "games                 {}", self.games);
+        let _ = writeln!(out, "games per second      {:.0}", self.games_per_second);
+        let o = &self.outcomes;
+        let _ = writeln!(
+            out,
+            "agreement rate        {:.1}%  (full {:.1}%, partial {:.1}%, none {:.1}%, walk-out {:.1}%)",
+            100.0 * self.agreement_rate,
+            pct(o.full),
+            pct(o.partial),
+            pct(o.none),
+            pct(o.walk_out)
+        );
+        let fmt = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{x:.3}"));
+        let _ = writeln!(
+            out,
+            "mean Pareto distance  {}",
+            fmt(self.mean_pareto_distance)
+        );
+        let _ = writeln!(
+            out,
+            "mean Nash distance    {}",
+            fmt(self.mean_nash_distance)
+        );
+        let _ = writeln!(out, "mean rounds           {:.2}", self.mean_rounds);
+        let _ = writeln!(
+            out,
+            "\nparty                 mean utility   mean gain over BATNA"
+        );
+        for (id, f) in &self.parties {
+            let _ = writeln!(
+                out,
+                "  {id:<20} {:>10.1}   {:>+10.1}",
+                f.mean_utility, f.mean_gain_over_batna
+            );
+        }
+        let _ = writeln!(out, "\nagreed options (share of games)");
+        for issue in &model.scenario.issues {
+            let Some(counts) = self.issues.get(&issue.id) else {
+                continue;
+            };
+            let items: Vec<String> = counts
+                .iter()
+                .map(|(o, c)| format!("{o} {:.1}%", pct(*c)))
+                .collect();
+            let _ = writeln!(out, "  {:<20} {}", issue.id, items.join(", "));
+        }
+        out
+    }
+}

@@ -1,0 +1,9 @@
+//! The integration tests, in one binary so that the game build links once, not once per
+//! file.
+
+mod ai;
+mod analysis;
+mod common;
+mod engine;
+mod properties;
+mod scenarios;

@@ -441,7 +441,7 @@ fn simulate(args: &SimulateArgs) -> ExitCode {
     let total = args.games;
     let show_progress = std::io::stderr().is_terminal() && total >= 200;
     let progress = move |done: u64| {
-        if show_progress && (done % 50 == 0 || done == total) {
+        if show_progress && (done.is_multiple_of(50) || done == total) {
             let width = 40;
             let filled = (done * width / total.max(1)) as usize;
             eprint!(

@@ -51,7 +51,13 @@ pub fn bilateral(seed: u64, issues: usize, options: usize, deadline: u32) -> Sce
             red_lines: Vec::new(),
             batna: (20.0 + rng.unit() * 25.0).round(),
             batna_description: String::new(),
-            personality: Personality::default(),
+            // Bilateral benchmark parties mean to conclude within the deadline.
+            personality: Personality {
+                toughness: 1.0,
+                patience: 0.0,
+                trust: 0.5,
+                risk: 0.2,
+            },
         }
     };
     let a = party("alpha", false, &mut rng);

@@ -2,6 +2,7 @@
 //! position, preferences as vectors, utilities (MODEL.md, "Outcome space and utility").
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -50,6 +51,44 @@ impl Prefs {
     }
 }
 
+/// One party's utility of every package (by mixed-radix index, first issue slowest) and
+/// the package indices sorted by decreasing utility, ties by index.
+#[derive(Debug, Clone, Default)]
+pub struct UtilityTable {
+    pub utils: Vec<f64>,
+    pub order: Vec<u32>,
+}
+
+impl UtilityTable {
+    pub fn new(radix: &[usize], prefs: &Prefs) -> UtilityTable {
+        let size: usize = radix.iter().product();
+        let mut utils = Vec::with_capacity(size);
+        let mut options = vec![0; radix.len()];
+        for _ in 0..size {
+            utils.push(prefs.utility(&options));
+            for i in (0..options.len()).rev() {
+                options[i] += 1;
+                if options[i] < radix[i] {
+                    break;
+                }
+                options[i] = 0;
+            }
+        }
+        let mut order: Vec<u32> = (0..size as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            utils[b as usize]
+                .total_cmp(&utils[a as usize])
+                .then(a.cmp(&b))
+        });
+        UtilityTable { utils, order }
+    }
+}
+
+/// Whether two sets of preferences give the same utilities (BATNAs aside).
+pub fn same_utility(a: &Prefs, b: &Prefs) -> bool {
+    a.weights == b.weights && a.values == b.values && a.red == b.red
+}
+
 /// A validated scenario, ready to play.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -66,6 +105,9 @@ pub struct Model {
     pub allies: Vec<usize>,
     /// Mediators, in file order.
     pub mediators: Vec<usize>,
+    /// Utility tables of the initial preferences, built when first needed and shared by
+    /// every game of this model.
+    tables: Vec<OnceLock<Arc<UtilityTable>>>,
 }
 
 impl Model {
@@ -135,7 +177,11 @@ impl Model {
             .collect();
         let allies = of_kind(PartyKind::Ally);
         let mediators = of_kind(PartyKind::Mediator);
+        let tables = (0..scenario.parties.len())
+            .map(|_| OnceLock::new())
+            .collect();
         Model {
+            tables,
             hash: sha256_hex(source),
             source: source.to_string(),
             prefs,
@@ -144,6 +190,21 @@ impl Model {
             mediators,
             scenario,
         }
+    }
+
+    /// The utility table of a party's initial preferences.
+    pub fn initial_table(&self, party: usize) -> Arc<UtilityTable> {
+        self.tables[party]
+            .get_or_init(|| {
+                let radix: Vec<usize> = self
+                    .scenario
+                    .issues
+                    .iter()
+                    .map(|i| i.options.len())
+                    .collect();
+                Arc::new(UtilityTable::new(&radix, &self.prefs[party]))
+            })
+            .clone()
     }
 
     pub fn party_index(&self, id: &str) -> Option<usize> {

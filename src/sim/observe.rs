@@ -8,7 +8,7 @@
 //! another party's preferences, brief or private messages. The AI gets nothing else.
 
 use super::game::{Game, Offer, Phase};
-use super::model::{Model, Prefs};
+use super::model::{Model, Prefs, UtilityTable};
 use super::scenario::{Issue, Lever, PartyKind};
 use super::transcript::Entry;
 
@@ -39,6 +39,14 @@ impl<'a> Observation<'a> {
     /// The party's own current preferences (weights, values, red lines, BATNA).
     pub fn my_prefs(&self) -> &'a Prefs {
         &self.game.prefs()[self.me]
+    }
+    /// The party's own preferences at the start of the game.
+    pub fn initial_prefs(&self) -> &'a Prefs {
+        &self.model().prefs[self.me]
+    }
+    /// The utility table of the party's own initial preferences (shared between games).
+    pub fn initial_table(&self) -> std::sync::Arc<UtilityTable> {
+        self.model().initial_table(self.me)
     }
     /// The party's own BATNA at the start of the game.
     pub fn my_initial_batna(&self) -> f64 {

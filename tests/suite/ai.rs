@@ -56,7 +56,7 @@ fn play_checking_acceptances(model: Arc<Model>, seed: u64) -> Game {
 
 fn with_red_lines(seed: u64) -> Arc<Model> {
     let mut s = bilateral(seed, 3, 4, 30);
-    s.rules.nothing_agreed_until_all_agreed = seed % 2 == 0;
+    s.rules.nothing_agreed_until_all_agreed = seed.is_multiple_of(2);
     // A red line for each side on an option the other side likes.
     s.parties[0].red_lines.push(OptionRef {
         issue: "issue0".into(),

@@ -16,7 +16,7 @@ use crate::sim::scenario::{Effect, Lever};
 
 use super::Decision;
 use super::estimate::{Beliefs, Estimate};
-use super::reason::{PublicReason, Rationale};
+use super::reason::Rationale;
 use super::space::{Space, nash_text};
 
 #[derive(Debug, Clone)]
@@ -50,7 +50,8 @@ impl AllyAi {
                     lever: lever.clone(),
                 },
                 explanation: Explanation {
-                    public: Some(PublicReason::Lever { lever }),
+                    // The lever's own public text is what the table hears.
+                    public: None,
                     rationale,
                 },
             };
@@ -75,7 +76,8 @@ pub struct LeverEvaluator<'a> {
     fixed: Vec<Option<usize>>,
     current: Vec<usize>,
     prefs: &'a Prefs,
-    baseline: f64,
+    /// The prediction without any lever, computed when first needed.
+    baseline: std::cell::OnceCell<f64>,
 }
 
 impl<'a> LeverEvaluator<'a> {
@@ -93,17 +95,15 @@ impl<'a> LeverEvaluator<'a> {
             .zip(obs.settled())
             .map(|(l, s)| l.or(*s))
             .collect();
-        let mut e = LeverEvaluator {
+        LeverEvaluator {
             obs,
             space,
             estimates,
             fixed,
             current: obs.current_package(),
             prefs: obs.my_prefs(),
-            baseline: 0.0,
-        };
-        e.baseline = e.predict(&e.estimates, &e.fixed);
-        e
+            baseline: std::cell::OnceCell::new(),
+        }
     }
 
     /// Own utility (0–100) of the deal predicted under these estimates.
@@ -201,7 +201,10 @@ impl<'a> LeverEvaluator<'a> {
             }
         }
         let shift = if changes_prediction {
-            self.predict(&estimates, &fixed) - self.baseline
+            let baseline = *self
+                .baseline
+                .get_or_init(|| self.predict(&self.estimates, &self.fixed));
+            self.predict(&estimates, &fixed) - baseline
         } else {
             0.0
         };

@@ -14,13 +14,20 @@ use crate::sim::game::{Explanation, Offer};
 use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
 use crate::sim::rng::Stream;
-use crate::sim::scenario::Personality;
+use crate::sim::scenario::{Personality, TOUGHNESS_RANGE};
 use crate::sim::transcript::EntryKind;
 
 use super::Decision;
 use super::estimate::Beliefs;
 use super::reason::{PublicReason, Rationale};
 use super::space::{Space, consistent};
+use crate::sim::model::{UtilityTable, same_utility};
+use std::sync::Arc;
+
+/// How strongly a fall in its walk-away value makes a delegation concede: a fall of
+/// 1/PRESSURE_RESPONSE of the gap between its BATNA and its best package brings it all the
+/// way down to its floor.
+const PRESSURE_RESPONSE: f64 = 2.5;
 
 #[derive(Debug, Clone)]
 pub struct DelegationAi {
@@ -29,10 +36,10 @@ pub struct DelegationAi {
     space: Space,
     /// The preferences the tables below were computed from.
     prefs: Option<Prefs>,
-    /// Own utility (0–100) of every package, by index.
-    utils: Vec<f64>,
-    /// Package indices by decreasing own utility.
-    order: Vec<u32>,
+    /// Own utility of every package, and the packages in decreasing order of it.
+    table: Arc<UtilityTable>,
+    /// Its three heaviest issues and their weights, for rationales and statements.
+    heaviest: Vec<(String, f64)>,
     /// Beliefs about each other delegation.
     beliefs: Beliefs,
     /// Offers already answered with a rejection or a counter.
@@ -48,38 +55,42 @@ pub struct DelegationAi {
 
 impl DelegationAi {
     pub fn new(obs: &Observation, personality: Personality, seed: u64) -> DelegationAi {
+        let mut rng = Stream::new(seed, &format!("ai:{}", obs.my_id()));
+        // No two sessions are alike: resolve varies around the scenario's personality.
+        let mut personality = personality;
+        let (lo, hi) = TOUGHNESS_RANGE;
+        personality.toughness = (personality.toughness * (0.6 + 1.0 * rng.unit())).clamp(lo, hi);
+        personality.patience = (personality.patience + 0.5 * (rng.unit() - 0.5)).clamp(0.0, 1.0);
         DelegationAi {
             me: obs.me(),
             personality,
             space: Space::new(obs.option_counts()),
             prefs: None,
-            utils: Vec::new(),
-            order: Vec::new(),
+            table: Arc::new(UtilityTable::default()),
+            heaviest: Vec::new(),
             beliefs: Beliefs::new(obs, personality.trust),
             answered: Vec::new(),
             last_progress: 1,
             last_asked: None,
             last_statement: None,
-            rng: Stream::new(seed, &format!("ai:{}", obs.my_id())),
+            rng,
         }
     }
 
-    /// Recomputes the utility table when the party's own preferences have changed.
-    fn refresh_tables(&mut self, prefs: &Prefs) {
-        if self.prefs.as_ref() == Some(prefs) {
+    /// Recomputes the utility table when the party's own weights, values or red lines have
+    /// changed (a BATNA move does not change it). The table for the scenario's initial
+    /// preferences is shared by every game of a model.
+    fn refresh_tables(&mut self, obs: &Observation, prefs: &Prefs) {
+        if self.prefs.as_ref().is_some_and(|p| same_utility(p, prefs)) {
             return;
         }
-        let mut utils = vec![0.0; self.space.size];
-        self.space
-            .for_each(|k, options| utils[k] = prefs.utility(options));
-        let mut order: Vec<u32> = (0..self.space.size as u32).collect();
-        order.sort_by(|&a, &b| {
-            utils[b as usize]
-                .total_cmp(&utils[a as usize])
-                .then(a.cmp(&b))
-        });
-        self.utils = utils;
-        self.order = order;
+        let table = if same_utility(obs.initial_prefs(), prefs) {
+            obs.initial_table()
+        } else {
+            Arc::new(UtilityTable::new(&self.space.radix, prefs))
+        };
+        self.table = table;
+        self.heaviest = top_issues(obs, prefs, 3);
         self.prefs = Some(prefs.clone());
     }
 
@@ -96,39 +107,40 @@ impl DelegationAi {
     }
 
     /// The aspiration (0–100) at this round: from the best package still possible down to
-    /// the floor above the BATNA, along `1 - t^(1/e)` once the party's patience runs out.
+    /// the floor above the BATNA, along `1 - t^(1/e)`. `t` is the share of its time
+    /// horizon that has passed; a patient party sees talks going on beyond this session
+    /// (its horizon is `1 + patience` times the deadline), so by the deadline it has made
+    /// only part of its concessions. Pressure moves it too: a party whose walk-away value
+    /// has fallen since the start concedes more, one whose alternative has improved less.
     fn aspiration(&self, obs: &Observation, top: f64, floor: f64) -> f64 {
         let deadline = obs.deadline().max(2) as f64;
         let t = ((obs.round() as f64 - 1.0) / (deadline - 1.0)).clamp(0.0, 1.0);
-        let start = 0.5 * self.personality.patience;
-        let f = if t <= start {
-            0.0
+        let horizon = 1.0 + self.personality.patience;
+        let f = (t / horizon).powf(1.0 / self.personality.toughness);
+        let initial = obs.my_initial_batna();
+        let pressure = (PRESSURE_RESPONSE * (initial - obs.my_prefs().batna)
+            / (top - initial).max(1.0))
+        .clamp(-0.5, 1.0);
+        let f = if pressure >= 0.0 {
+            f + (1.0 - f) * pressure
         } else {
-            ((t - start) / (1.0 - start)).powf(1.0 / self.personality.toughness)
+            f * (1.0 + pressure)
         };
         if floor >= top {
             top
         } else {
-            top - (top - floor) * f
+            top - (top - floor) * f.clamp(0.0, 1.0)
         }
-    }
-
-    /// Estimated utility (0–1) of package `k` summed over the other delegations.
-    fn their_score(&self, options: &[usize]) -> f64 {
-        self.beliefs
-            .estimates()
-            .iter()
-            .map(|m| m.utility(options))
-            .sum()
     }
 
     /// The package to propose: own utility at least `aspiration`, the most for the others.
     fn choose(&self, fixed: &[Option<usize>], aspiration: f64) -> Option<usize> {
+        let estimates = self.beliefs.estimates();
         let mut options = vec![0; self.space.radix.len()];
         let mut best: Option<(usize, f64)> = None;
-        for &k in &self.order {
+        for &k in &self.table.order {
             let k = k as usize;
-            let u = self.utils[k];
+            let u = self.table.utils[k];
             if u < aspiration && best.is_some() {
                 break;
             }
@@ -137,7 +149,7 @@ impl DelegationAi {
                 continue;
             }
             // A tiny weight on own utility breaks ties towards what we like best.
-            let score = self.their_score(&options) + u * 1e-6;
+            let score = estimates.iter().map(|m| m.utility(&options)).sum::<f64>() + u * 1e-6;
             if best.is_none_or(|(_, b)| score > b) {
                 best = Some((k, score));
             }
@@ -150,7 +162,7 @@ impl DelegationAi {
 
     pub fn decide(&mut self, obs: &Observation) -> Decision {
         let prefs = obs.my_prefs();
-        self.refresh_tables(prefs);
+        self.refresh_tables(obs, prefs);
         self.observe(obs);
         let me = self.me;
         let batna = prefs.batna;
@@ -162,12 +174,17 @@ impl DelegationAi {
             .collect();
         let open: Vec<usize> = (0..fixed.len()).filter(|&i| fixed[i].is_none()).collect();
         // The best package still possible given what is fixed.
+        let mut buffer = vec![0; fixed.len()];
         let top = self
+            .table
             .order
             .iter()
             .map(|&k| k as usize)
-            .find(|&k| consistent(&self.space.decode(k), &fixed))
-            .map_or(0.0, |k| self.utils[k]);
+            .find(|&k| {
+                self.space.decode_into(k, &mut buffer);
+                consistent(&buffer, &fixed)
+            })
+            .map_or(0.0, |k| self.table.utils[k]);
         let margin = 1.0 + 6.0 * self.personality.risk;
         let aspiration = self.aspiration(obs, top, batna + margin);
         let candidate = if open.is_empty() {
@@ -175,13 +192,13 @@ impl DelegationAi {
         } else {
             self.choose(&fixed, aspiration)
         };
-        let candidate_u = candidate.map(|k| self.utils[k]);
+        let candidate_u = candidate.map(|k| self.table.utils[k]);
         let mut rationale = Rationale {
             decision: String::new(),
             aspiration: Some(aspiration),
             batna,
             own_proposal_utility: candidate_u,
-            top_issues: top_issues(obs, prefs, 3),
+            top_issues: self.heaviest.clone(),
             ..Rationale::default()
         };
         if let Some(k) = candidate {
@@ -300,7 +317,8 @@ impl DelegationAi {
         // 4. Put a new package on the table.
         if let (Some(p), true) = (proposal, proposal_is_new) {
             rationale.decision = "propose".into();
-            let stress = top_issues(obs, prefs, 1)
+            let stress = self
+                .heaviest
                 .first()
                 .map(|(i, _)| i.clone())
                 .unwrap_or_default();
@@ -335,8 +353,10 @@ impl DelegationAi {
         {
             self.last_statement = Some(round);
             let options = self.space.decode(k);
-            let stances: Vec<Stance> = top_issues(obs, prefs, 2)
+            let stances: Vec<Stance> = self
+                .heaviest
                 .iter()
+                .take(2)
                 .filter_map(|(id, _)| {
                     let i = obs.issues().iter().position(|x| &x.id == id)?;
                     Some(Stance {

@@ -160,7 +160,7 @@ impl Estimate {
             }
             for (v, c) in vals.iter_mut().zip(counts) {
                 // Options never proposed keep a floor; the favourite is worth 1.
-                *v = ((c.max(0.0) + 0.5) / (max + 0.5)).powf(0.8);
+                *v = (c.max(0.0) + 0.5) / (max + 0.5);
             }
         }
     }

@@ -165,7 +165,8 @@ impl MediatorAi {
                     lever: lever.clone(),
                 },
                 explanation: Explanation {
-                    public: Some(PublicReason::Lever { lever }),
+                    // The lever's own public text is what the table hears.
+                    public: None,
                     rationale,
                 },
             };

@@ -30,8 +30,6 @@ pub enum PublicReason {
     MediatorText { first: Vec<String> },
     /// Waiting for movement from the other side.
     Waiting,
-    /// An ally's or mediator's move from its levers.
-    Lever { lever: String },
     /// Asking the chair for a text after a stalemate.
     AskingMediator,
 }
@@ -81,7 +79,6 @@ impl PublicReason {
             PublicReason::Waiting => {
                 "We are waiting for a serious move from the other side.".to_string()
             }
-            PublicReason::Lever { .. } => String::new(),
             PublicReason::AskingMediator => {
                 "We are stuck; we ask the chair to put a text on the table.".to_string()
             }

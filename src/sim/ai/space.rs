@@ -67,32 +67,132 @@ pub fn consistent(package: &[usize], fixed: &[Option<usize>]) -> bool {
 }
 
 /// The package maximising `Π (ûᵢ − b̂ᵢ)` over the estimates, among packages consistent
-/// with `fixed`, where every estimated gain is positive, and not in `excluded`.
-/// With true preferences as estimates this is exactly the Nash bargaining point.
+/// with `fixed`, where every estimated gain is positive, and not in `excluded`; ties go
+/// to the first package in index order. With true preferences as estimates this is
+/// exactly the Nash bargaining point.
+///
+/// A depth-first search over the issues with running utility sums, pruning a branch as
+/// soon as some party could no longer gain whatever the remaining issues give it.
 pub fn nash_text(
     space: &Space,
     estimates: &[&Estimate],
     fixed: &[Option<usize>],
     excluded: &[Vec<usize>],
 ) -> Option<(Vec<usize>, f64)> {
-    let mut best: Option<(usize, f64)> = None;
-    space.for_each(|k, options| {
-        if !consistent(options, fixed) {
+    let n = space.radix.len();
+    // contributions[e][i][o]: what option o of issue i adds to party e's utility;
+    // None where e vetoes it.
+    let contributions: Vec<Vec<Vec<Option<f64>>>> = estimates
+        .iter()
+        .map(|e| {
+            (0..n)
+                .map(|i| {
+                    (0..space.radix[i])
+                        .map(|o| (!e.vetoed[i][o]).then(|| e.weights[i] * e.values[i][o]))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    // best_rest[e][i]: the most issues i.. can still add for party e.
+    let best_rest: Vec<Vec<f64>> = contributions
+        .iter()
+        .map(|c| {
+            let mut rest = vec![0.0; n + 1];
+            for i in (0..n).rev() {
+                let max = allowed(space, fixed, i)
+                    .filter_map(|o| c[i][o])
+                    .fold(0.0, f64::max);
+                rest[i] = rest[i + 1] + max;
+            }
+            rest
+        })
+        .collect();
+    let batnas: Vec<f64> = estimates.iter().map(|e| e.batna).collect();
+    let m = estimates.len();
+    let mut search = Search {
+        space,
+        fixed,
+        excluded,
+        contributions: &contributions,
+        best_rest: &best_rest,
+        batnas: &batnas,
+        options: vec![0; n],
+        sums: vec![0.0; (n + 1) * m],
+        parties: m,
+        best: None,
+    };
+    search.visit(0);
+    search.best
+}
+
+fn allowed<'a>(
+    space: &'a Space,
+    fixed: &'a [Option<usize>],
+    i: usize,
+) -> impl Iterator<Item = usize> + 'a {
+    let (from, to) = match fixed[i] {
+        Some(o) => (o, o + 1),
+        None => (0, space.radix[i]),
+    };
+    from..to
+}
+
+struct Search<'a> {
+    space: &'a Space,
+    fixed: &'a [Option<usize>],
+    excluded: &'a [Vec<usize>],
+    contributions: &'a [Vec<Vec<Option<f64>>>],
+    best_rest: &'a [Vec<f64>],
+    batnas: &'a [f64],
+    options: Vec<usize>,
+    /// Running utility sums: `sums[i * parties + e]` after issues `..i`.
+    sums: Vec<f64>,
+    parties: usize,
+    best: Option<(Vec<usize>, f64)>,
+}
+
+impl Search<'_> {
+    fn visit(&mut self, i: usize) {
+        let m = self.parties;
+        if i == self.options.len() {
+            let sums = &self.sums[i * m..(i + 1) * m];
+            let product: f64 = sums.iter().zip(self.batnas).map(|(u, b)| u - b).product();
+            if self.best.as_ref().is_none_or(|(_, b)| product > *b)
+                && !self.excluded.contains(&self.options)
+            {
+                self.best = Some((self.options.clone(), product));
+            }
             return;
         }
-        let mut product = 1.0;
-        for e in estimates {
-            let gain = e.utility(options) - e.batna;
-            if gain <= 0.0 {
-                return;
+        'options: for o in allowed(self.space, self.fixed, i) {
+            // The most the product could still reach down this branch.
+            let mut bound = 1.0;
+            for e in 0..m {
+                let Some(c) = self.contributions[e][i][o] else {
+                    continue 'options;
+                };
+                let next = self.sums[i * m + e] + c;
+                let most = next + self.best_rest[e][i + 1] - self.batnas[e];
+                if most <= 0.0 {
+                    continue 'options;
+                }
+                bound *= most;
+                self.sums[(i + 1) * m + e] = next;
             }
-            product *= gain;
+            // Branch and bound: ties keep the first package found, so a branch that can
+            // at best equal the incumbent is skipped.
+            if self
+                .best
+                .as_ref()
+                .is_some_and(|(_, b)| bound * (1.0 + 1e-9) <= *b)
+            {
+                continue;
+            }
+            self.options[i] = o;
+            self.visit(i + 1);
         }
-        if best.is_none_or(|(_, b)| product > b) && !excluded.iter().any(|x| x == options) {
-            best = Some((k, product));
-        }
-    });
-    best.map(|(k, p)| (space.decode(k), p))
+    }
 }
 
 #[cfg(test)]

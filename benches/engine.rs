@@ -6,8 +6,10 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use accord::sim::analysis::OutcomeSpace;
+use accord::sim::generate::bilateral;
 use accord::sim::load::{ISTANBUL_2025, load_str};
-use accord::sim::{Action, Game};
+use accord::sim::simulate;
+use accord::sim::{Action, Game, Model};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn benches(c: &mut Criterion) {
@@ -39,6 +41,28 @@ fn benches(c: &mut Criterion) {
     let game = Game::new(model.clone(), 7);
     c.bench_function("view_istanbul", |b| {
         b.iter(|| black_box(game.view(0)).transcript.len())
+    });
+
+    // AI-vs-AI games on the Istanbul scenario, allies and mediator included.
+    let mut seed = 0u64;
+    c.bench_function("ai_game_istanbul", |b| {
+        b.iter(|| {
+            seed += 1;
+            simulate::play(&model, seed, &[]).transcript().len()
+        })
+    });
+
+    // Bilateral negotiations with random opposing preferences: 3 issues of 10 options
+    // (1,000 outcomes), a 100-round deadline. One game per iteration, over 64 problems.
+    let problems: Vec<Arc<Model>> = (0..64)
+        .map(|k| Arc::new(Model::new(bilateral(k, 3, 10, 100), "")))
+        .collect();
+    let mut k = 0usize;
+    c.bench_function("ai_game_bilateral_1000_outcomes", |b| {
+        b.iter(|| {
+            k += 1;
+            simulate::play(&problems[k % problems.len()], k as u64, &[]).round()
+        })
     });
 }
 

@@ -25,7 +25,8 @@ use super::transcript::{Entry, EntryKind, Visibility};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     pub public: Option<PublicReason>,
-    pub rationale: Rationale,
+    /// Shared between the transcript and the record, not copied.
+    pub rationale: Arc<Rationale>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -69,13 +69,22 @@ pub struct Report {
     pub events_fired: BTreeMap<String, u64>,
     /// lever id → uses over all games.
     pub lever_uses: BTreeMap<String, u64>,
+    /// Time of one AI decision, in microseconds: median and 99th percentile. Like
+    /// `games_per_second`, a measurement, not a result: it varies between runs.
+    pub decision_micros_p50: f64,
+    pub decision_micros_p99: f64,
 }
 
 /// Plays one game with every seat controlled as given (AI by default) to its end.
 pub fn play(model: &Arc<Model>, seed: u64, controls: &[SeatControl]) -> Game {
+    play_timed(model, seed, controls).0
+}
+
+/// As [`play`], with the time each AI decision took (nanoseconds).
+pub fn play_timed(model: &Arc<Model>, seed: u64, controls: &[SeatControl]) -> (Game, Vec<u64>) {
     let mut table = Table::new(Game::new(model.clone(), seed), controls);
     table.run_ai();
-    table.game
+    (table.game, table.decision_nanos)
 }
 
 /// The analysis of the outcome space is the costly part of a summary and depends only
@@ -140,20 +149,31 @@ pub fn run(
     let threads = threads.clamp(1, 256).min(games.max(1) as usize);
     let done = AtomicU64::new(0);
     let mut summaries: Vec<Option<GameSummary>> = vec![None; games as usize];
+    let mut timings: Vec<Vec<u64>> = Vec::new();
     let chunk = (games as usize).div_ceil(threads).max(1);
     std::thread::scope(|scope| {
-        for (c, slots) in summaries.chunks_mut(chunk).enumerate() {
-            let done = &done;
-            scope.spawn(move || {
-                let mut cache = SpaceCache::default();
-                for (j, slot) in slots.iter_mut().enumerate() {
-                    let k = (c * chunk + j) as u64;
-                    let game = play(model, seed.wrapping_add(k), controls);
-                    *slot = Some(summarise(&game, &mut cache));
-                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(n);
-                }
-            });
+        let workers: Vec<_> = summaries
+            .chunks_mut(chunk)
+            .enumerate()
+            .map(|(c, slots)| {
+                let done = &done;
+                scope.spawn(move || {
+                    let mut cache = SpaceCache::default();
+                    let mut nanos = Vec::new();
+                    for (j, slot) in slots.iter_mut().enumerate() {
+                        let k = (c * chunk + j) as u64;
+                        let (game, timing) = play_timed(model, seed.wrapping_add(k), controls);
+                        nanos.extend(timing);
+                        *slot = Some(summarise(&game, &mut cache));
+                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        progress(n);
+                    }
+                    nanos
+                })
+            })
+            .collect();
+        for w in workers {
+            timings.push(w.join().unwrap_or_default());
         }
     });
     let summaries: Vec<GameSummary> = summaries.into_iter().flatten().collect();
@@ -164,6 +184,15 @@ pub fn run(
     } else {
         0.0
     };
+    let mut nanos: Vec<u64> = timings.into_iter().flatten().collect();
+    nanos.sort_unstable();
+    let quantile = |q: f64| {
+        nanos
+            .get(((nanos.len() as f64 - 1.0) * q).round() as usize)
+            .map_or(0.0, |n| *n as f64 / 1000.0)
+    };
+    report.decision_micros_p50 = quantile(0.5);
+    report.decision_micros_p99 = quantile(0.99);
     (report, summaries)
 }
 
@@ -253,6 +282,8 @@ pub fn aggregate(model: &Model, summaries: &[GameSummary]) -> Report {
             .zip(levers)
             .map(|(l, c)| (l.id.clone(), c))
             .collect(),
+        decision_micros_p50: 0.0,
+        decision_micros_p99: 0.0,
     }
 }
 
@@ -264,6 +295,11 @@ impl Report {
         let pct = |x: u64| 100.0 * x as f64 / self.games.max(1) as f64;
         let _ = writeln!(out, "games                 {}", self.games);
         let _ = writeln!(out, "games per second      {:.0}", self.games_per_second);
+        let _ = writeln!(
+            out,
+            "AI decision           p50 {:.0} µs, p99 {:.0} µs",
+            self.decision_micros_p50, self.decision_micros_p99
+        );
         let o = &self.outcomes;
         let _ = writeln!(
             out,
@@ -307,6 +343,22 @@ impl Report {
                 .map(|(o, c)| format!("{o} {:.1}%", pct(*c)))
                 .collect();
             let _ = writeln!(out, "  {:<20} {}", issue.id, items.join(", "));
+        }
+        if !self.events_fired.is_empty() {
+            let _ = writeln!(out, "\nevents fired (share of games)");
+            for (id, c) in &self.events_fired {
+                let _ = writeln!(out, "  {id:<32} {:.1}%", pct(*c));
+            }
+        }
+        if !self.lever_uses.is_empty() {
+            let _ = writeln!(out, "\nlevers used (uses per game)");
+            for (id, c) in &self.lever_uses {
+                let _ = writeln!(
+                    out,
+                    "  {id:<32} {:.2}",
+                    *c as f64 / self.games.max(1) as f64
+                );
+            }
         }
         out
     }

@@ -139,7 +139,7 @@ pub enum EntryKind {
     /// The numbers behind an AI's move (facilitator and debrief only).
     Rationale {
         by: PartyId,
-        rationale: Rationale,
+        rationale: std::sync::Arc<Rationale>,
     },
 }
 

@@ -248,6 +248,8 @@ fn simulate_is_deterministic_and_thread_independent() {
     assert_eq!(sa, sb);
     let strip = |mut r: simulate::Report| {
         r.games_per_second = 0.0;
+        r.decision_micros_p50 = 0.0;
+        r.decision_micros_p99 = 0.0;
         serde_json::to_string(&r).unwrap()
     };
     assert_eq!(strip(a), strip(b));
@@ -286,4 +288,63 @@ fn a_human_seat_is_left_to_the_human() {
     table.run_ai();
     assert_eq!(table.game.to_move(), model.party_index("ukraine"));
     assert_eq!(table.game.round(), 2);
+}
+
+/// Quality on bilateral problems with random opposing preferences: agreement in at least
+/// 97% of the games where a zone of agreement exists, agreements within 0.02 of the
+/// Pareto frontier on average.
+#[test]
+fn bilateral_agreements_are_frequent_and_efficient() {
+    let problems = 400;
+    let (mut with_zone, mut agreed, mut distance) = (0u32, 0u32, 0.0);
+    for k in 0..problems {
+        let model = Arc::new(Model::new(bilateral(1000 + k, 3, 10, 100), ""));
+        let space = OutcomeSpace::new(&model, &model.prefs);
+        if space.nash.is_none() {
+            continue;
+        }
+        with_zone += 1;
+        let game = simulate::play(&model, k, &[]);
+        if let Some(m) = game.deal_metrics(&space) {
+            agreed += 1;
+            distance += m.distance_to_frontier;
+        }
+    }
+    let rate = agreed as f64 / with_zone as f64;
+    let mean = distance / agreed.max(1) as f64;
+    assert!(
+        with_zone >= problems as u32 / 2,
+        "too few problems have a zone: {with_zone}"
+    );
+    assert!(
+        rate >= 0.97,
+        "agreement rate {rate:.3} over {with_zone} problems with a zone"
+    );
+    assert!(mean <= 0.02, "mean Pareto distance {mean:.4}");
+}
+
+/// The Istanbul calibration (MODEL.md): with the scenario's personalities and no human,
+/// most games end like the real talks — a prisoner exchange and no ceasefire — yet other
+/// outcomes happen too.
+#[test]
+fn istanbul_plays_out_like_history_in_most_games() {
+    let model = common::istanbul();
+    let games = if cfg!(debug_assertions) { 150 } else { 1000 };
+    let (report, _) = simulate::run(&model, games, 1, 2, &[], &|_| {});
+    let prisoners = &report.issues["prisoners"];
+    let ceasefire = &report.issues["ceasefire"];
+    let exchange = prisoners.get("thousand_for_thousand").copied().unwrap_or(0)
+        + prisoners.get("all_for_all").copied().unwrap_or(0);
+    let no_ceasefire = ceasefire.get("unsettled").copied().unwrap_or(0)
+        + ceasefire.get("none").copied().unwrap_or(0);
+    assert!(exchange as f64 >= 0.8 * games as f64, "{report:?}");
+    assert!(no_ceasefire as f64 >= 0.8 * games as f64, "{report:?}");
+    assert!(
+        report.outcomes.partial as f64 >= 0.6 * games as f64,
+        "{report:?}"
+    );
+    assert!(
+        report.outcomes.full > 0,
+        "no other outcome is ever reached: {report:?}"
+    );
 }

@@ -52,7 +52,7 @@ impl AllyAi {
                 explanation: Explanation {
                     // The lever's own public text is what the table hears.
                     public: None,
-                    rationale,
+                    rationale: std::sync::Arc::new(rationale),
                 },
             };
         }
@@ -61,7 +61,7 @@ impl AllyAi {
             action: Action::Pass,
             explanation: Explanation {
                 public: None,
-                rationale,
+                rationale: std::sync::Arc::new(rationale),
             },
         }
     }

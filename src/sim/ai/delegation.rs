@@ -39,7 +39,9 @@ pub struct DelegationAi {
     /// Own utility of every package, and the packages in decreasing order of it.
     table: Arc<UtilityTable>,
     /// Its three heaviest issues and their weights, for rationales and statements.
-    heaviest: Vec<(String, f64)>,
+    heaviest: Vec<(Arc<str>, f64)>,
+    /// Party ids, shared into rationales without copying.
+    party_ids: Vec<Arc<str>>,
     /// Beliefs about each other delegation.
     beliefs: Beliefs,
     /// Offers already answered with a rejection or a counter.
@@ -60,7 +62,7 @@ impl DelegationAi {
         let mut personality = personality;
         let (lo, hi) = TOUGHNESS_RANGE;
         personality.toughness = (personality.toughness * (0.6 + 1.0 * rng.unit())).clamp(lo, hi);
-        personality.patience = (personality.patience + 0.5 * (rng.unit() - 0.5)).clamp(0.0, 1.0);
+        personality.patience = (personality.patience * (0.5 + rng.unit())).clamp(0.0, 1.0);
         DelegationAi {
             me: obs.me(),
             personality,
@@ -68,6 +70,9 @@ impl DelegationAi {
             prefs: None,
             table: Arc::new(UtilityTable::default()),
             heaviest: Vec::new(),
+            party_ids: (0..obs.party_count())
+                .map(|p| Arc::from(obs.id_of(p)))
+                .collect(),
             beliefs: Beliefs::new(obs, personality.trust),
             answered: Vec::new(),
             last_progress: 1,
@@ -185,7 +190,12 @@ impl DelegationAi {
                 consistent(&buffer, &fixed)
             })
             .map_or(0.0, |k| self.table.utils[k]);
-        let margin = 1.0 + 6.0 * self.personality.risk;
+        // The margin over the BATNA it insists on: wider for a risk-taker, and shrinking
+        // to half a point as the deadline comes, when anything better than walking away
+        // is worth taking.
+        let t =
+            (obs.round().saturating_sub(1) as f64 / (obs.deadline().max(2) - 1) as f64).min(1.0);
+        let margin = 0.5 + 6.0 * self.personality.risk * (1.0 - t);
         let aspiration = self.aspiration(obs, top, batna + margin);
         let candidate = if open.is_empty() {
             None
@@ -194,7 +204,7 @@ impl DelegationAi {
         };
         let candidate_u = candidate.map(|k| self.table.utils[k]);
         let mut rationale = Rationale {
-            decision: String::new(),
+            decision: "".into(),
             aspiration: Some(aspiration),
             batna,
             own_proposal_utility: candidate_u,
@@ -206,7 +216,7 @@ impl DelegationAi {
             for (p, m) in self.beliefs.models.iter().enumerate() {
                 if let Some(m) = m {
                     rationale.beliefs.push((
-                        obs.id_of(p).to_string(),
+                        self.party_ids[p].clone(),
                         m.utility(&options),
                         m.batna,
                     ));
@@ -320,7 +330,7 @@ impl DelegationAi {
             let stress = self
                 .heaviest
                 .first()
-                .map(|(i, _)| i.clone())
+                .map(|(i, _)| i.to_string())
                 .unwrap_or_default();
             return decision(
                 Action::Propose {
@@ -358,9 +368,9 @@ impl DelegationAi {
                 .iter()
                 .take(2)
                 .filter_map(|(id, _)| {
-                    let i = obs.issues().iter().position(|x| &x.id == id)?;
+                    let i = obs.issues().iter().position(|x| x.id == **id)?;
                     Some(Stance {
-                        issue: id.clone(),
+                        issue: id.to_string(),
                         option: obs.issues()[i].options[options[i]].id.clone(),
                         stance: StanceKind::Demand,
                     })
@@ -398,7 +408,10 @@ impl DelegationAi {
 fn decision(action: Action, public: Option<PublicReason>, rationale: Rationale) -> Decision {
     Decision {
         action,
-        explanation: Explanation { public, rationale },
+        explanation: Explanation {
+            public,
+            rationale: Arc::new(rationale),
+        },
     }
 }
 
@@ -418,7 +431,7 @@ fn covers_some_open(o: &Offer, open: &[usize]) -> bool {
 }
 
 /// The party's most heavily weighted issues, with their weights.
-fn top_issues(obs: &Observation, prefs: &Prefs, n: usize) -> Vec<(String, f64)> {
+fn top_issues(obs: &Observation, prefs: &Prefs, n: usize) -> Vec<(Arc<str>, f64)> {
     let mut order: Vec<usize> = (0..prefs.weights.len()).collect();
     order.sort_by(|&a, &b| {
         prefs.weights[b]
@@ -428,7 +441,7 @@ fn top_issues(obs: &Observation, prefs: &Prefs, n: usize) -> Vec<(String, f64)> 
     order
         .into_iter()
         .take(n)
-        .map(|i| (obs.issues()[i].id.clone(), prefs.weights[i]))
+        .map(|i| (Arc::from(obs.issues()[i].id.as_str()), prefs.weights[i]))
         .collect()
 }
 

@@ -33,7 +33,7 @@ pub struct Estimate {
 }
 
 /// How strongly issue weights move when a party holds firm on an issue.
-const FIRMNESS_STEP: f64 = 0.15;
+const FIRMNESS_STEP: f64 = 0.3;
 
 impl Estimate {
     /// Knowing nothing yet: every issue weighs the same; the status quo is worth little,

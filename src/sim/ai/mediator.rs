@@ -167,7 +167,7 @@ impl MediatorAi {
                 explanation: Explanation {
                     // The lever's own public text is what the table hears.
                     public: None,
-                    rationale,
+                    rationale: std::sync::Arc::new(rationale),
                 },
             };
         }
@@ -189,7 +189,7 @@ impl MediatorAi {
                 for (p, m) in self.beliefs.models.iter().enumerate() {
                     if let Some(m) = m {
                         rationale.beliefs.push((
-                            obs.id_of(p).to_string(),
+                            std::sync::Arc::from(obs.id_of(p)),
                             m.utility(&completed),
                             m.batna,
                         ));
@@ -215,7 +215,7 @@ impl MediatorAi {
                     },
                     explanation: Explanation {
                         public: Some(PublicReason::MediatorText { first }),
-                        rationale,
+                        rationale: std::sync::Arc::new(rationale),
                     },
                 };
             }
@@ -225,7 +225,7 @@ impl MediatorAi {
             action: Action::Pass,
             explanation: Explanation {
                 public: None,
-                rationale,
+                rationale: std::sync::Arc::new(rationale),
             },
         }
     }

@@ -77,6 +77,8 @@ pub enum SeatControl {
 pub struct Table {
     pub game: Game,
     agents: Vec<Option<Agent>>,
+    /// How long each AI decision took, in nanoseconds (for the speed figures).
+    pub decision_nanos: Vec<u64>,
 }
 
 impl Table {
@@ -101,7 +103,11 @@ impl Table {
                 Some(Agent::new(&game, p, personality))
             })
             .collect();
-        Table { game, agents }
+        Table {
+            game,
+            agents,
+            decision_nanos: Vec::new(),
+        }
     }
 
     /// Every seat played by the AI with the scenario's personalities.
@@ -125,7 +131,10 @@ impl Table {
         let Some(agent) = self.agents[p].as_mut() else {
             return false;
         };
+        let started = std::time::Instant::now();
         let decision = agent.decide(&Observation::new(&self.game, p));
+        self.decision_nanos
+            .push(started.elapsed().as_nanos().min(u64::MAX as u128) as u64);
         if self
             .game
             .apply_explained(p, decision.action, Some(decision.explanation.clone()))

@@ -7,6 +7,9 @@
 //! debrief. Both are built from the computation itself; the text is rendered only when
 //! shown.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// What the AI tells the table, as data. Issue and option ids are rendered with their
@@ -90,7 +93,7 @@ impl PublicReason {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Rationale {
     /// What was decided, in a word (`propose`, `accept`, `reject`, `lever`, …).
-    pub decision: String,
+    pub decision: Cow<'static, str>,
     /// Utility (0–100) the party still demands.
     pub aspiration: Option<f64>,
     /// Its current BATNA (0–100).
@@ -100,13 +103,13 @@ pub struct Rationale {
     /// Utility (0–100) of what it proposes, or would propose next.
     pub own_proposal_utility: Option<f64>,
     /// The issues that weighed most in the decision, with their weight (0–1).
-    pub top_issues: Vec<(String, f64)>,
+    pub top_issues: Vec<(Arc<str>, f64)>,
     /// Estimated gain of a lever, and its cost (allies and mediators).
     pub lever_gain: Option<f64>,
     pub lever_cost: Option<f64>,
     /// What it believes of the other delegations: estimated utility (0–1) of the chosen
     /// package for each, and their estimated BATNA.
-    pub beliefs: Vec<(String, f64, f64)>,
+    pub beliefs: Vec<(Arc<str>, f64, f64)>,
 }
 
 impl Rationale {

@@ -57,6 +57,10 @@ impl Prefs {
 pub struct UtilityTable {
     pub utils: Vec<f64>,
     pub order: Vec<u32>,
+    /// The options of each package in `order`, flattened: `options[i * issues + j]` is the
+    /// option of issue `j` in the `i`-th best package. Lets a search read packages in
+    /// order without decoding indices.
+    pub options: Vec<u8>,
 }
 
 impl UtilityTable {
@@ -80,7 +84,21 @@ impl UtilityTable {
                 .total_cmp(&utils[a as usize])
                 .then(a.cmp(&b))
         });
-        UtilityTable { utils, order }
+        let mut options = Vec::with_capacity(size * radix.len());
+        for &k in &order {
+            let mut k = k as usize;
+            let start = options.len();
+            options.resize(start + radix.len(), 0);
+            for i in (0..radix.len()).rev() {
+                options[start + i] = (k % radix[i]) as u8;
+                k /= radix[i];
+            }
+        }
+        UtilityTable {
+            utils,
+            order,
+            options,
+        }
     }
 }
 

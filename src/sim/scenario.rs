@@ -169,13 +169,14 @@ pub struct Personality {
     /// Concession exponent `e` of the aspiration curve `1 - t^(1/e)`: below 1 is tough
     /// ("Boulware", concedes late), above 1 is soft ("conceder"). Range 0.1–10, default 1.
     pub toughness: f64,
-    /// Share of the deadline the party is willing to wait before conceding in earnest.
-    /// Range 0–1, default 0.5.
+    /// How far beyond this session the party's horizon reaches: its horizon is
+    /// `1 + patience` times the deadline, so a patient party has made only part of its
+    /// concessions when the talks end. Range 0–1, default 0.5.
     pub patience: f64,
     /// How far it believes what the other side says. Range 0–1, default 0.5.
     pub trust: f64,
-    /// Appetite for risk: 0 takes a sure deal, 1 gambles on the alternative. Range 0–1,
-    /// default 0.5.
+    /// Appetite for risk: the margin over its BATNA it insists on (0.5 + 6·risk points,
+    /// shrinking as the deadline comes). Range 0–1, default 0.5.
     pub risk: f64,
 }
 

@@ -12,6 +12,8 @@ use super::scenario::*;
 
 /// Exact analysis enumerates every package; beyond this many it would be too slow.
 pub const MAX_PACKAGES: u64 = 1_000_000;
+/// Options per issue; the AI stores an option in a byte.
+pub const MAX_OPTIONS: usize = 64;
 /// Rounds are kept in a bitset; deadlines above this are refused.
 pub const MAX_DEADLINE: u32 = 100;
 
@@ -179,6 +181,16 @@ impl<'a> Validator<'a> {
                 self.err(
                     &ip.field("options"),
                     format!("issue `{}` needs at least two options", issue.id),
+                );
+            }
+            if issue.options.len() > MAX_OPTIONS {
+                self.err(
+                    &ip.field("options"),
+                    format!(
+                        "issue `{}` has {} options, more than the {MAX_OPTIONS} an issue may have",
+                        issue.id,
+                        issue.options.len()
+                    ),
                 );
             }
             self.unique_ids(

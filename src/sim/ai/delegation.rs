@@ -140,21 +140,52 @@ impl DelegationAi {
 
     /// The package to propose: own utility at least `aspiration`, the most for the others.
     fn choose(&self, fixed: &[Option<usize>], aspiration: f64) -> Option<usize> {
+        let n = self.space.radix.len();
+        let width = self.space.radix.iter().copied().max().unwrap_or(0);
+        // What each option adds to each other delegation's estimated utility, flattened
+        // as `[estimate][issue][option]`; a vetoed option makes the whole package
+        // worthless to that delegation (negative infinity, floored at 0 below).
         let estimates = self.beliefs.estimates();
-        let mut options = vec![0; self.space.radix.len()];
+        let mut contributions = vec![0.0; estimates.len() * n * width];
+        for (d, e) in estimates.iter().enumerate() {
+            for i in 0..n {
+                for (o, v) in e.values[i].iter().enumerate() {
+                    contributions[(d * n + i) * width + o] = if e.vetoed[i][o] {
+                        f64::NEG_INFINITY
+                    } else {
+                        e.weights[i] * v
+                    };
+                }
+            }
+        }
+        let any_fixed = fixed.iter().any(Option::is_some);
+        let table = &self.table;
         let mut best: Option<(usize, f64)> = None;
-        for &k in &self.table.order {
+        for (position, &k) in table.order.iter().enumerate() {
             let k = k as usize;
-            let u = self.table.utils[k];
+            let u = table.utils[k];
             if u < aspiration && best.is_some() {
                 break;
             }
-            self.space.decode_into(k, &mut options);
-            if !consistent(&options, fixed) || u <= 0.0 {
+            let options = &table.options[position * n..(position + 1) * n];
+            if u <= 0.0
+                || (any_fixed
+                    && options
+                        .iter()
+                        .zip(fixed)
+                        .any(|(&o, f)| f.is_some_and(|f| f != o as usize)))
+            {
                 continue;
             }
-            // A tiny weight on own utility breaks ties towards what we like best.
-            let score = estimates.iter().map(|m| m.utility(&options)).sum::<f64>() + u * 1e-6;
+            let mut score = u * 1e-6; // ties go towards what we like best
+            for d in 0..estimates.len() {
+                let base = d * n * width;
+                let mut theirs = 0.0;
+                for (i, &o) in options.iter().enumerate() {
+                    theirs += contributions[base + i * width + o as usize];
+                }
+                score += theirs.max(0.0);
+            }
             if best.is_none_or(|(_, b)| score > b) {
                 best = Some((k, score));
             }

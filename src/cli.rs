@@ -78,6 +78,15 @@ pub struct PlayArgs {
     /// Save a PNG of the window to this path after it has drawn, then quit.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
+    /// Play an AI-vs-AI game at speed through every screen, then quit.
+    #[arg(long)]
+    pub demo: bool,
+    /// With --demo: save a PNG of each screen into this folder.
+    #[arg(long)]
+    pub screenshots: Option<PathBuf>,
+    /// Seed of the game (random when not given; shown on the setup screen).
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,85 +1,92 @@
 //! The Bevy app. It turns input into core actions and core events into pictures, and holds
-//! no rule of its own. For now it opens the window on the scenario's title; the game
-//! screens (title, setup, briefing, table, debrief) arrive with the game issue.
+//! no rule of its own. One plugin per concern:
+//!
+//! - `session`: the game in progress and the messages that drive it (no rendering);
+//! - `settings`: UI scale, pacing and window size, kept in the user's config folder;
+//! - `screens`: the egui screens — title, setup, briefing, table, debrief — each drawn by
+//!   functions of `&mut egui::Ui` in `ui/`;
+//! - `demo`: `accord play --demo`, an AI-vs-AI game at speed with a screenshot per screen.
 
-use std::path::PathBuf;
+pub mod demo;
+pub mod screens;
+pub mod session;
+pub mod settings;
+pub mod ui;
+
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use bevy::prelude::*;
-use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::WindowResolution;
+use bevy_egui::EguiPlugin;
 
 use crate::cli::{PlayArgs, load_scenario};
+use crate::sim::Model;
 
-/// The bundled font (DejaVu Sans): covers Latin Extended and Cyrillic, unlike Bevy's
-/// default font. Embedded so that a bare binary finds it.
-const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+/// The bundled font (DejaVu Sans): covers Latin Extended and Cyrillic, unlike the
+/// default fonts. Embedded so that a bare binary finds it.
+pub const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
-/// Frames to wait before a requested screenshot: the first frames can be black while
-/// shaders compile on a software renderer.
-const SCREENSHOT_AFTER_FRAMES: u32 = 30;
+/// The screens, as states.
+#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Screen {
+    #[default]
+    Title,
+    Scenarios,
+    HowToPlay,
+    Settings,
+    Setup,
+    Briefing,
+    Table,
+    Debrief,
+}
 
+/// Scenarios the player can choose from: built-in, `scenarios/`, the user's folder.
 #[derive(Resource, Clone)]
-struct ScenarioTitle {
-    title: String,
-    date: String,
-    summary: String,
-    parties: Vec<(String, String, Color)>,
-}
-
-#[derive(Resource)]
-struct ScreenshotRequest {
-    path: PathBuf,
-    frames: u32,
-    taken: bool,
-}
-
-#[derive(Resource)]
-struct Fonts {
-    regular: Handle<Font>,
-    bold: Handle<Font>,
+pub struct Catalogue {
+    pub scenarios: Vec<(String, Arc<Model>)>,
+    /// The one the next game uses.
+    pub chosen: usize,
 }
 
 /// Starts the game window; returns when it closes.
 pub fn run(args: PlayArgs) -> ExitCode {
-    let loaded = match load_scenario(&args.scenario) {
+    let first = match load_scenario(&args.scenario) {
         Ok(l) => l,
         Err(d) => {
             eprint!("{d}");
             return ExitCode::FAILURE;
         }
     };
-    let s = &loaded.model.scenario;
-    let info = ScenarioTitle {
-        title: s.meta.title.clone(),
-        date: s.meta.date.clone(),
-        summary: s.meta.summary.clone(),
-        parties: s
-            .parties
-            .iter()
-            .map(|p| (p.label.clone(), p.name.clone(), parse_colour(&p.colour)))
-            .collect(),
-    };
+    let catalogue = catalogue(first.model, &args.scenario);
+    let settings = settings::Settings::load();
+    let (width, height) = settings.window_size();
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
-            title: format!("Accord — {}", info.title),
-            resolution: WindowResolution::from((1280u32, 720u32)),
+            title: "Accord".to_string(),
+            resolution: WindowResolution::from((width, height)),
             ..default()
         }),
         ..default()
     }))
+    .add_plugins(EguiPlugin::default())
     .insert_resource(ClearColor(Color::srgb(0.10, 0.12, 0.16)))
-    .insert_resource(info)
-    .add_systems(Startup, setup);
+    .insert_resource(catalogue)
+    .insert_resource(settings)
+    .add_plugins(GamePlugin)
+    .add_systems(Startup, |mut commands: Commands| {
+        commands.spawn(Camera2d);
+    });
+    if args.demo || args.screenshots.is_some() {
+        app.add_plugins(demo::DemoPlugin {
+            seed: args.seed.unwrap_or(1),
+            dir: args.screenshots.clone(),
+        });
+    }
     if let Some(path) = args.screenshot {
-        app.insert_resource(ScreenshotRequest {
-            path,
-            frames: 0,
-            taken: false,
-        })
-        .add_systems(Update, screenshot_then_exit);
+        app.add_plugins(demo::OneScreenshot { path });
     }
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,
@@ -87,107 +94,75 @@ pub fn run(args: PlayArgs) -> ExitCode {
     }
 }
 
-/// `#RRGGBB` to a colour; the validator has already checked the form.
-fn parse_colour(hex: &str) -> Color {
+/// Everything but the window and renderer: what headless tests add to `MinimalPlugins`.
+pub struct CorePlugin;
+
+impl Plugin for CorePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_state::<Screen>();
+        session::plugin(app);
+    }
+}
+
+/// The whole game on top of `DefaultPlugins` and `EguiPlugin`.
+pub struct GamePlugin;
+
+impl Plugin for GamePlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins(CorePlugin);
+        settings::plugin(app);
+        screens::plugin(app);
+    }
+}
+
+/// The chosen scenario first, then the other built-in ones and those in `scenarios/`
+/// and the user's data folder.
+fn catalogue(first: Model, origin: &str) -> Catalogue {
+    let mut scenarios = vec![(origin.to_string(), Arc::new(first))];
+    let mut push = |origin: String, model: Model| {
+        if !scenarios
+            .iter()
+            .any(|(_, m)| m.scenario.meta.id == model.scenario.meta.id && m.source == model.source)
+        {
+            scenarios.push((origin, Arc::new(model)));
+        }
+    };
+    for (id, _, _) in crate::sim::load::BUILT_IN {
+        if let Some(Ok(l)) = crate::sim::load::load_built_in(id) {
+            push(format!("built-in:{id}"), l.model);
+        }
+    }
+    let mut dirs = vec![std::path::PathBuf::from("scenarios")];
+    if let Some(d) = settings::user_scenarios_dir() {
+        dirs.push(d);
+    }
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            if let Ok(l) = crate::sim::load::load_file(&path) {
+                push(path.display().to_string(), l.model);
+            }
+        }
+    }
+    Catalogue {
+        scenarios,
+        chosen: 0,
+    }
+}
+
+/// Parses `#RRGGBB` into an egui colour (grey if malformed; the validator checks it).
+pub fn party_colour(hex: &str) -> bevy_egui::egui::Color32 {
     let byte = |i: usize| {
         hex.get(i..i + 2)
             .and_then(|h| u8::from_str_radix(h, 16).ok())
             .unwrap_or(128)
     };
-    Color::srgb_u8(byte(1), byte(3), byte(5))
-}
-
-fn setup(mut commands: Commands, mut fonts: ResMut<Assets<Font>>, info: Res<ScenarioTitle>) {
-    let f = Fonts {
-        regular: fonts.add(Font::from_bytes(FONT_REGULAR.to_vec())),
-        bold: fonts.add(Font::from_bytes(FONT_BOLD.to_vec())),
-    };
-    commands.spawn(Camera2d);
-    let text = |font: &Handle<Font>, size: f32| TextFont {
-        font: font.clone().into(),
-        font_size: FontSize::Px(size),
-        ..default()
-    };
-    commands
-        .spawn(Node {
-            width: percent(100),
-            height: percent(100),
-            flex_direction: FlexDirection::Column,
-            align_items: AlignItems::Center,
-            justify_content: JustifyContent::Center,
-            row_gap: px(16),
-            padding: UiRect::all(px(48)),
-            ..default()
-        })
-        .with_children(|root| {
-            root.spawn((
-                Text::new("ACCORD"),
-                text(&f.bold, 22.0),
-                TextColor(Color::srgb(0.7, 0.75, 0.85)),
-            ));
-            root.spawn((
-                Text::new(info.title.clone()),
-                text(&f.bold, 44.0),
-                TextColor(Color::WHITE),
-            ));
-            root.spawn((
-                Text::new(info.date.clone()),
-                text(&f.regular, 22.0),
-                TextColor(Color::srgb(0.8, 0.8, 0.8)),
-            ));
-            root.spawn((
-                Text::new(info.summary.clone()),
-                text(&f.regular, 18.0),
-                TextColor(Color::srgb(0.85, 0.85, 0.85)),
-                TextLayout::justify(Justify::Center),
-                Node {
-                    max_width: px(1000),
-                    ..default()
-                },
-            ));
-            root.spawn(Node {
-                flex_direction: FlexDirection::Row,
-                flex_wrap: FlexWrap::Wrap,
-                justify_content: JustifyContent::Center,
-                column_gap: px(24),
-                row_gap: px(8),
-                margin: UiRect::top(px(24)),
-                ..default()
-            })
-            .with_children(|row| {
-                for (label, name, colour) in &info.parties {
-                    row.spawn((
-                        Text::new(format!("{label} · {name}")),
-                        text(&f.regular, 18.0),
-                        TextColor(*colour),
-                    ));
-                }
-            });
-        });
-    commands.insert_resource(f);
-}
-
-fn screenshot_then_exit(
-    mut commands: Commands,
-    mut request: ResMut<ScreenshotRequest>,
-    mut exit: MessageWriter<AppExit>,
-) {
-    request.frames += 1;
-    if !request.taken && request.frames >= SCREENSHOT_AFTER_FRAMES {
-        request.taken = true;
-        commands
-            .spawn(Screenshot::primary_window())
-            .observe(save_to_disk(request.path.clone()));
-    }
-    // Leave the renderer time to read the image back and the observer to write it.
-    if request.taken && request.frames >= SCREENSHOT_AFTER_FRAMES + 30 && request.path.exists() {
-        exit.write(AppExit::Success);
-    }
-    if request.frames > SCREENSHOT_AFTER_FRAMES + 600 {
-        error!(
-            "the screenshot was not written to {}",
-            request.path.display()
-        );
-        exit.write(AppExit::error());
-    }
+    bevy_egui::egui::Color32::from_rgb(byte(1), byte(3), byte(5))
 }

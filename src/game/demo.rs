@@ -1,0 +1,196 @@
+//! `accord play --demo [--screenshots DIR]`: an AI-vs-AI game in the real window at high
+//! speed, through every screen — title, setup, briefing, the table mid-game, the debrief —
+//! saving a PNG of each into DIR, then quitting with status 0. Also `--screenshot PATH`:
+//! one picture of the first screen.
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+
+use crate::sim::ai::SeatControl;
+
+use super::session::{Pacing, Session, SetupChoice, StartGame};
+use super::{Catalogue, Screen};
+
+/// Frames to wait on a screen before its picture: the first frames can be black while
+/// shaders compile on a software renderer, and egui needs a frame to lay out.
+const SETTLE_FRAMES: u32 = 30;
+/// Frames to wait for a screenshot to reach the disk before giving up.
+const GIVE_UP_FRAMES: u32 = 900;
+
+pub struct DemoPlugin {
+    pub seed: u64,
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Resource)]
+struct Demo {
+    seed: u64,
+    dir: Option<PathBuf>,
+    step: usize,
+    frames: u32,
+    pending: Option<PathBuf>,
+}
+
+/// The screens, in order, and the file each picture goes to.
+const STEPS: &[(Screen, &str)] = &[
+    (Screen::Title, "1-title.png"),
+    (Screen::Setup, "2-setup.png"),
+    (Screen::Briefing, "3-briefing.png"),
+    (Screen::Table, "4-table.png"),
+    (Screen::Debrief, "5-debrief.png"),
+];
+
+impl Plugin for DemoPlugin {
+    fn build(&self, app: &mut App) {
+        if let Some(dir) = &self.dir
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            error!("cannot create {}: {e}", dir.display());
+        }
+        app.insert_resource(Demo {
+            seed: self.seed,
+            dir: self.dir.clone(),
+            step: 0,
+            frames: 0,
+            pending: None,
+        })
+        .add_systems(Update, drive);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn drive(
+    mut commands: Commands,
+    mut demo: ResMut<Demo>,
+    state: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+    catalogue: Res<Catalogue>,
+    session: Option<Res<Session>>,
+    mut pacing: ResMut<Pacing>,
+    mut start: MessageWriter<StartGame>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    demo.frames += 1;
+    // Waiting for a picture to be written.
+    if let Some(path) = demo.pending.clone() {
+        if path.exists() {
+            demo.pending = None;
+            demo.step += 1;
+            demo.frames = 0;
+            advance(&mut demo, &mut next, &catalogue, &mut start);
+        } else if demo.frames > GIVE_UP_FRAMES {
+            error!("the screenshot {} was not written", path.display());
+            exit.write(AppExit::error());
+        }
+        return;
+    }
+    let Some(&(screen, file)) = STEPS.get(demo.step) else {
+        exit.write(AppExit::Success);
+        return;
+    };
+    if *state.get() != screen {
+        // On the table, the AI plays fast; the table picture waits for round 3.
+        if *state.get() == Screen::Table {
+            pacing.seconds_per_move = 0.02;
+        }
+        return;
+    }
+    if screen == Screen::Table {
+        pacing.seconds_per_move = 0.02;
+        let mid_game = session
+            .as_ref()
+            .is_some_and(|s| s.game().round() >= 3 || s.game().is_over());
+        if !mid_game {
+            demo.frames = 0;
+            return;
+        }
+        pacing.seconds_per_move = 10.0; // hold still for the picture
+    }
+    if demo.frames < SETTLE_FRAMES {
+        return;
+    }
+    match &demo.dir {
+        Some(dir) => {
+            let path = dir.join(file);
+            let _ = std::fs::remove_file(&path);
+            commands
+                .spawn(Screenshot::primary_window())
+                .observe(save_to_disk(path.clone()));
+            demo.pending = Some(path);
+            demo.frames = 0;
+        }
+        None => {
+            demo.step += 1;
+            demo.frames = 0;
+            advance(&mut demo, &mut next, &catalogue, &mut start);
+        }
+    }
+}
+
+/// Moves the demo to its next screen.
+fn advance(
+    demo: &mut Demo,
+    next: &mut NextState<Screen>,
+    catalogue: &Catalogue,
+    start: &mut MessageWriter<StartGame>,
+) {
+    match STEPS.get(demo.step).map(|s| s.0) {
+        Some(Screen::Setup) => next.set(Screen::Setup),
+        Some(Screen::Briefing) => {
+            let model = catalogue.scenarios[catalogue.chosen].1.clone();
+            let controls = vec![SeatControl::Ai("scenario".into()); model.scenario.parties.len()];
+            start.write(StartGame(SetupChoice {
+                model,
+                controls,
+                seed: demo.seed,
+                deadline: None,
+            }));
+        }
+        Some(Screen::Table) => next.set(Screen::Table),
+        // The debrief opens by itself when the game ends.
+        _ => {}
+    }
+}
+
+/// `--screenshot PATH`: one picture of the first screen, then quit.
+pub struct OneScreenshot {
+    pub path: PathBuf,
+}
+
+#[derive(Resource)]
+struct One {
+    path: PathBuf,
+    frames: u32,
+    taken: bool,
+}
+
+impl Plugin for OneScreenshot {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(One {
+            path: self.path.clone(),
+            frames: 0,
+            taken: false,
+        })
+        .add_systems(Update, one);
+    }
+}
+
+fn one(mut commands: Commands, mut one: ResMut<One>, mut exit: MessageWriter<AppExit>) {
+    one.frames += 1;
+    if !one.taken && one.frames >= SETTLE_FRAMES {
+        one.taken = true;
+        let _ = std::fs::remove_file(&one.path);
+        commands
+            .spawn(Screenshot::primary_window())
+            .observe(save_to_disk(one.path.clone()));
+    }
+    if one.taken && one.path.exists() && one.frames >= SETTLE_FRAMES + 30 {
+        exit.write(AppExit::Success);
+    }
+    if one.frames > SETTLE_FRAMES + GIVE_UP_FRAMES {
+        error!("the screenshot was not written to {}", one.path.display());
+        exit.write(AppExit::error());
+    }
+}

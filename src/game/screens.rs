@@ -1,0 +1,443 @@
+//! The screen systems: each draws its screen with the functions in `ui/` and turns the
+//! player's intent into state changes and messages. Keyboard shortcuts live here too.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use crate::sim::analysis::OutcomeSpace;
+
+use super::session::{HumanAction, Pacing, Session, SetupChoice, StartGame};
+use super::settings::Settings;
+use super::ui::briefing::{BriefingIntent, briefing};
+use super::ui::debrief::{DebriefIntent, debrief};
+use super::ui::setup::{SetupForm, SetupIntent, setup};
+use super::ui::table::{self, TableForm, TableIntent};
+use super::ui::title::{TitleIntent, title};
+use super::ui::{how_to_play, menu_button};
+use super::{Catalogue, FONT_BOLD, FONT_REGULAR, Screen};
+
+/// Forms kept between frames.
+#[derive(Resource, Default)]
+pub struct Forms {
+    pub setup: Option<SetupForm>,
+    pub table: Option<TableForm>,
+    /// The debrief's outcome space, computed once per game.
+    pub space: Option<Arc<OutcomeSpace>>,
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<Forms>()
+        .add_systems(EguiPrimaryContextPass, fonts)
+        .add_systems(
+            EguiPrimaryContextPass,
+            title_screen.run_if(in_state(Screen::Title)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            scenarios_screen.run_if(in_state(Screen::Scenarios)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            how_to_screen.run_if(in_state(Screen::HowToPlay)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            settings_screen.run_if(in_state(Screen::Settings)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            setup_screen.run_if(in_state(Screen::Setup)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            briefing_screen.run_if(in_state(Screen::Briefing).and_then(resource_exists::<Session>)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            table_screen.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            debrief_screen.run_if(in_state(Screen::Debrief).and_then(resource_exists::<Session>)),
+        )
+        .add_systems(
+            OnEnter(Screen::Table),
+            |mut forms: ResMut<Forms>, session: Res<Session>| {
+                forms.table = Some(TableForm::new(session.model.issue_count()));
+            },
+        )
+        .add_systems(OnEnter(Screen::Debrief), |mut forms: ResMut<Forms>| {
+            forms.space = None
+        })
+        .add_systems(Update, shortcuts);
+}
+
+/// The bundled font for egui, once.
+fn fonts(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
+    if *done {
+        return Ok(());
+    }
+    let mut defs = egui::FontDefinitions::default();
+    defs.font_data.insert(
+        "dejavu".into(),
+        Arc::new(egui::FontData::from_static(FONT_REGULAR)),
+    );
+    defs.font_data.insert(
+        "dejavu-bold".into(),
+        Arc::new(egui::FontData::from_static(FONT_BOLD)),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        defs.families
+            .entry(family)
+            .or_default()
+            .insert(0, "dejavu".into());
+    }
+    let ctx = contexts.ctx_mut()?;
+    ctx.set_fonts(defs);
+    ctx.set_visuals(egui::Visuals::dark());
+    *done = true;
+    Ok(())
+}
+
+fn title_screen(
+    mut contexts: EguiContexts,
+    catalogue: Res<Catalogue>,
+    mut next: ResMut<NextState<Screen>>,
+    mut exit: MessageWriter<AppExit>,
+) -> Result {
+    let model = &catalogue.scenarios[catalogue.chosen].1;
+    let ctx = contexts.ctx_mut()?;
+    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+        match title(ui, &model.scenario.meta.title, &model.scenario.meta.date) {
+            Some(TitleIntent::NewGame) => next.set(Screen::Setup),
+            Some(TitleIntent::Scenarios) => next.set(Screen::Scenarios),
+            Some(TitleIntent::HowToPlay) => next.set(Screen::HowToPlay),
+            Some(TitleIntent::Settings) => next.set(Screen::Settings),
+            Some(TitleIntent::Quit) => {
+                exit.write(AppExit::Success);
+            }
+            None => {}
+        }
+    });
+    Ok(())
+}
+
+fn scenarios_screen(
+    mut contexts: EguiContexts,
+    mut catalogue: ResMut<Catalogue>,
+    mut next: ResMut<NextState<Screen>>,
+    mut forms: ResMut<Forms>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+        ui.heading("Scenarios");
+        let mut chosen = catalogue.chosen;
+        egui::ScrollArea::vertical()
+            .max_height(ui.available_height() - 60.0)
+            .show(ui, |ui| {
+                for (k, (origin, model)) in catalogue.scenarios.iter().enumerate() {
+                    let meta = &model.scenario.meta;
+                    ui.radio_value(
+                        &mut chosen,
+                        k,
+                        egui::RichText::new(format!("{} ({})", meta.title, meta.date)).strong(),
+                    );
+                    ui.label(&meta.summary);
+                    ui.label(egui::RichText::new(origin).weak());
+                    ui.add_space(6.0);
+                }
+            });
+        if chosen != catalogue.chosen {
+            catalogue.chosen = chosen;
+            forms.setup = None;
+        }
+        if menu_button(ui, "Back").clicked() {
+            next.set(Screen::Title);
+        }
+    });
+    Ok(())
+}
+
+fn how_to_screen(mut contexts: EguiContexts, mut next: ResMut<NextState<Screen>>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(ui.available_height() - 60.0)
+            .show(ui, how_to_play);
+        if menu_button(ui, "Back").clicked() {
+            next.set(Screen::Title);
+        }
+    });
+    Ok(())
+}
+
+fn settings_screen(
+    mut contexts: EguiContexts,
+    mut settings: ResMut<Settings>,
+    mut next: ResMut<NextState<Screen>>,
+    mut message: Local<String>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+        ui.heading("Settings");
+        let mut s = settings.clone();
+        ui.add(egui::Slider::new(&mut s.ui_scale, 0.75..=2.0).text("UI scale"));
+        ui.add(egui::Slider::new(&mut s.seconds_per_move, 0.0..=3.0).text("seconds per AI move"));
+        ui.horizontal(|ui| {
+            ui.label("Window size at start:");
+            for (w, h) in [(1280, 720), (1600, 900), (1920, 1080)] {
+                ui.radio_value(
+                    &mut (s.window_width, s.window_height),
+                    (w, h),
+                    format!("{w}×{h}"),
+                )
+                .clicked()
+                .then(|| {
+                    s.window_width = w;
+                    s.window_height = h;
+                });
+            }
+        });
+        if s != *settings {
+            *settings = s;
+        }
+        ui.add_space(12.0);
+        if menu_button(ui, "Save and go back").clicked() {
+            match settings.save() {
+                Ok(()) => next.set(Screen::Title),
+                Err(e) => *message = format!("Could not save the settings: {e}"),
+            }
+        }
+        if !message.is_empty() {
+            ui.label(egui::RichText::new(message.as_str()).color(egui::Color32::LIGHT_RED));
+        }
+    });
+    Ok(())
+}
+
+fn setup_screen(
+    mut contexts: EguiContexts,
+    catalogue: Res<Catalogue>,
+    mut forms: ResMut<Forms>,
+    mut next: ResMut<NextState<Screen>>,
+    mut start: MessageWriter<StartGame>,
+) -> Result {
+    let model = catalogue.scenarios[catalogue.chosen].1.clone();
+    let form = forms
+        .setup
+        .get_or_insert_with(|| SetupForm::new(&model, rand_seed()));
+    let ctx = contexts.ctx_mut()?;
+    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| match setup(ui, &model, form) {
+        Some(SetupIntent::Start) => {
+            start.write(StartGame(SetupChoice {
+                model: model.clone(),
+                controls: form.controls.clone(),
+                seed: form.seed,
+                deadline: Some(form.deadline),
+            }));
+        }
+        Some(SetupIntent::Back) => next.set(Screen::Title),
+        None => {}
+    });
+    Ok(())
+}
+
+/// A seed for a new game: random, shown on the setup screen so the game can be replayed.
+fn rand_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    nanos % 1_000_000
+}
+
+fn briefing_screen(
+    mut contexts: EguiContexts,
+    session: Res<Session>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+        if briefing(ui, &session.model, session.viewer()) == Some(BriefingIntent::Begin) {
+            next.set(Screen::Table);
+        }
+    });
+    Ok(())
+}
+
+fn table_screen(
+    mut contexts: EguiContexts,
+    session: Res<Session>,
+    mut forms: ResMut<Forms>,
+    mut pacing: ResMut<Pacing>,
+    mut actions: MessageWriter<HumanAction>,
+) -> Result {
+    let Some(form) = forms.table.as_mut() else {
+        return Ok(());
+    };
+    let model = session.model.clone();
+    let game = session.game();
+    let viewer = session.viewer();
+    let view = game.view(viewer);
+    let prefs = &game.prefs()[viewer];
+    let current = game.current_package();
+    let my_turn = session.human_to_move() == Some(viewer);
+    let ctx = contexts.ctx_mut()?;
+    let mut intents: Vec<TableIntent> = Vec::new();
+    let mut root = root_ui(ctx);
+    egui::Panel::top("status").show(&mut root, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong(&model.scenario.meta.title);
+            ui.separator();
+            ui.label(format!("Round {} of {}", view.round, view.deadline));
+            ui.separator();
+            let turn = game
+                .to_move()
+                .map(|p| model.scenario.parties[p].name.clone())
+                .unwrap_or_else(|| "the talks are over".into());
+            ui.label(if my_turn {
+                "Your move".to_string()
+            } else {
+                format!("{turn} is moving…")
+            });
+            if let Some(e) = &session.error {
+                ui.separator();
+                ui.label(egui::RichText::new(e).color(egui::Color32::LIGHT_RED));
+            }
+        });
+    });
+    egui::Panel::bottom("actions").show(&mut root, |ui| {
+        if let Some(i) = table::actions_bar(ui, &model, &view, form, my_turn) {
+            intents.push(i);
+        }
+    });
+    egui::Panel::left("issues")
+        .default_size(400.0)
+        .resizable(true)
+        .show(&mut root, |ui| {
+            if let Some(i) = table::issues_board(ui, &model, &view, prefs, &current, form, my_turn)
+            {
+                intents.push(i);
+            }
+        });
+    egui::Panel::right("offers")
+        .default_size(380.0)
+        .resizable(true)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("offers-scroll")
+                .max_height(ui.available_height() * 0.45)
+                .show(ui, |ui| {
+                    if let Some(i) =
+                        table::offers_panel(ui, &model, &view, prefs, &current, form, my_turn)
+                    {
+                        intents.push(i);
+                    }
+                });
+            ui.separator();
+            table::transcript(ui, &model, &view, form);
+        });
+    egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, &model, &view));
+    // News pop-up: the latest news item of the last two rounds.
+    if let Some((headline, text)) = view.transcript.iter().rev().find_map(|e| match &e.kind {
+        crate::sim::transcript::EntryKind::News { headline, text, .. }
+            if e.round + 1 >= view.round =>
+        {
+            Some((headline.clone(), text.clone()))
+        }
+        _ => None,
+    }) {
+        egui::Window::new("News")
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 40.0])
+            .collapsible(false)
+            .resizable(false)
+            .default_width(420.0)
+            .show(ctx, |ui| {
+                ui.strong(headline);
+                ui.label(text);
+            });
+    }
+    if let Some((question, action)) = form.confirm.clone() {
+        egui::Modal::new(egui::Id::new("confirm")).show(ctx, |ui| {
+            ui.label(question);
+            ui.horizontal(|ui| {
+                if ui.button("Yes").clicked() {
+                    intents.push(TableIntent::Act(action.clone()));
+                    form.confirm = None;
+                }
+                if ui.button("No").clicked() {
+                    form.confirm = None;
+                }
+            });
+        });
+    }
+    for intent in intents {
+        match intent {
+            TableIntent::Act(action) => {
+                actions.write(HumanAction {
+                    party: viewer,
+                    action,
+                });
+            }
+            TableIntent::Skip => pacing.skip = true,
+        }
+    }
+    Ok(())
+}
+
+fn debrief_screen(
+    mut contexts: EguiContexts,
+    session: Res<Session>,
+    mut forms: ResMut<Forms>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let space = forms
+        .space
+        .get_or_insert_with(|| Arc::new(session.game().outcome_space()))
+        .clone();
+    let ctx = contexts.ctx_mut()?;
+    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+        if debrief(ui, &session.model, session.game(), &space, session.viewer())
+            == Some(DebriefIntent::BackToTitle)
+        {
+            next.set(Screen::Title);
+        }
+    });
+    Ok(())
+}
+
+/// Keys: Space lets the AI move at once, Esc goes back to the title from the menus,
+/// F1 opens "How to play".
+fn shortcuts(
+    keys: Res<ButtonInput<KeyCode>>,
+    state: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+    mut pacing: ResMut<Pacing>,
+) {
+    if keys.just_pressed(KeyCode::Space) && *state.get() == Screen::Table {
+        pacing.skip = true;
+    }
+    if keys.just_pressed(KeyCode::Escape)
+        && matches!(
+            state.get(),
+            Screen::Scenarios | Screen::HowToPlay | Screen::Settings | Screen::Setup
+        )
+    {
+        next.set(Screen::Title);
+    }
+    if keys.just_pressed(KeyCode::F1) && *state.get() == Screen::Title {
+        next.set(Screen::HowToPlay);
+    }
+}
+
+/// A Ui covering the whole window, for the panels of a screen.
+fn root_ui(ctx: &egui::Context) -> egui::Ui {
+    egui::Ui::new(
+        ctx.clone(),
+        "screen".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    )
+}

@@ -1,0 +1,178 @@
+//! The game in progress, as a Bevy resource, and the messages that drive it.
+//!
+//! Screens send [`StartGame`] and [`HumanAction`]; this plugin turns them into core calls
+//! (`Table`, `Game::apply`) and lets the AI take its turns at the pace the player chose.
+//! No rule lives here: the core decides what is legal and what happens. Rendering-free,
+//! so headless tests drive it with `MinimalPlugins`.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use crate::sim::ai::{SeatControl, Table};
+use crate::sim::{Action, ActionError, Game, Model};
+
+use super::Screen;
+
+/// Who plays each delegation, chosen on the setup screen.
+#[derive(Debug, Clone)]
+pub struct SetupChoice {
+    pub model: Arc<Model>,
+    /// One per party: human or an AI preset. Allies and mediators are always AI.
+    pub controls: Vec<SeatControl>,
+    pub seed: u64,
+    /// Overrides the scenario's deadline when set.
+    pub deadline: Option<u32>,
+}
+
+/// Start a new game with this setup and open its briefing.
+#[derive(Message, Debug, Clone)]
+pub struct StartGame(pub SetupChoice);
+
+/// A human seat's move, from the table screen.
+#[derive(Message, Debug, Clone)]
+pub struct HumanAction {
+    pub party: usize,
+    pub action: Action,
+}
+
+/// How fast the AI plays: seconds between two AI moves; `skip` plays them at once.
+#[derive(Resource, Debug, Clone)]
+pub struct Pacing {
+    pub seconds_per_move: f32,
+    pub skip: bool,
+    pub elapsed: f32,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing {
+            seconds_per_move: 0.8,
+            skip: false,
+            elapsed: 0.0,
+        }
+    }
+}
+
+/// The game being played.
+#[derive(Resource)]
+pub struct Session {
+    pub table: Table,
+    pub model: Arc<Model>,
+    pub controls: Vec<SeatControl>,
+    /// The last refusal of a human move, shown to the player.
+    pub error: Option<String>,
+    /// Transcript length already shown as news pop-ups.
+    pub news_seen: usize,
+}
+
+impl Session {
+    pub fn new(choice: &SetupChoice) -> Session {
+        let mut model = (*choice.model).clone();
+        if let Some(d) = choice.deadline {
+            model.scenario.rules.deadline = d.clamp(1, crate::sim::validate::MAX_DEADLINE);
+        }
+        let model = Arc::new(model);
+        let game = Game::new(model.clone(), choice.seed);
+        Session {
+            table: Table::new(game, &choice.controls),
+            model,
+            controls: choice.controls.clone(),
+            error: None,
+            news_seen: 0,
+        }
+    }
+
+    pub fn game(&self) -> &Game {
+        &self.table.game
+    }
+
+    /// The human seats, in party order.
+    pub fn humans(&self) -> Vec<usize> {
+        (0..self.model.scenario.parties.len())
+            .filter(|&p| self.controls.get(p) == Some(&SeatControl::Human))
+            .collect()
+    }
+
+    /// The human seat whose turn it is, if any.
+    pub fn human_to_move(&self) -> Option<usize> {
+        self.game()
+            .to_move()
+            .filter(|p| self.controls.get(*p) == Some(&SeatControl::Human))
+    }
+
+    /// The seat the screen shows: the human to move, else the first human, else (an
+    /// all-AI game) the first delegation.
+    pub fn viewer(&self) -> usize {
+        self.human_to_move()
+            .or_else(|| self.humans().first().copied())
+            .unwrap_or_else(|| self.model.delegations[0])
+    }
+
+    pub fn apply_human(&mut self, party: usize, action: Action) -> Result<(), ActionError> {
+        self.table.game.apply_index(party, action).map(|_| ())
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.add_message::<StartGame>()
+        .add_message::<HumanAction>()
+        .init_resource::<Pacing>()
+        .add_systems(
+            Update,
+            (
+                start_game,
+                apply_human_actions.run_if(resource_exists::<Session>),
+                play_ai.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
+                finish.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
+            )
+                .chain(),
+        );
+}
+
+fn start_game(
+    mut commands: Commands,
+    mut starts: MessageReader<StartGame>,
+    mut next: ResMut<NextState<Screen>>,
+    mut pacing: ResMut<Pacing>,
+) {
+    if let Some(StartGame(choice)) = starts.read().last() {
+        commands.insert_resource(Session::new(choice));
+        pacing.skip = false;
+        pacing.elapsed = 0.0;
+        next.set(Screen::Briefing);
+    }
+}
+
+fn apply_human_actions(mut session: ResMut<Session>, mut actions: MessageReader<HumanAction>) {
+    for HumanAction { party, action } in actions.read() {
+        session.error = session
+            .apply_human(*party, action.clone())
+            .err()
+            .map(|e| e.to_string());
+    }
+}
+
+/// One AI move every `seconds_per_move`, or all of them until a human is to move when
+/// the player skips ahead.
+fn play_ai(mut session: ResMut<Session>, mut pacing: ResMut<Pacing>, time: Res<Time>) {
+    if !session.table.ai_to_move() {
+        return;
+    }
+    if pacing.skip || pacing.seconds_per_move <= 0.0 {
+        session.table.run_ai();
+        pacing.skip = false;
+        return;
+    }
+    pacing.elapsed += time.delta_secs();
+    if pacing.elapsed >= pacing.seconds_per_move {
+        pacing.elapsed = 0.0;
+        session.table.step();
+    }
+}
+
+fn finish(session: Res<Session>, mut next: ResMut<NextState<Screen>>) {
+    if session.game().is_over() {
+        next.set(Screen::Debrief);
+    }
+}

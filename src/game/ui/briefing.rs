@@ -1,0 +1,124 @@
+//! The briefing: the public situation for all, the player's own confidential brief in its
+//! own voice, what each option means, and the sources.
+
+use bevy_egui::egui;
+
+use crate::sim::Model;
+
+use super::glossary_tip;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BriefingIntent {
+    Begin,
+}
+
+/// `party`: the seat being briefed.
+pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<BriefingIntent> {
+    let s = &model.scenario;
+    let me = &s.parties[party];
+    let mut intent = None;
+    ui.horizontal(|ui| {
+        ui.heading(&s.meta.title);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button(egui::RichText::new("To the table ▶").size(18.0))
+                .clicked()
+            {
+                intent = Some(BriefingIntent::Begin);
+            }
+        });
+    });
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.columns(2, |cols| {
+                let ui = &mut cols[0];
+                ui.strong("The situation (public)");
+                ui.label(&s.meta.summary);
+                ui.add_space(6.0);
+                for p in &s.parties {
+                    ui.label(egui::RichText::new(format!("[{}] {}", p.label, p.name)).strong());
+                    ui.label(format!(
+                        "Led by {} · answers to {}",
+                        p.head_of_delegation, p.leader
+                    ));
+                    ui.label(egui::RichText::new(&p.public_line).italics());
+                    ui.add_space(4.0);
+                }
+                let ui = &mut cols[1];
+                ui.strong(format!("Your confidential brief — {}", me.name));
+                ui.label(&me.confidential_brief);
+                ui.add_space(6.0);
+                ui.label(egui::RichText::new("Your walk-away alternative (BATNA)").strong())
+                    .on_hover_text(glossary_tip("BATNA"));
+                ui.label(format!(
+                    "{} — worth {:.0} to you.",
+                    me.batna_description, me.batna
+                ));
+                if !me.red_lines.is_empty() {
+                    ui.label(egui::RichText::new("Your red lines").strong())
+                        .on_hover_text(glossary_tip("Red line"));
+                    for r in &me.red_lines {
+                        let issue = s.issues.iter().find(|i| i.id == r.issue);
+                        let label = issue
+                            .and_then(|i| i.options.iter().find(|o| o.id == r.option))
+                            .map_or(r.option.clone(), |o| o.label.clone());
+                        ui.label(format!(
+                            "• {} — {}",
+                            issue.map_or(&r.issue, |i| &i.name),
+                            label
+                        ));
+                    }
+                }
+            });
+            ui.separator();
+            ui.strong("The issues, and what each option is worth to you");
+            let prefs = &model.prefs[party];
+            egui::Grid::new("issues")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    for (i, issue) in s.issues.iter().enumerate() {
+                        ui.label(egui::RichText::new(&issue.name).strong())
+                            .on_hover_text(&issue.description);
+                        ui.label(format!("weight {:.0}%", prefs.weights[i] * 100.0));
+                        ui.vertical(|ui| {
+                            for (o, option) in issue.options.iter().enumerate() {
+                                let sq = if option.id == issue.status_quo {
+                                    " (status quo)"
+                                } else {
+                                    ""
+                                };
+                                let red = if prefs.red[i][o] {
+                                    "  ✖ red line"
+                                } else {
+                                    ""
+                                };
+                                ui.label(format!(
+                                    "{}{sq}: {:.0}{red}",
+                                    option.label, prefs.values[i][o]
+                                ))
+                                .on_hover_text(&option.description);
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+            ui.separator();
+            ui.strong("Sources");
+            for src in &s.meta.sources {
+                ui.label(format!(
+                    "{}, {}, {} — {}",
+                    src.publisher,
+                    src.date,
+                    src.title,
+                    src.url.as_deref().unwrap_or("")
+                ));
+            }
+            if let Some(notes) = &s.meta.designer_notes {
+                ui.label(egui::RichText::new(notes).weak());
+            }
+        });
+    intent
+}

@@ -1,0 +1,263 @@
+//! The debrief: the outcome in words, each party's score against its initial BATNA, the
+//! charts (utilities of the offers over the rounds; the outcome space with the Pareto
+//! frontier, the Nash point, the BATNA lines, every offer and the final deal), every
+//! AI rationale, every confidential brief, the full transcript, and what happened in
+//! reality.
+
+use bevy_egui::egui::{self, Color32};
+use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points, VLine};
+
+use crate::game::party_colour;
+use crate::sim::analysis::OutcomeSpace;
+use crate::sim::transcript::EntryKind;
+use crate::sim::{Game, Model};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebriefIntent {
+    BackToTitle,
+}
+
+/// `viewer`: the seat whose utility is on the horizontal axis of the outcome space.
+pub fn debrief(
+    ui: &mut egui::Ui,
+    model: &Model,
+    game: &Game,
+    space: &OutcomeSpace,
+    viewer: usize,
+) -> Option<DebriefIntent> {
+    let s = &model.scenario;
+    let mut intent = None;
+    ui.horizontal(|ui| {
+        ui.heading("Debrief");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button(egui::RichText::new("Back to the title").size(16.0))
+                .clicked()
+            {
+                intent = Some(DebriefIntent::BackToTitle);
+            }
+        });
+    });
+    if let Some(o) = game.outcome() {
+        ui.label(egui::RichText::new(outcome_words(model, o)).size(17.0));
+    }
+    ui.separator();
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.strong("Scores");
+        egui::Grid::new("scores").striped(true).num_columns(5).show(ui, |ui| {
+            for h in ["Party", "Outcome worth", "Initial BATNA", "Gain", "Final BATNA"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for r in game.results() {
+                let p = model.party_index(&r.party).unwrap_or(0);
+                ui.label(egui::RichText::new(&s.parties[p].name).color(party_colour(&s.parties[p].colour)));
+                ui.label(format!("{:.1}", r.utility));
+                ui.label(format!("{:.1}", r.initial_batna));
+                ui.label(egui::RichText::new(format!("{:+.1}", r.gain)).color(if r.gain >= 0.0 { Color32::LIGHT_GREEN } else { Color32::LIGHT_RED }));
+                ui.label(format!("{:.1}", r.final_batna));
+                ui.end_row();
+            }
+        });
+        if let Some(m) = game.deal_metrics(space) {
+            ui.label(format!(
+                "The agreement lies {:.3} from the Pareto frontier and {} from the Nash point; joint gain over BATNAs {:+.3} (normalised utilities).",
+                m.distance_to_frontier,
+                m.distance_to_nash.map_or("—".to_string(), |d| format!("{d:.3}")),
+                m.joint_gain
+            ));
+        }
+        ui.add_space(8.0);
+        ui.columns(2, |cols| {
+            utility_chart(&mut cols[0], model, game);
+            outcome_space_chart(&mut cols[1], model, game, space, viewer);
+        });
+        ui.separator();
+        if let Some(h) = &s.historical_outcome {
+            ui.strong("What happened in reality");
+            ui.label(&h.summary);
+            ui.separator();
+        }
+        egui::CollapsingHeader::new("Every confidential brief").show(ui, |ui| {
+            for p in &s.parties {
+                ui.label(egui::RichText::new(&p.name).strong());
+                ui.label(&p.confidential_brief);
+                ui.add_space(4.0);
+            }
+        });
+        egui::CollapsingHeader::new("The AI's private rationales").show(ui, |ui| {
+            for e in game.transcript() {
+                if let EntryKind::Rationale { by, rationale } = &e.kind {
+                    ui.label(format!("round {} · {by}: {}", e.round, rationale.render()));
+                }
+            }
+        });
+        egui::CollapsingHeader::new("The full transcript").show(ui, |ui| {
+            for e in game.transcript() {
+                if !matches!(e.kind, EntryKind::Rationale { .. }) {
+                    ui.label(e.render_with(model));
+                }
+            }
+        });
+        if !s.debrief_questions.is_empty() {
+            ui.separator();
+            ui.strong("Questions for discussion");
+            for q in &s.debrief_questions {
+                ui.label(format!("• {q}"));
+            }
+        }
+    });
+    intent
+}
+
+fn outcome_words(model: &Model, o: &crate::sim::Outcome) -> String {
+    let s = &model.scenario;
+    let settled: Vec<String> = o
+        .settled
+        .iter()
+        .filter_map(|id| {
+            let i = model.issue_index(id)?;
+            let option = o.package.get(id)?;
+            let o = model.option_index(i, option)?;
+            Some(format!(
+                "{}: {}",
+                s.issues[i].name, s.issues[i].options[o].label
+            ))
+        })
+        .collect();
+    let kind = match o.kind {
+        crate::sim::OutcomeKind::FullDeal => "A full agreement",
+        crate::sim::OutcomeKind::PartialDeal => "A partial agreement",
+        crate::sim::OutcomeKind::NoDeal => "No agreement",
+        crate::sim::OutcomeKind::WalkOut => "A walk-out",
+    };
+    if settled.is_empty() {
+        format!("{kind} in round {} ({}).", o.round, o.reason)
+    } else {
+        format!(
+            "{kind} in round {} ({}): {}.",
+            o.round,
+            o.reason,
+            settled.join("; ")
+        )
+    }
+}
+
+/// Each delegation's utility of every offer, by the round it was made.
+fn utility_chart(ui: &mut egui::Ui, model: &Model, game: &Game) {
+    ui.strong("Utility of the offers, round by round");
+    let plot = Plot::new("utilities")
+        .legend(Legend::default())
+        .height(260.0)
+        .include_y(0.0)
+        .include_y(100.0);
+    plot.show(ui, |plot| {
+        for &d in &model.delegations {
+            let party = &model.scenario.parties[d];
+            let points: Vec<[f64; 2]> = game
+                .offers()
+                .iter()
+                .map(|o| {
+                    [
+                        o.round as f64,
+                        game.prefs()[d].utility(&game.complete(&o.package)),
+                    ]
+                })
+                .collect();
+            plot.line(
+                Line::new(party.name.clone(), PlotPoints::from(points.clone()))
+                    .color(party_colour(&party.colour)),
+            );
+            plot.points(
+                Points::new(format!("{} (offers)", party.name), PlotPoints::from(points))
+                    .color(party_colour(&party.colour))
+                    .radius(3.0),
+            );
+            plot.hline(
+                HLine::new(format!("{} BATNA", party.name), game.prefs()[d].batna)
+                    .color(party_colour(&party.colour).gamma_multiply(0.5)),
+            );
+        }
+    });
+}
+
+/// The outcome space: the viewer's utility against the other delegation's.
+fn outcome_space_chart(
+    ui: &mut egui::Ui,
+    model: &Model,
+    game: &Game,
+    space: &OutcomeSpace,
+    viewer: usize,
+) {
+    let Some(x) = model.delegations.iter().position(|&d| d == viewer) else {
+        return;
+    };
+    let y = if x == 0 { 1 } else { 0 };
+    if model.delegations.len() < 2 {
+        return;
+    }
+    let (xd, yd) = (model.delegations[x], model.delegations[y]);
+    let (xname, yname) = (
+        &model.scenario.parties[xd].name,
+        &model.scenario.parties[yd].name,
+    );
+    ui.strong(format!("Outcome space: {xname} (across) and {yname} (up)"));
+    let pick = |k: usize| [space.points[k][x] * 100.0, space.points[k][y] * 100.0];
+    let all: Vec<[f64; 2]> = (0..space.points.len()).map(pick).collect();
+    let mut frontier: Vec<[f64; 2]> = space.frontier.iter().map(|&k| pick(k)).collect();
+    frontier.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let offers: Vec<[f64; 2]> = game
+        .offers()
+        .iter()
+        .map(|o| {
+            let p = game.complete(&o.package);
+            [game.prefs()[xd].utility(&p), game.prefs()[yd].utility(&p)]
+        })
+        .collect();
+    let deal = game.settled().iter().any(Option::is_some).then(|| {
+        let p = game.current_package();
+        [game.prefs()[xd].utility(&p), game.prefs()[yd].utility(&p)]
+    });
+    Plot::new("space")
+        .legend(Legend::default())
+        .height(260.0)
+        .data_aspect(1.0)
+        .show(ui, |plot| {
+            plot.points(
+                Points::new("packages", PlotPoints::from(all))
+                    .color(Color32::from_gray(90))
+                    .radius(1.0),
+            );
+            plot.line(
+                Line::new("Pareto frontier", PlotPoints::from(frontier))
+                    .color(Color32::LIGHT_YELLOW),
+            );
+            plot.vline(
+                VLine::new(format!("{xname} BATNA"), space.batnas[x] * 100.0)
+                    .color(Color32::LIGHT_RED),
+            );
+            plot.hline(
+                HLine::new(format!("{yname} BATNA"), space.batnas[y] * 100.0)
+                    .color(Color32::LIGHT_RED),
+            );
+            if let Some(k) = space.nash {
+                plot.points(
+                    Points::new("Nash point", PlotPoints::from(vec![pick(k)]))
+                        .color(Color32::LIGHT_GREEN)
+                        .radius(6.0),
+                );
+            }
+            plot.points(
+                Points::new("offers", PlotPoints::from(offers))
+                    .color(Color32::LIGHT_BLUE)
+                    .radius(3.5),
+            );
+            if let Some(d) = deal {
+                plot.points(
+                    Points::new("final deal", PlotPoints::from(vec![d]))
+                        .color(Color32::WHITE)
+                        .radius(7.0),
+                );
+            }
+        });
+}

@@ -1,0 +1,95 @@
+//! The screens' contents, as functions of `&mut egui::Ui`: they read core state and return
+//! what the player asked for (an intent), which the screen systems turn into messages and
+//! core actions. No rule here; no Bevy here, so they can be tested with egui alone.
+
+pub mod briefing;
+pub mod debrief;
+pub mod setup;
+pub mod table;
+pub mod title;
+
+use bevy_egui::egui;
+
+/// The terms a newcomer meets, each explained in a sentence (tooltips and "How to play").
+pub const GLOSSARY: &[(&str, &str)] = &[
+    (
+        "BATNA",
+        "Best alternative to a negotiated agreement: what a party gets if the talks fail; it accepts nothing worth less.",
+    ),
+    (
+        "Package",
+        "One option chosen for every issue on the table; offers and deals are packages, complete or partial.",
+    ),
+    (
+        "Zone of possible agreement",
+        "The packages every delegation prefers to its BATNA; if it is empty, no deal can satisfy everyone.",
+    ),
+    (
+        "Pareto frontier",
+        "The packages no other package beats for one party without hurting another: deals on it leave nothing on the table.",
+    ),
+    (
+        "Nash bargaining point",
+        "The package that maximises the product of every delegation's gain over its BATNA: one classic idea of a fair deal.",
+    ),
+    (
+        "Red line",
+        "An option a party has said it will never accept: a package containing it is worth nothing to that party.",
+    ),
+    (
+        "Partial agreement",
+        "Issues settled one by one; the others stay as they are (their status quo) unless settled later.",
+    ),
+    (
+        "Single negotiating text",
+        "The mediator's method: one draft for everyone, revised after each objection.",
+    ),
+];
+
+pub fn glossary_tip(term: &str) -> &'static str {
+    GLOSSARY
+        .iter()
+        .find(|(t, _)| *t == term)
+        .map_or("", |(_, d)| d)
+}
+
+/// A big, keyboard-reachable menu button.
+pub fn menu_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    ui.add_sized(
+        [280.0, 40.0],
+        egui::Button::new(egui::RichText::new(text).size(20.0)),
+    )
+}
+
+/// How to play: the rules in a few paragraphs, then the glossary.
+pub fn how_to_play(ui: &mut egui::Ui) {
+    ui.heading("How to play");
+    ui.label(
+        "You lead a delegation. Each round the allies and the mediator act first, then each \
+         delegation takes one action: propose a package, accept or reject an offer, make a \
+         statement, ask the mediator for a text, step out to consult an ally, or walk out. \
+         Then events may change the situation. The talks end at the deadline, when every \
+         issue is settled, or when a delegation walks out.",
+    );
+    ui.label(
+        "Your confidential brief tells you what matters to your side: the weight of each \
+         issue, the value of each option, your red lines and your walk-away alternative \
+         (BATNA). The other side's are hidden — read their offers and statements. Your score \
+         is what you obtained against your initial BATNA.",
+    );
+    ui.label(
+        "Keys: Space lets the AI move at once, F1 opens this help from the title, Esc goes \
+         back from the menus; Tab moves between controls and Enter presses the focused one.",
+    );
+    ui.separator();
+    egui::Grid::new("glossary")
+        .num_columns(2)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            for (term, text) in GLOSSARY {
+                ui.strong(*term);
+                ui.add(egui::Label::new(*text).wrap());
+                ui.end_row();
+            }
+        });
+}

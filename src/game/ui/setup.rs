@@ -1,0 +1,136 @@
+//! Setup: who plays each delegation (human or an AI difficulty), the seed and deadline.
+
+use bevy_egui::egui;
+
+use crate::sim::Model;
+use crate::sim::ai::SeatControl;
+use crate::sim::ai::presets::PRESETS;
+use crate::sim::scenario::PartyKind;
+
+/// The form's state between frames.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetupForm {
+    /// One per party; only delegations are offered a choice.
+    pub controls: Vec<SeatControl>,
+    pub seed: u64,
+    pub seed_text: String,
+    pub deadline: u32,
+}
+
+impl SetupForm {
+    /// The first delegation in turn order human, the others AI as the scenario describes.
+    pub fn new(model: &Model, seed: u64) -> SetupForm {
+        let first = model.delegations.first().copied();
+        SetupForm {
+            controls: (0..model.scenario.parties.len())
+                .map(|p| {
+                    if Some(p) == first {
+                        SeatControl::Human
+                    } else {
+                        SeatControl::Ai("scenario".into())
+                    }
+                })
+                .collect(),
+            seed,
+            seed_text: seed.to_string(),
+            deadline: model.scenario.rules.deadline,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupIntent {
+    Start,
+    Back,
+}
+
+pub fn setup(ui: &mut egui::Ui, model: &Model, form: &mut SetupForm) -> Option<SetupIntent> {
+    let mut intent = None;
+    let s = &model.scenario;
+    ui.heading(format!("New game — {}", s.meta.title));
+    ui.add_space(8.0);
+    egui::Grid::new("seats")
+        .num_columns(3)
+        .spacing([24.0, 10.0])
+        .show(ui, |ui| {
+            ui.strong("Delegation");
+            ui.strong("Played by");
+            ui.strong("AI difficulty");
+            ui.end_row();
+            for &p in &model.delegations {
+                let party = &s.parties[p];
+                ui.label(format!("[{}] {}", party.label, party.name));
+                let human = form.controls[p] == SeatControl::Human;
+                let mut choice = human;
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut choice, true, "Human");
+                    ui.radio_value(&mut choice, false, "AI");
+                });
+                if choice != human {
+                    form.controls[p] = if choice {
+                        SeatControl::Human
+                    } else {
+                        SeatControl::Ai("scenario".into())
+                    };
+                }
+                if let SeatControl::Ai(preset) = &mut form.controls[p] {
+                    egui::ComboBox::from_id_salt(("preset", p))
+                        .selected_text(preset.clone())
+                        .show_ui(ui, |ui| {
+                            for (name, about) in PRESETS {
+                                ui.selectable_value(preset, name.to_string(), *name)
+                                    .on_hover_text(*about);
+                            }
+                        });
+                } else {
+                    ui.label("—");
+                }
+                ui.end_row();
+            }
+        });
+    ui.add_space(8.0);
+    let others: Vec<String> = s
+        .parties
+        .iter()
+        .filter(|p| p.kind != PartyKind::Delegation)
+        .map(|p| p.name.clone())
+        .collect();
+    ui.label(format!(
+        "Played by the AI as the scenario describes: {}.",
+        others.join(", ")
+    ));
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        ui.label("Seed");
+        let r = ui.add(egui::TextEdit::singleline(&mut form.seed_text).desired_width(160.0));
+        if r.changed() {
+            if let Ok(seed) = form.seed_text.trim().parse() {
+                form.seed = seed;
+            }
+        }
+        ui.label("(note it to replay the same game)");
+    });
+    ui.horizontal(|ui| {
+        ui.label("Deadline");
+        ui.add(egui::Slider::new(&mut form.deadline, 1..=40).suffix(" rounds"));
+    });
+    let humans = form
+        .controls
+        .iter()
+        .enumerate()
+        .filter(|(p, c)| model.kind(*p) == PartyKind::Delegation && **c == SeatControl::Human)
+        .count();
+    if humans > 1 {
+        ui.label("Several human seats share this screen: pass the keyboard between turns.");
+    }
+    ui.add_space(16.0);
+    ui.horizontal(|ui| {
+        if ui.button(egui::RichText::new("Start").size(18.0)).clicked() {
+            intent = Some(SetupIntent::Start);
+        }
+        if ui.button(egui::RichText::new("Back").size(18.0)).clicked() {
+            intent = Some(SetupIntent::Back);
+        }
+    });
+    intent
+}

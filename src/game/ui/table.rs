@@ -1,0 +1,669 @@
+//! The table: the negotiating table drawn in 2D with every party around it, the issues
+//! board, the proposal builder, the offers with accept and reject, statements, the
+//! mediator and caucus buttons, the transcript and the allies' moves.
+//!
+//! Every panel is a function of `&mut egui::Ui` that reads the player's view and returns
+//! the [`Action`] the player chose; the screen system sends it to the core.
+
+use std::collections::BTreeMap;
+
+use bevy_egui::egui::{self, Color32, Pos2, Stroke, Vec2};
+
+use crate::game::party_colour;
+use crate::sim::action::{Audience, Reason};
+use crate::sim::game::OfferStatus;
+use crate::sim::model::Prefs;
+use crate::sim::scenario::{PartyKind, Shape};
+use crate::sim::transcript::{EntryKind, Visibility};
+use crate::sim::view::PartyView;
+use crate::sim::{Action, Model};
+
+use super::glossary_tip;
+
+/// The table screen's state between frames.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableForm {
+    /// The proposal being built: an option per issue, or `None` to leave the issue out.
+    pub proposal: Vec<Option<usize>>,
+    pub statement: String,
+    pub statement_public: bool,
+    pub caucus_ally: Option<usize>,
+    pub caucus_text: String,
+    pub reject_text: String,
+    /// An action waiting for the player's confirmation (walk-out, crossing a red line).
+    pub confirm: Option<(String, Action)>,
+    pub filter_party: Option<String>,
+    pub show_private: bool,
+}
+
+impl TableForm {
+    pub fn new(issues: usize) -> TableForm {
+        TableForm {
+            proposal: vec![None; issues],
+            statement_public: true,
+            show_private: true,
+            ..TableForm::default()
+        }
+    }
+}
+
+/// What the player asked for on the table screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableIntent {
+    Act(Action),
+    /// Let the AI play its moves at once.
+    Skip,
+}
+
+/// The proposal being built, as a package of ids.
+pub fn proposal_ids(model: &Model, proposal: &[Option<usize>]) -> BTreeMap<String, String> {
+    proposal
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            o.map(|o| {
+                let issue = &model.scenario.issues[i];
+                (issue.id.clone(), issue.options[o].id.clone())
+            })
+        })
+        .collect()
+}
+
+/// A complete package from a partial one: its options, else the current state.
+fn completed(current: &[usize], partial: &[Option<usize>]) -> Vec<usize> {
+    partial
+        .iter()
+        .zip(current)
+        .map(|(o, c)| o.unwrap_or(*c))
+        .collect()
+}
+
+fn option_index(model: &Model, issue: &str, option: &str) -> Option<(usize, usize)> {
+    let i = model.issue_index(issue)?;
+    Some((i, model.option_index(i, option)?))
+}
+
+/// The issues board and the proposal builder (left panel).
+pub fn issues_board(
+    ui: &mut egui::Ui,
+    model: &Model,
+    view: &PartyView,
+    prefs: &Prefs,
+    current: &[usize],
+    form: &mut TableForm,
+    my_turn: bool,
+) -> Option<TableIntent> {
+    let s = &model.scenario;
+    let mut intent = None;
+    ui.heading("Issues");
+    ui.label(egui::RichText::new("Your value of each option (0–100); ● on the table now").weak());
+    egui::ScrollArea::vertical()
+        .id_salt("issues")
+        .max_height(ui.available_height() - 120.0)
+        .show(ui, |ui| {
+            for (i, issue) in s.issues.iter().enumerate() {
+                let settled = view.settled.get(&issue.id);
+                let locked = view.locked.get(&issue.id);
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new(&issue.name).strong())
+                        .on_hover_text(&issue.description);
+                    ui.label(
+                        egui::RichText::new(format!("{:.0}%", prefs.weights[i] * 100.0)).weak(),
+                    );
+                    if settled.is_some() {
+                        ui.label(egui::RichText::new("🔒 settled").color(Color32::LIGHT_GREEN));
+                    } else if locked.is_some() {
+                        ui.label(
+                            egui::RichText::new("🔒 off the table").color(Color32::LIGHT_BLUE),
+                        );
+                    }
+                });
+                let fixed = settled.is_some() || locked.is_some();
+                ui.horizontal_wrapped(|ui| {
+                    let chosen = &mut form.proposal[i];
+                    let leave = ui.selectable_label(chosen.is_none(), "—");
+                    if leave
+                        .on_hover_text("Leave this issue out of the proposal")
+                        .clicked()
+                    {
+                        *chosen = None;
+                    }
+                    for (o, option) in issue.options.iter().enumerate() {
+                        let mark = if current[i] == o { "● " } else { "" };
+                        let red = if prefs.red[i][o] { " ✖" } else { "" };
+                        let text = format!("{mark}{} {:.0}{red}", option.label, prefs.values[i][o]);
+                        let r = ui.add_enabled(
+                            !fixed || current[i] == o,
+                            egui::Button::selectable(*chosen == Some(o), text),
+                        );
+                        if r.on_hover_text(&option.description).clicked() {
+                            *chosen = Some(o);
+                        }
+                    }
+                });
+                ui.add_space(4.0);
+            }
+        });
+    ui.separator();
+    let package = completed(current, &form.proposal);
+    let u = prefs.utility(&package);
+    let crosses = prefs.crosses_red_line(&package);
+    ui.horizontal(|ui| {
+        ui.label(format!("Your proposal is worth {u:.1}"));
+        ui.label(
+            egui::RichText::new(format!("BATNA {:.1}", prefs.batna)).color(if u > prefs.batna {
+                Color32::LIGHT_GREEN
+            } else {
+                Color32::LIGHT_RED
+            }),
+        )
+        .on_hover_text(glossary_tip("BATNA"));
+    });
+    if crosses {
+        ui.label(
+            egui::RichText::new("It crosses one of your red lines.").color(Color32::LIGHT_RED),
+        );
+    }
+    let empty = form.proposal.iter().all(Option::is_none);
+    let newest_other = view
+        .offers
+        .iter()
+        .filter(|o| {
+            o.status == OfferStatus::Standing && o.author.as_deref() != Some(view.me.as_str())
+        })
+        .max_by_key(|o| o.id)
+        .map(|o| o.id);
+    ui.horizontal(|ui| {
+        let propose = ui.add_enabled(my_turn && !empty, egui::Button::new("Propose"));
+        let action_propose = Action::Propose {
+            package: proposal_ids(model, &form.proposal),
+            note: None,
+        };
+        if propose.clicked() {
+            intent = guard(form, crosses, action_propose);
+        }
+        if let Some(to) = newest_other {
+            let counter = ui.add_enabled(
+                my_turn && !empty,
+                egui::Button::new(format!("Counter offer {to}")),
+            );
+            if counter.clicked() {
+                let action = Action::Counter {
+                    to,
+                    package: proposal_ids(model, &form.proposal),
+                    note: None,
+                };
+                intent = guard(form, crosses, action);
+            }
+        }
+    });
+    intent
+}
+
+/// Asks for confirmation before crossing a red line; otherwise acts at once.
+fn guard(form: &mut TableForm, crosses: bool, action: Action) -> Option<TableIntent> {
+    if crosses {
+        form.confirm = Some((
+            "This crosses one of your red lines: your side would value the deal at 0. Go ahead?"
+                .into(),
+            action,
+        ));
+        None
+    } else {
+        Some(TableIntent::Act(action))
+    }
+}
+
+/// Offers on the table with accept and reject; other actions (right panel, top).
+pub fn offers_panel(
+    ui: &mut egui::Ui,
+    model: &Model,
+    view: &PartyView,
+    prefs: &Prefs,
+    current: &[usize],
+    form: &mut TableForm,
+    my_turn: bool,
+) -> Option<TableIntent> {
+    let mut intent = None;
+    ui.heading("On the table");
+    let standing: Vec<_> = view
+        .offers
+        .iter()
+        .filter(|o| o.status == OfferStatus::Standing)
+        .collect();
+    if standing.is_empty() {
+        ui.label(egui::RichText::new("No offer stands.").weak());
+    }
+    for offer in standing {
+        let mut partial = vec![None; model.issue_count()];
+        for (issue, option) in &offer.package {
+            if let Some((i, o)) = option_index(model, issue, option) {
+                partial[i] = Some(o);
+            }
+        }
+        let package = completed(current, &partial);
+        let u = prefs.utility(&package);
+        let author = offer.author.as_deref().unwrap_or("the table");
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(egui::RichText::new(format!("Offer {} by {author}", offer.id)).strong());
+            for (issue, option) in &offer.package {
+                if let Some((i, o)) = option_index(model, issue, option) {
+                    let is = &model.scenario.issues[i];
+                    ui.label(format!("{}: {}", is.name, is.options[o].label));
+                }
+            }
+            ui.label(format!(
+                "Worth {u:.1} to you (BATNA {:.1}); accepted by {}",
+                prefs.batna,
+                if offer.accepted_by.is_empty() {
+                    "nobody yet".to_string()
+                } else {
+                    offer.accepted_by.join(", ")
+                }
+            ));
+            let mine = offer.author.as_deref() == Some(view.me.as_str());
+            let accepted = offer.accepted_by.contains(&view.me);
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(my_turn && !accepted, egui::Button::new("Accept"))
+                    .clicked()
+                {
+                    let action = Action::Accept { offer: offer.id };
+                    intent = guard(form, prefs.crosses_red_line(&package), action);
+                }
+                if ui
+                    .add_enabled(my_turn && !mine, egui::Button::new("Reject"))
+                    .clicked()
+                {
+                    let text = form.reject_text.trim();
+                    intent = Some(TableIntent::Act(Action::Reject {
+                        offer: offer.id,
+                        reason: (!text.is_empty()).then(|| Reason {
+                            issue: None,
+                            text: Some(text.to_string()),
+                        }),
+                    }));
+                    form.reject_text.clear();
+                }
+                if mine
+                    && ui
+                        .add_enabled(my_turn, egui::Button::new("Withdraw"))
+                        .clicked()
+                {
+                    intent = Some(TableIntent::Act(Action::Withdraw { offer: offer.id }));
+                }
+            });
+        });
+    }
+    ui.horizontal(|ui| {
+        ui.label("Reason for a rejection:");
+        ui.add(egui::TextEdit::singleline(&mut form.reject_text).desired_width(160.0));
+    });
+    intent
+}
+
+/// Statements, the mediator, a caucus, a walk-out, a pass (bottom panel).
+pub fn actions_bar(
+    ui: &mut egui::Ui,
+    model: &Model,
+    view: &PartyView,
+    form: &mut TableForm,
+    my_turn: bool,
+) -> Option<TableIntent> {
+    let s = &model.scenario;
+    let mut intent = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Statement:");
+        ui.add(egui::TextEdit::singleline(&mut form.statement).desired_width(260.0));
+        ui.checkbox(&mut form.statement_public, "public");
+        if ui
+            .add_enabled(
+                my_turn && !form.statement.trim().is_empty(),
+                egui::Button::new("Say it"),
+            )
+            .clicked()
+        {
+            let to = if form.statement_public {
+                Audience::Public
+            } else {
+                Audience::Private(
+                    s.parties
+                        .iter()
+                        .filter(|p| p.kind == PartyKind::Mediator)
+                        .map(|p| p.id.clone())
+                        .collect(),
+                )
+            };
+            intent = Some(TableIntent::Act(Action::Statement {
+                to,
+                stances: Vec::new(),
+                text: Some(form.statement.trim().to_string()),
+            }));
+            form.statement.clear();
+        }
+        ui.separator();
+        let has_mediator = s.parties.iter().any(|p| p.kind == PartyKind::Mediator);
+        if ui
+            .add_enabled(
+                my_turn && has_mediator,
+                egui::Button::new("Ask the mediator"),
+            )
+            .clicked()
+        {
+            intent = Some(TableIntent::Act(Action::AskMediator { note: None }));
+        }
+        ui.separator();
+        let allies: Vec<(usize, &str)> = s
+            .parties
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == PartyKind::Ally)
+            .map(|(i, p)| (i, p.name.as_str()))
+            .collect();
+        if !allies.is_empty() {
+            let chosen = form.caucus_ally.unwrap_or(allies[0].0);
+            egui::ComboBox::from_id_salt("caucus")
+                .selected_text(
+                    allies
+                        .iter()
+                        .find(|(i, _)| *i == chosen)
+                        .map_or("", |(_, n)| n),
+                )
+                .show_ui(ui, |ui| {
+                    for (i, name) in &allies {
+                        ui.selectable_value(&mut form.caucus_ally, Some(*i), *name);
+                    }
+                });
+            ui.add(
+                egui::TextEdit::singleline(&mut form.caucus_text)
+                    .hint_text("what you tell them")
+                    .desired_width(160.0),
+            );
+            if ui
+                .add_enabled(
+                    my_turn && !form.caucus_text.trim().is_empty(),
+                    egui::Button::new("Caucus"),
+                )
+                .clicked()
+            {
+                intent = Some(TableIntent::Act(Action::Caucus {
+                    ally: s.parties[chosen].id.clone(),
+                    text: form.caucus_text.trim().to_string(),
+                }));
+                form.caucus_text.clear();
+            }
+            ui.separator();
+        }
+        if ui.add_enabled(my_turn, egui::Button::new("Pass")).clicked() {
+            intent = Some(TableIntent::Act(Action::Pass));
+        }
+        if ui
+            .add_enabled(my_turn, egui::Button::new("Walk out…"))
+            .clicked()
+        {
+            form.confirm = Some((
+                format!(
+                    "Walk out of the talks? They end at once; {} keeps only what is settled.",
+                    view.me
+                ),
+                Action::WalkOut { reason: None },
+            ));
+        }
+        if ui.button("AI: move now (Space)").clicked() {
+            intent = Some(TableIntent::Skip);
+        }
+    });
+    intent
+}
+
+/// The transcript, filtered by party and by public or private (right panel, below).
+pub fn transcript(ui: &mut egui::Ui, model: &Model, view: &PartyView, form: &mut TableForm) {
+    ui.horizontal(|ui| {
+        ui.heading("Transcript");
+        egui::ComboBox::from_id_salt("filter")
+            .selected_text(
+                form.filter_party
+                    .clone()
+                    .unwrap_or_else(|| "everyone".into()),
+            )
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut form.filter_party, None, "everyone");
+                for p in &model.scenario.parties {
+                    ui.selectable_value(&mut form.filter_party, Some(p.id.clone()), &p.name);
+                }
+            });
+        ui.checkbox(&mut form.show_private, "private");
+    });
+    egui::ScrollArea::vertical()
+        .id_salt("transcript")
+        .stick_to_bottom(true)
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for e in &view.transcript {
+                if matches!(e.kind, EntryKind::RoundStarted) {
+                    ui.label(egui::RichText::new(format!("— round {} —", e.round)).weak());
+                    continue;
+                }
+                if !form.show_private && e.visibility != Visibility::Public {
+                    continue;
+                }
+                let by = entry_author(&e.kind);
+                if let Some(filter) = &form.filter_party
+                    && by.as_deref() != Some(filter.as_str())
+                {
+                    continue;
+                }
+                let text = e.render_with(model);
+                let text = text
+                    .split_once("] ")
+                    .map_or(text.as_str(), |x| x.1)
+                    .to_string();
+                let colour = by
+                    .as_deref()
+                    .and_then(|b| model.party_index(b))
+                    .map(|p| party_colour(&model.scenario.parties[p].colour));
+                let rich = egui::RichText::new(text);
+                ui.add(
+                    egui::Label::new(match colour {
+                        Some(c) => rich.color(c.gamma_multiply(1.2)),
+                        None => rich,
+                    })
+                    .wrap(),
+                );
+            }
+        });
+}
+
+/// Who an entry is by, if anyone.
+pub fn entry_author(kind: &EntryKind) -> Option<String> {
+    match kind {
+        EntryKind::Proposed { by, .. } => by.clone(),
+        EntryKind::Accepted { by, .. }
+        | EntryKind::Rejected { by, .. }
+        | EntryKind::Statement { by, .. }
+        | EntryKind::AskedMediator { by, .. }
+        | EntryKind::Caucus { by, .. }
+        | EntryKind::LeverUsed { by, .. }
+        | EntryKind::Passed { by }
+        | EntryKind::WalkedOut { by, .. }
+        | EntryKind::Explained { by, .. }
+        | EntryKind::Rationale { by, .. } => Some(by.clone()),
+        _ => None,
+    }
+}
+
+/// The negotiating table in 2D: delegations facing each other, the mediator at the head,
+/// allies on the side; each party a coloured marker of its own shape with its label,
+/// name and leader, and a speech bubble with the last thing it said.
+pub fn table_scene(ui: &mut egui::Ui, model: &Model, view: &PartyView) {
+    let s = &model.scenario;
+    let (rect, _) = ui.allocate_exact_size(ui.available_size(), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let c = rect.center();
+    let table = Vec2::new(rect.width() * 0.30, rect.height() * 0.22);
+    painter.add(egui::Shape::ellipse_filled(
+        c,
+        table,
+        Color32::from_rgb(92, 64, 44),
+    ));
+    painter.add(egui::Shape::ellipse_stroke(
+        c,
+        table,
+        Stroke::new(2.0, Color32::from_rgb(150, 110, 80)),
+    ));
+    painter.text(
+        c,
+        egui::Align2::CENTER_CENTER,
+        format!("Round {} of {}", view.round, view.deadline),
+        egui::FontId::proportional(16.0),
+        Color32::from_gray(230),
+    );
+    // Seats: delegations left and right, mediators at the top, allies along the bottom.
+    let delegations: Vec<usize> = model.delegations.clone();
+    let mediators: Vec<usize> = model.mediators.clone();
+    let allies: Vec<usize> = model.allies.clone();
+    let mut seats: Vec<(usize, Pos2)> = Vec::new();
+    for (k, &p) in delegations.iter().enumerate() {
+        let side = if k % 2 == 0 { -1.0 } else { 1.0 };
+        let row = (k / 2) as f32;
+        seats.push((
+            p,
+            Pos2::new(c.x + side * (table.x + 60.0), c.y - 30.0 + row * 90.0),
+        ));
+    }
+    for (k, &p) in mediators.iter().enumerate() {
+        seats.push((
+            p,
+            Pos2::new(
+                c.x + (k as f32 - (mediators.len() as f32 - 1.0) / 2.0) * 160.0,
+                c.y - table.y - 50.0,
+            ),
+        ));
+    }
+    for (k, &p) in allies.iter().enumerate() {
+        let x = rect.left() + (k as f32 + 1.0) * rect.width() / (allies.len() as f32 + 1.0);
+        seats.push((p, Pos2::new(x, rect.bottom() - 70.0)));
+    }
+    let last_words = last_words(view);
+    for (p, pos) in seats {
+        let party = &s.parties[p];
+        let colour = party_colour(&party.colour);
+        marker(&painter, pos, 22.0, party.shape, colour);
+        painter.text(
+            pos,
+            egui::Align2::CENTER_CENTER,
+            &party.label,
+            egui::FontId::proportional(13.0),
+            Color32::BLACK,
+        );
+        let me = party.id == view.me;
+        let name = if me {
+            format!("{} (you)", party.name)
+        } else {
+            party.name.clone()
+        };
+        painter.text(
+            pos + Vec2::new(0.0, 30.0),
+            egui::Align2::CENTER_TOP,
+            name,
+            egui::FontId::proportional(14.0),
+            Color32::WHITE,
+        );
+        painter.text(
+            pos + Vec2::new(0.0, 48.0),
+            egui::Align2::CENTER_TOP,
+            &party.head_of_delegation,
+            egui::FontId::proportional(12.0),
+            Color32::from_gray(190),
+        );
+        if let Some(words) = last_words.get(&party.id) {
+            bubble(&painter, rect, pos + Vec2::new(0.0, -34.0), words);
+        }
+    }
+}
+
+/// The last public words of each party this round or the one before.
+fn last_words(view: &PartyView) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in &view.transcript {
+        if e.round + 1 < view.round {
+            continue;
+        }
+        let text = match &e.kind {
+            EntryKind::Explained { by, reason } => Some((
+                by.clone(),
+                reason.render(&|i| i.replace('_', " "), &|_, o| o.replace('_', " ")),
+            )),
+            EntryKind::Statement {
+                by, text: Some(t), ..
+            } => Some((by.clone(), t.clone())),
+            EntryKind::LeverUsed { by, text, .. } => Some((by.clone(), text.clone())),
+            _ => None,
+        };
+        if let Some((by, text)) = text {
+            out.insert(by, text);
+        }
+    }
+    out
+}
+
+fn marker(painter: &egui::Painter, c: Pos2, r: f32, shape: Shape, fill: Color32) {
+    let stroke = Stroke::new(2.0, Color32::WHITE);
+    let polygon = |n: usize, phase: f32, radius: &dyn Fn(usize) -> f32| -> Vec<Pos2> {
+        (0..n)
+            .map(|k| {
+                let a = phase + k as f32 * std::f32::consts::TAU / n as f32;
+                c + Vec2::new(a.cos(), a.sin()) * radius(k)
+            })
+            .collect()
+    };
+    let shape = match shape {
+        Shape::Circle => egui::Shape::circle_filled(c, r, fill),
+        Shape::Square => egui::Shape::rect_filled(
+            egui::Rect::from_center_size(c, Vec2::splat(r * 1.8)),
+            2.0,
+            fill,
+        ),
+        Shape::Triangle => egui::Shape::convex_polygon(
+            polygon(3, -std::f32::consts::FRAC_PI_2, &|_| r * 1.2),
+            fill,
+            Stroke::NONE,
+        ),
+        Shape::Diamond => {
+            egui::Shape::convex_polygon(polygon(4, 0.0, &|_| r * 1.2), fill, Stroke::NONE)
+        }
+        Shape::Hexagon => {
+            egui::Shape::convex_polygon(polygon(6, 0.0, &|_| r * 1.1), fill, Stroke::NONE)
+        }
+        Shape::Star => egui::Shape::convex_polygon(
+            polygon(10, -std::f32::consts::FRAC_PI_2, &|k| {
+                if k % 2 == 0 { r * 1.3 } else { r * 0.8 }
+            }),
+            fill,
+            Stroke::NONE,
+        ),
+    };
+    painter.add(shape);
+    painter.circle_stroke(c, r + 4.0, stroke);
+}
+
+fn bubble(painter: &egui::Painter, area: egui::Rect, anchor: Pos2, text: &str) {
+    let text: String = if text.chars().count() > 90 {
+        format!("{}…", text.chars().take(89).collect::<String>())
+    } else {
+        text.to_string()
+    };
+    let galley = painter.layout(
+        text,
+        egui::FontId::proportional(12.0),
+        Color32::BLACK,
+        220.0,
+    );
+    let size = galley.size() + Vec2::splat(12.0);
+    let mut min = Pos2::new(anchor.x - size.x / 2.0, anchor.y - size.y);
+    min.x = min.x.clamp(area.left() + 4.0, area.right() - size.x - 4.0);
+    min.y = min.y.clamp(area.top() + 4.0, area.bottom() - size.y - 4.0);
+    let r = egui::Rect::from_min_size(min, size);
+    painter.rect_filled(r, 8.0, Color32::from_rgb(245, 242, 230));
+    painter.galley(r.min + Vec2::splat(6.0), galley, Color32::BLACK);
+}

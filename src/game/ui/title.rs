@@ -1,0 +1,57 @@
+//! The title screen.
+
+use bevy_egui::egui;
+
+use super::menu_button;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleIntent {
+    NewGame,
+    Scenarios,
+    HowToPlay,
+    Settings,
+    Quit,
+}
+
+/// `scenario`: the title of the scenario a new game uses.
+pub fn title(ui: &mut egui::Ui, scenario: &str, date: &str) -> Option<TitleIntent> {
+    let mut intent = None;
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() * 0.12);
+        ui.label(egui::RichText::new("ACCORD").size(56.0).strong());
+        ui.label(egui::RichText::new("a negotiation game").size(20.0).italics());
+        ui.add_space(16.0);
+        ui.label(egui::RichText::new(format!("{scenario} — {date}")).size(18.0));
+        ui.add_space(28.0);
+        let new = menu_button(ui, "New game");
+        if new.clicked() {
+            intent = Some(TitleIntent::NewGame);
+        }
+        let load = ui.add_enabled(false, egui::Button::new(egui::RichText::new("Load").size(20.0)).min_size([280.0, 40.0].into()));
+        load.on_disabled_hover_text("Saved games arrive with the classroom features.");
+        if menu_button(ui, "Scenarios").clicked() {
+            intent = Some(TitleIntent::Scenarios);
+        }
+        if menu_button(ui, "How to play").clicked() {
+            intent = Some(TitleIntent::HowToPlay);
+        }
+        if menu_button(ui, "Settings").clicked() {
+            intent = Some(TitleIntent::Settings);
+        }
+        if menu_button(ui, "Quit").clicked() {
+            intent = Some(TitleIntent::Quit);
+        }
+        if ui.memory(|m| m.focused().is_none()) {
+            new.request_focus();
+        }
+        ui.add_space(20.0);
+        ui.label(
+            egui::RichText::new(
+                "Lines spoken in the game are simulated and attributed to delegations, not to real people.",
+            )
+            .size(13.0)
+            .weak(),
+        );
+    });
+    intent
+}

@@ -87,6 +87,27 @@ pub struct PlayArgs {
     /// Seed of the game (random when not given; shown on the setup screen).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Window size for this run, e.g. 1920x1080 (otherwise the saved setting).
+    #[arg(long, value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("`{text}` is not a size like 1280x720"))?;
+    let w: u32 = w
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad width in `{text}`"))?;
+    let h: u32 = h
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad height in `{text}`"))?;
+    if !(640..=7680).contains(&w) || !(480..=4320).contains(&h) {
+        return Err(format!("`{text}` is outside 640x480 to 7680x4320"));
+    }
+    Ok((w, h))
 }
 
 #[derive(Subcommand, Debug)]

@@ -31,6 +31,25 @@ struct Demo {
     step: usize,
     frames: u32,
     pending: Option<PathBuf>,
+    /// Frame times on the table screen, in seconds, and the resident memory seen there.
+    table_frames: Vec<f32>,
+    resident_kib: u64,
+    first_frame_reported: bool,
+}
+
+/// When the process started: the demo reports the time to its first frame.
+pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// The screens, in order, and the file each picture goes to.
@@ -55,6 +74,9 @@ impl Plugin for DemoPlugin {
             step: 0,
             frames: 0,
             pending: None,
+            table_frames: Vec::new(),
+            resident_kib: 0,
+            first_frame_reported: false,
         })
         .add_systems(Update, drive);
     }
@@ -71,8 +93,23 @@ fn drive(
     mut pacing: ResMut<Pacing>,
     mut start: MessageWriter<StartGame>,
     mut exit: MessageWriter<AppExit>,
+    time: Res<Time>,
 ) {
     demo.frames += 1;
+    if !demo.first_frame_reported {
+        demo.first_frame_reported = true;
+        if let Some(t) = STARTED.get() {
+            info!(
+                "demo: first frame {:.2} s after start",
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+    if *state.get() == Screen::Table {
+        let dt = time.delta_secs();
+        demo.table_frames.push(dt);
+        demo.resident_kib = demo.resident_kib.max(resident_kib());
+    }
     // Waiting for a picture to be written.
     if let Some(path) = demo.pending.clone() {
         if path.exists() {
@@ -87,6 +124,16 @@ fn drive(
         return;
     }
     let Some(&(screen, file)) = STEPS.get(demo.step) else {
+        let mut frames = demo.table_frames.clone();
+        frames.sort_by(f32::total_cmp);
+        if let Some(median) = frames.get(frames.len() / 2) {
+            info!(
+                "demo: table screen {} frames, median frame time {:.1} ms, resident memory {} MiB",
+                frames.len(),
+                median * 1000.0,
+                demo.resident_kib / 1024
+            );
+        }
         exit.write(AppExit::Success);
         return;
     };

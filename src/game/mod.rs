@@ -52,6 +52,7 @@ pub struct Catalogue {
 
 /// Starts the game window; returns when it closes.
 pub fn run(args: PlayArgs) -> ExitCode {
+    let _ = demo::STARTED.set(std::time::Instant::now());
     let first = match load_scenario(&args.scenario) {
         Ok(l) => l,
         Err(d) => {
@@ -61,7 +62,7 @@ pub fn run(args: PlayArgs) -> ExitCode {
     };
     let catalogue = catalogue(first.model, &args.scenario);
     let settings = settings::Settings::load();
-    let (width, height) = settings.window_size();
+    let (width, height) = args.size.unwrap_or_else(|| settings.window_size());
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {

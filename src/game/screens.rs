@@ -306,6 +306,29 @@ fn table_screen(
                 ui.label(egui::RichText::new(e).color(egui::Color32::LIGHT_RED));
             }
         });
+        // News of this round and the last: the headline, the story on hover.
+        if let Some((headline, text, source)) =
+            view.transcript.iter().rev().find_map(|e| match &e.kind {
+                crate::sim::transcript::EntryKind::News {
+                    headline,
+                    text,
+                    source,
+                } if e.round + 1 >= view.round => {
+                    Some((headline.clone(), text.clone(), source.clone()))
+                }
+                _ => None,
+            })
+        {
+            let story = match source {
+                Some(s) => format!("{text}\n\nSource: {s}"),
+                None => text,
+            };
+            ui.label(
+                egui::RichText::new(format!("NEWS — {headline}"))
+                    .color(egui::Color32::from_rgb(255, 210, 120)),
+            )
+            .on_hover_text(story);
+        }
     });
     egui::Panel::bottom("actions").show(&mut root, |ui| {
         if let Some(i) = table::actions_bar(ui, &model, &view, form, my_turn) {
@@ -339,25 +362,6 @@ fn table_screen(
             table::transcript(ui, &model, &view, form);
         });
     egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, &model, &view));
-    // News pop-up: the latest news item of the last two rounds.
-    if let Some((headline, text)) = view.transcript.iter().rev().find_map(|e| match &e.kind {
-        crate::sim::transcript::EntryKind::News { headline, text, .. }
-            if e.round + 1 >= view.round =>
-        {
-            Some((headline.clone(), text.clone()))
-        }
-        _ => None,
-    }) {
-        egui::Window::new("News")
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 40.0])
-            .collapsible(false)
-            .resizable(false)
-            .default_width(420.0)
-            .show(ctx, |ui| {
-                ui.strong(headline);
-                ui.label(text);
-            });
-    }
     if let Some((question, action)) = form.confirm.clone() {
         egui::Modal::new(egui::Id::new("confirm")).show(ctx, |ui| {
             ui.label(question);

@@ -5,5 +5,7 @@ mod ai;
 mod analysis;
 mod common;
 mod engine;
+#[cfg(feature = "gui")]
+mod game;
 mod properties;
 mod scenarios;

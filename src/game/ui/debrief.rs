@@ -164,12 +164,8 @@ fn utility_chart(ui: &mut egui::Ui, model: &Model, game: &Game) {
                     ]
                 })
                 .collect();
-            plot.line(
-                Line::new(party.name.clone(), PlotPoints::from(points.clone()))
-                    .color(party_colour(&party.colour)),
-            );
             plot.points(
-                Points::new(format!("{} (offers)", party.name), PlotPoints::from(points))
+                Points::new(party.name.clone(), PlotPoints::from(points))
                     .color(party_colour(&party.colour))
                     .radius(3.0),
             );

@@ -103,10 +103,10 @@ pub fn setup(ui: &mut egui::Ui, model: &Model, form: &mut SetupForm) -> Option<S
     ui.horizontal(|ui| {
         ui.label("Seed");
         let r = ui.add(egui::TextEdit::singleline(&mut form.seed_text).desired_width(160.0));
-        if r.changed() {
-            if let Ok(seed) = form.seed_text.trim().parse() {
-                form.seed = seed;
-            }
+        if r.changed()
+            && let Ok(seed) = form.seed_text.trim().parse()
+        {
+            form.seed = seed;
         }
         ui.label("(note it to replay the same game)");
     });

@@ -523,28 +523,26 @@ pub fn table_scene(ui: &mut egui::Ui, model: &Model, view: &PartyView) {
     let mediators: Vec<usize> = model.mediators.clone();
     let allies: Vec<usize> = model.allies.clone();
     let mut seats: Vec<(usize, Pos2)> = Vec::new();
+    let side_x = (table.x + 50.0).min(rect.width() / 2.0 - 70.0);
     for (k, &p) in delegations.iter().enumerate() {
         let side = if k % 2 == 0 { -1.0 } else { 1.0 };
         let row = (k / 2) as f32;
-        seats.push((
-            p,
-            Pos2::new(c.x + side * (table.x + 60.0), c.y - 30.0 + row * 90.0),
-        ));
+        seats.push((p, Pos2::new(c.x + side * side_x, c.y - 30.0 + row * 90.0)));
     }
     for (k, &p) in mediators.iter().enumerate() {
         seats.push((
             p,
             Pos2::new(
                 c.x + (k as f32 - (mediators.len() as f32 - 1.0) / 2.0) * 160.0,
-                c.y - table.y - 50.0,
+                c.y - table.y - 75.0,
             ),
         ));
     }
     for (k, &p) in allies.iter().enumerate() {
         let x = rect.left() + (k as f32 + 1.0) * rect.width() / (allies.len() as f32 + 1.0);
-        seats.push((p, Pos2::new(x, rect.bottom() - 70.0)));
+        seats.push((p, Pos2::new(x, rect.bottom() - 115.0)));
     }
-    let last_words = last_words(view);
+    let last_words = last_words(model, view);
     for (p, pos) in seats {
         let party = &s.parties[p];
         let colour = party_colour(&party.colour);
@@ -562,20 +560,26 @@ pub fn table_scene(ui: &mut egui::Ui, model: &Model, view: &PartyView) {
         } else {
             party.name.clone()
         };
-        painter.text(
-            pos + Vec2::new(0.0, 30.0),
-            egui::Align2::CENTER_TOP,
+        // Each seat gets a column of its own; longer names wrap within it.
+        let width = (rect.width() / (allies.len().max(2) as f32 + 1.0)).clamp(110.0, 220.0);
+        let left = (pos.x - width / 2.0).clamp(rect.left() + 2.0, rect.right() - width - 2.0);
+        let name = painter.layout(
             name,
             egui::FontId::proportional(14.0),
             Color32::WHITE,
+            width,
         );
-        painter.text(
-            pos + Vec2::new(0.0, 48.0),
-            egui::Align2::CENTER_TOP,
-            &party.head_of_delegation,
+        let below = pos.y + 30.0 + name.size().y;
+        let x = left + (width - name.size().x) / 2.0;
+        painter.galley(Pos2::new(x, pos.y + 30.0), name, Color32::WHITE);
+        let head = painter.layout(
+            party.head_of_delegation.clone(),
             egui::FontId::proportional(12.0),
             Color32::from_gray(190),
+            width,
         );
+        let x = left + (width - head.size().x) / 2.0;
+        painter.galley(Pos2::new(x, below + 2.0), head, Color32::from_gray(190));
         if let Some(words) = last_words.get(&party.id) {
             bubble(&painter, rect, pos + Vec2::new(0.0, -34.0), words);
         }
@@ -583,20 +587,26 @@ pub fn table_scene(ui: &mut egui::Ui, model: &Model, view: &PartyView) {
 }
 
 /// The last public words of each party this round or the one before.
-fn last_words(view: &PartyView) -> BTreeMap<String, String> {
+fn last_words(model: &Model, view: &PartyView) -> BTreeMap<String, String> {
+    let issue_name = |id: &str| {
+        model
+            .issue_index(id)
+            .map_or(id.to_string(), |i| model.scenario.issues[i].name.clone())
+    };
+    let option_label = |issue: &str, id: &str| {
+        option_index(model, issue, id).map_or(id.to_string(), |(i, o)| {
+            model.scenario.issues[i].options[o].label.clone()
+        })
+    };
     let mut out = BTreeMap::new();
     for e in &view.transcript {
         if e.round + 1 < view.round {
             continue;
         }
         let text = match &e.kind {
-            EntryKind::Explained { by, reason } => Some((
-                by.clone(),
-                reason.render(&|i| i.replace('_', " "), &|_, o| o.replace('_', " ")),
-            )),
-            EntryKind::Statement {
-                by, text: Some(t), ..
-            } => Some((by.clone(), t.clone())),
+            EntryKind::Explained { by, reason } => {
+                Some((by.clone(), reason.render(&issue_name, &option_label)))
+            }
             EntryKind::LeverUsed { by, text, .. } => Some((by.clone(), text.clone())),
             _ => None,
         };

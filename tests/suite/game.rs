@@ -1,0 +1,124 @@
+//! Headless tests of the game: `MinimalPlugins` and the game's non-render plugins, driven
+//! through the same messages the screens send.
+
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+
+use accord::game::session::{HumanAction, Pacing, Session, SetupChoice, StartGame};
+use accord::game::{CorePlugin, Screen};
+use accord::sim::Action;
+use accord::sim::ai::SeatControl;
+
+use super::common;
+
+fn app() -> App {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, StatesPlugin, CorePlugin));
+    app.insert_resource(Pacing {
+        seconds_per_move: 0.0,
+        skip: false,
+        elapsed: 0.0,
+    });
+    app
+}
+
+fn screen(app: &App) -> Screen {
+    *app.world().resource::<State<Screen>>().get()
+}
+
+fn start(app: &mut App) -> usize {
+    let model = common::istanbul();
+    let ukraine = model.party_index("ukraine").unwrap();
+    let controls = (0..model.scenario.parties.len())
+        .map(|p| {
+            if p == ukraine {
+                SeatControl::Human
+            } else {
+                SeatControl::Ai("scenario".into())
+            }
+        })
+        .collect();
+    app.world_mut().write_message(StartGame(SetupChoice {
+        model,
+        controls,
+        seed: 11,
+        deadline: Some(4),
+    }));
+    app.update();
+    app.update();
+    ukraine
+}
+
+#[test]
+fn a_game_goes_from_setup_through_briefing_and_table_to_debrief() {
+    let mut app = app();
+    assert_eq!(screen(&app), Screen::Title);
+    let ukraine = start(&mut app);
+    assert_eq!(screen(&app), Screen::Briefing);
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Table);
+    let mut moves = 0;
+    for _ in 0..500 {
+        app.update();
+        if screen(&app) == Screen::Debrief {
+            break;
+        }
+        let session = app.world().resource::<Session>();
+        if session.human_to_move() == Some(ukraine) {
+            let action = if moves == 0 {
+                Action::Propose {
+                    package: common::pkg(&[("prisoners", "all_for_all")]),
+                    note: None,
+                }
+            } else {
+                Action::Pass
+            };
+            moves += 1;
+            app.world_mut().write_message(HumanAction {
+                party: ukraine,
+                action,
+            });
+        }
+    }
+    assert_eq!(screen(&app), Screen::Debrief);
+    let session = app.world().resource::<Session>();
+    let game = session.game();
+    assert!(game.is_over());
+    assert_eq!(game.deadline(), 4, "the setup's deadline is used");
+    assert!(moves >= 4, "the human moved once a round: {moves}");
+    let proposed = game
+        .actions()
+        .iter()
+        .any(|(p, a, _)| *p == ukraine && matches!(a, Action::Propose { .. }));
+    assert!(proposed, "the human's proposal reached the core");
+}
+
+#[test]
+fn a_refused_human_move_is_reported_and_changes_nothing() {
+    let mut app = app();
+    let ukraine = start(&mut app);
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Table);
+    for _ in 0..50 {
+        app.update();
+        if app.world().resource::<Session>().human_to_move() == Some(ukraine) {
+            break;
+        }
+    }
+    let before = app.world().resource::<Session>().game().transcript().len();
+    app.world_mut().write_message(HumanAction {
+        party: ukraine,
+        action: Action::Accept { offer: 999 },
+    });
+    app.update();
+    let session = app.world().resource::<Session>();
+    assert_eq!(session.game().transcript().len(), before);
+    assert!(
+        session.error.as_deref().is_some_and(|e| e.contains("999")),
+        "{:?}",
+        session.error
+    );
+    assert_eq!(session.human_to_move(), Some(ukraine));
+}

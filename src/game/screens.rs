@@ -359,6 +359,8 @@ fn table_screen(
                     }
                 });
             ui.separator();
+            table::allies_panel(ui, &model, &view);
+            ui.separator();
             table::transcript(ui, &model, &view, form);
         });
     egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, &model, &view));

@@ -416,6 +416,40 @@ pub fn actions_bar(
     intent
 }
 
+/// The allies' and the mediator's latest moves, as the table heard them.
+pub fn allies_panel(ui: &mut egui::Ui, model: &Model, view: &PartyView) {
+    ui.heading("Allies and mediator");
+    for party in model
+        .scenario
+        .parties
+        .iter()
+        .filter(|p| p.kind != PartyKind::Delegation)
+    {
+        let last = view.transcript.iter().rev().find_map(|e| match &e.kind {
+            EntryKind::LeverUsed { by, text, .. } if *by == party.id => {
+                Some(format!("round {}: {text}", e.round))
+            }
+            EntryKind::Proposed {
+                by: Some(by),
+                offer,
+                ..
+            } if *by == party.id => Some(format!("round {}: tabled text (offer {offer})", e.round)),
+            EntryKind::Statement {
+                by, text: Some(t), ..
+            } if *by == party.id => Some(format!("round {}: “{t}”", e.round)),
+            _ => None,
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                egui::RichText::new(format!("[{}]", party.label))
+                    .color(party_colour(&party.colour))
+                    .strong(),
+            );
+            ui.label(last.unwrap_or_else(|| "no move yet".to_string()));
+        });
+    }
+}
+
 /// The transcript, filtered by party and by public or private (right panel, below).
 pub fn transcript(ui: &mut egui::Ui, model: &Model, view: &PartyView, form: &mut TableForm) {
     ui.horizontal(|ui| {

@@ -50,9 +50,6 @@ pub struct DelegationAi {
     last_progress: u32,
     last_asked: Option<u32>,
     last_statement: Option<u32>,
-    /// Reserved for randomised tie-breaking; seeded from the game and the party.
-    #[allow(dead_code)]
-    rng: Stream,
 }
 
 impl DelegationAi {
@@ -78,7 +75,6 @@ impl DelegationAi {
             last_progress: 1,
             last_asked: None,
             last_statement: None,
-            rng,
         }
     }
 

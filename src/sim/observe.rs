@@ -109,6 +109,14 @@ impl<'a> Observation<'a> {
     pub fn locked(&self) -> &'a [Option<usize>] {
         self.game.locked()
     }
+    /// Per issue, the option no proposal of ours should change: locked, or settled.
+    pub fn fixed(&self) -> Vec<Option<usize>> {
+        self.locked()
+            .iter()
+            .zip(self.settled())
+            .map(|(l, s)| l.or(*s))
+            .collect()
+    }
     /// Settled and locked options, status quo elsewhere.
     pub fn current_package(&self) -> Vec<usize> {
         self.game.current_package()

@@ -36,26 +36,14 @@ impl AllyAi {
     pub fn decide(&mut self, obs: &Observation) -> Decision {
         self.beliefs.update(obs);
         let prefs = obs.my_prefs();
+        let evaluator = LeverEvaluator::new(obs, &self.space, self.beliefs.indexed());
+        if let Some(decision) = lever_decision(obs, &evaluator) {
+            return decision;
+        }
         let mut rationale = Rationale {
             batna: prefs.batna,
             ..Rationale::default()
         };
-        let evaluator = LeverEvaluator::new(obs, &self.space, self.beliefs.indexed());
-        if let Some((lever, gain, cost)) = best_lever(obs, &evaluator) {
-            rationale.decision = "lever".into();
-            rationale.lever_gain = Some(gain);
-            rationale.lever_cost = Some(cost);
-            return Decision {
-                action: Action::UseLever {
-                    lever: lever.clone(),
-                },
-                explanation: Explanation {
-                    // The lever's own public text is what the table hears.
-                    public: None,
-                    rationale: std::sync::Arc::new(rationale),
-                },
-            };
-        }
         rationale.decision = "pass".into();
         Decision {
             action: Action::Pass,
@@ -89,12 +77,7 @@ impl<'a> LeverEvaluator<'a> {
     ) -> Self {
         let estimates: Vec<(usize, Estimate)> =
             estimates.into_iter().map(|(p, e)| (p, e.clone())).collect();
-        let fixed: Vec<Option<usize>> = obs
-            .locked()
-            .iter()
-            .zip(obs.settled())
-            .map(|(l, s)| l.or(*s))
-            .collect();
+        let fixed = obs.fixed();
         LeverEvaluator {
             obs,
             space,
@@ -210,6 +193,27 @@ impl<'a> LeverEvaluator<'a> {
         };
         direct + shift
     }
+}
+
+/// The move of an owner whose best enabled lever is worth more than it costs, with the
+/// numbers in its rationale; `None` when no lever is worth it.
+pub fn lever_decision(obs: &Observation, evaluator: &LeverEvaluator) -> Option<Decision> {
+    let (lever, gain, cost) = best_lever(obs, evaluator)?;
+    let rationale = Rationale {
+        decision: "lever".into(),
+        batna: obs.my_prefs().batna,
+        lever_gain: Some(gain),
+        lever_cost: Some(cost),
+        ..Rationale::default()
+    };
+    Some(Decision {
+        action: Action::UseLever { lever },
+        explanation: Explanation {
+            // The lever's own public text is what the table hears.
+            public: None,
+            rationale: std::sync::Arc::new(rationale),
+        },
+    })
 }
 
 /// The enabled lever with the largest gain over its cost, if any is worth it:

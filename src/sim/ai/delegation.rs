@@ -198,12 +198,7 @@ impl DelegationAi {
         self.observe(obs);
         let me = self.me;
         let batna = prefs.batna;
-        let fixed: Vec<Option<usize>> = obs
-            .locked()
-            .iter()
-            .zip(obs.settled())
-            .map(|(l, s)| l.or(*s))
-            .collect();
+        let fixed = obs.fixed();
         let open: Vec<usize> = (0..fixed.len()).filter(|&i| fixed[i].is_none()).collect();
         // The best package still possible given what is fixed.
         let mut buffer = vec![0; fixed.len()];

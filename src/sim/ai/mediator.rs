@@ -15,7 +15,7 @@ use crate::sim::observe::Observation;
 use crate::sim::transcript::EntryKind;
 
 use super::Decision;
-use super::ally::{LeverEvaluator, best_lever};
+use super::ally::{LeverEvaluator, lever_decision};
 use super::estimate::{Beliefs, Estimate};
 use super::reason::{PublicReason, Rationale};
 use super::space::{Space, nash_text};
@@ -125,12 +125,7 @@ impl MediatorAi {
                 return Some((partial, easy.iter().map(|(i, _)| *i).collect()));
             }
         }
-        let fixed: Vec<Option<usize>> = obs
-            .locked()
-            .iter()
-            .zip(obs.settled())
-            .map(|(l, s)| l.or(*s))
-            .collect();
+        let fixed = obs.fixed();
         let (package, _) = nash_text(&self.space, &self.estimates(), &fixed, &self.rejected_texts)?;
         let partial: Vec<Option<usize>> = package
             .iter()
@@ -156,20 +151,8 @@ impl MediatorAi {
         };
         // A lever worth more than it costs comes first (e.g. a bridging proposal).
         let evaluator = LeverEvaluator::new(obs, &self.space, self.beliefs.indexed());
-        if let Some((lever, gain, cost)) = best_lever(obs, &evaluator) {
-            rationale.decision = "lever".into();
-            rationale.lever_gain = Some(gain);
-            rationale.lever_cost = Some(cost);
-            return Decision {
-                action: Action::UseLever {
-                    lever: lever.clone(),
-                },
-                explanation: Explanation {
-                    // The lever's own public text is what the table hears.
-                    public: None,
-                    rationale: std::sync::Arc::new(rationale),
-                },
-            };
+        if let Some(decision) = lever_decision(obs, &evaluator) {
+            return decision;
         }
         let my_text_standing = obs.standing_offers().any(|o| o.author == Some(self.me));
         let stalled = round >= self.last_progress + 2;

@@ -25,6 +25,9 @@ pub struct Forms {
     pub table: Option<TableForm>,
     /// The debrief's outcome space, computed once per game.
     pub space: Option<Arc<OutcomeSpace>>,
+    /// The table's view of the game, rebuilt only when the transcript grows or the seat
+    /// changes: every change of state writes a transcript entry.
+    pub view: Option<(usize, usize, Arc<crate::sim::view::PartyView>)>,
 }
 
 pub fn plugin(app: &mut App) {
@@ -66,6 +69,7 @@ pub fn plugin(app: &mut App) {
             OnEnter(Screen::Table),
             |mut forms: ResMut<Forms>, session: Res<Session>| {
                 forms.table = Some(TableForm::new(session.model.issue_count()));
+                forms.view = None;
             },
         )
         .add_systems(OnEnter(Screen::Debrief), |mut forms: ResMut<Forms>| {
@@ -273,16 +277,24 @@ fn table_screen(
     mut pacing: ResMut<Pacing>,
     mut actions: MessageWriter<HumanAction>,
 ) -> Result {
-    let Some(form) = forms.table.as_mut() else {
-        return Ok(());
-    };
     let model = session.model.clone();
     let game = session.game();
     let viewer = session.viewer();
-    let view = game.view(viewer);
+    let key = (game.transcript().len(), viewer);
+    let view = match &forms.view {
+        Some((len, seat, view)) if (*len, *seat) == key => view.clone(),
+        _ => {
+            let view = Arc::new(game.view(viewer));
+            forms.view = Some((key.0, key.1, view.clone()));
+            view
+        }
+    };
     let prefs = &game.prefs()[viewer];
     let current = game.current_package();
     let my_turn = session.human_to_move() == Some(viewer);
+    let Some(form) = forms.table.as_mut() else {
+        return Ok(());
+    };
     let ctx = contexts.ctx_mut()?;
     let mut intents: Vec<TableIntent> = Vec::new();
     let mut root = root_ui(ctx);

@@ -672,19 +672,6 @@ impl Game {
         self.model.party_id(p).to_string()
     }
 
-    fn package_ids(&self, package: &[Option<usize>]) -> PackageIds {
-        package
-            .iter()
-            .enumerate()
-            .filter_map(|(i, o)| {
-                o.map(|o| {
-                    let issue = &self.model.scenario.issues[i];
-                    (issue.id.clone(), issue.options[o].id.clone())
-                })
-            })
-            .collect()
-    }
-
     fn execute(&mut self, p: usize, action: Action, checked: Checked) {
         let me = self.id(p);
         match (action, checked) {
@@ -835,7 +822,7 @@ impl Game {
             EntryKind::Proposed {
                 by: author.map(|a| self.id(a)),
                 offer: id,
-                package: self.package_ids(&package),
+                package: self.model.partial_package_ids(&package),
                 counter_to,
                 note,
             },

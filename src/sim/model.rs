@@ -269,6 +269,20 @@ impl Model {
             .collect()
     }
 
+    /// Ids of a partial package: the issues it names and their options.
+    pub fn partial_package_ids(&self, package: &[Option<usize>]) -> BTreeMap<String, String> {
+        package
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| {
+                o.map(|o| {
+                    let issue = &self.scenario.issues[i];
+                    (issue.id.clone(), issue.options[o].id.clone())
+                })
+            })
+            .collect()
+    }
+
     /// Number of complete packages (the product of the option counts).
     pub fn package_count(&self) -> u64 {
         self.scenario

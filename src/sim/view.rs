@@ -155,14 +155,7 @@ impl Game {
                     id: o.id,
                     author: o.author.map(id_of),
                     round: o.round,
-                    package: o
-                        .package
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, x)| {
-                            x.map(|x| (s.issues[i].id.clone(), s.issues[i].options[x].id.clone()))
-                        })
-                        .collect(),
+                    package: m.partial_package_ids(&o.package),
                     status: o.status,
                     accepted_by: o.accepted_by.iter().map(|&p| id_of(p)).collect(),
                     counter_to: o.counter_to,

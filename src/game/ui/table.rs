@@ -55,20 +55,6 @@ pub enum TableIntent {
     Skip,
 }
 
-/// The proposal being built, as a package of ids.
-pub fn proposal_ids(model: &Model, proposal: &[Option<usize>]) -> BTreeMap<String, String> {
-    proposal
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| {
-            o.map(|o| {
-                let issue = &model.scenario.issues[i];
-                (issue.id.clone(), issue.options[o].id.clone())
-            })
-        })
-        .collect()
-}
-
 /// A complete package from a partial one: its options, else the current state.
 fn completed(current: &[usize], partial: &[Option<usize>]) -> Vec<usize> {
     partial
@@ -176,7 +162,7 @@ pub fn issues_board(
     ui.horizontal(|ui| {
         let propose = ui.add_enabled(my_turn && !empty, egui::Button::new("Propose"));
         let action_propose = Action::Propose {
-            package: proposal_ids(model, &form.proposal),
+            package: model.partial_package_ids(&form.proposal),
             note: None,
         };
         if propose.clicked() {
@@ -190,7 +176,7 @@ pub fn issues_board(
             if counter.clicked() {
                 let action = Action::Counter {
                     to,
-                    package: proposal_ids(model, &form.proposal),
+                    package: model.partial_package_ids(&form.proposal),
                     note: None,
                 };
                 intent = guard(form, crosses, action);

@@ -9,7 +9,6 @@
 //! the ally estimates that every delegation gains from it.
 
 use crate::sim::action::Action;
-use crate::sim::game::Explanation;
 use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
 use crate::sim::scenario::{Effect, Lever};
@@ -40,18 +39,12 @@ impl AllyAi {
         if let Some(decision) = lever_decision(obs, &evaluator) {
             return decision;
         }
-        let mut rationale = Rationale {
+        let rationale = Rationale {
+            decision: "pass".into(),
             batna: prefs.batna,
             ..Rationale::default()
         };
-        rationale.decision = "pass".into();
-        Decision {
-            action: Action::Pass,
-            explanation: Explanation {
-                public: None,
-                rationale: std::sync::Arc::new(rationale),
-            },
-        }
+        Decision::new(Action::Pass, None, rationale)
     }
 }
 
@@ -206,14 +199,8 @@ pub fn lever_decision(obs: &Observation, evaluator: &LeverEvaluator) -> Option<D
         lever_cost: Some(cost),
         ..Rationale::default()
     };
-    Some(Decision {
-        action: Action::UseLever { lever },
-        explanation: Explanation {
-            // The lever's own public text is what the table hears.
-            public: None,
-            rationale: std::sync::Arc::new(rationale),
-        },
-    })
+    // The lever's own public text is what the table hears: no public reason.
+    Some(Decision::new(Action::UseLever { lever }, None, rationale))
 }
 
 /// The enabled lever with the largest gain over its cost, if any is worth it:

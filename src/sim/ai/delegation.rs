@@ -10,7 +10,7 @@
 //! events' moves reach it through its own BATNA and values, which it re-reads every turn.
 
 use crate::sim::action::{Action, Audience, OfferId, PackageIds, Stance, StanceKind};
-use crate::sim::game::{Explanation, Offer};
+use crate::sim::game::Offer;
 use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
 use crate::sim::rng::Stream;
@@ -275,7 +275,7 @@ impl DelegationAi {
             rationale.decision = "accept".into();
             rationale.offer_utility = Some(u);
             let issue = biggest_gain_issue(obs, prefs, &o.package, &current);
-            return decision(
+            return Decision::new(
                 Action::Accept { offer: o.id },
                 Some(PublicReason::Accepting { issue }),
                 rationale,
@@ -285,7 +285,7 @@ impl DelegationAi {
         // 2. Walk out when no package can beat the BATNA.
         if top <= batna && obs.round() > 1 {
             rationale.decision = "walk out".into();
-            return decision(
+            return Decision::new(
                 Action::WalkOut { reason: None },
                 Some(PublicReason::AlternativeIsBetter),
                 rationale,
@@ -319,7 +319,7 @@ impl DelegationAi {
             );
             if let (Some(p), true) = (proposal.clone(), proposal_is_new) {
                 rationale.decision = "counter".into();
-                return decision(
+                return Decision::new(
                     Action::Counter {
                         to: o.id,
                         package: p,
@@ -336,7 +336,7 @@ impl DelegationAi {
                 }
                 _ => None,
             };
-            return decision(
+            return Decision::new(
                 Action::Reject {
                     offer: o.id,
                     reason: Some(crate::sim::action::Reason { issue, text: None }),
@@ -354,7 +354,7 @@ impl DelegationAi {
                 .first()
                 .map(|(i, _)| i.to_string())
                 .unwrap_or_default();
-            return decision(
+            return Decision::new(
                 Action::Propose {
                     package: p,
                     note: None,
@@ -372,7 +372,7 @@ impl DelegationAi {
         {
             self.last_asked = Some(round);
             rationale.decision = "ask the mediator".into();
-            return decision(
+            return Decision::new(
                 Action::AskMediator { note: None },
                 Some(PublicReason::AskingMediator),
                 rationale,
@@ -400,7 +400,7 @@ impl DelegationAi {
                 .collect();
             if !stances.is_empty() {
                 rationale.decision = "statement".into();
-                return decision(
+                return Decision::new(
                     Action::Statement {
                         to: Audience::Public,
                         stances,
@@ -412,7 +412,7 @@ impl DelegationAi {
             }
         }
         rationale.decision = "pass".into();
-        decision(Action::Pass, Some(PublicReason::Waiting), rationale)
+        Decision::new(Action::Pass, Some(PublicReason::Waiting), rationale)
     }
 
     /// The ids of package `k` on the open issues (settled ones are not re-proposed).
@@ -424,16 +424,6 @@ impl DelegationAi {
                 (issue.id.clone(), issue.options[options[i]].id.clone())
             })
             .collect()
-    }
-}
-
-fn decision(action: Action, public: Option<PublicReason>, rationale: Rationale) -> Decision {
-    Decision {
-        action,
-        explanation: Explanation {
-            public,
-            rationale: Arc::new(rationale),
-        },
     }
 }
 

@@ -204,12 +204,6 @@ impl MediatorAi {
             }
         }
         rationale.decision = "pass".into();
-        Decision {
-            action: Action::Pass,
-            explanation: Explanation {
-                public: None,
-                rationale: std::sync::Arc::new(rationale),
-            },
-        }
+        Decision::new(Action::Pass, None, rationale)
     }
 }

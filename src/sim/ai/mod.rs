@@ -33,6 +33,22 @@ pub struct Decision {
     pub explanation: Explanation,
 }
 
+impl Decision {
+    pub fn new(
+        action: Action,
+        public: Option<reason::PublicReason>,
+        rationale: reason::Rationale,
+    ) -> Decision {
+        Decision {
+            action,
+            explanation: Explanation {
+                public,
+                rationale: std::sync::Arc::new(rationale),
+            },
+        }
+    }
+}
+
 /// An AI seat.
 #[derive(Debug, Clone)]
 pub enum Agent {

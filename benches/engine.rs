@@ -12,6 +12,10 @@ use accord::sim::simulate;
 use accord::sim::{Action, Game, Model};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+/// The allocator the `accord` binary uses, so that the figures are the game's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn benches(c: &mut Criterion) {
     c.bench_function("load_and_validate_istanbul", |b| {
         b.iter(|| load_str("istanbul-2025.ron", black_box(ISTANBUL_2025)).is_ok())

@@ -3,3 +3,9 @@ pub mod cli;
 #[cfg(feature = "gui")]
 pub mod game;
 pub mod sim;
+
+/// The unit tests run with the allocator of the `accord` binary, so that the profiling
+/// workloads among them measure what the game does.
+#[cfg(test)]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

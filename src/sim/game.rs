@@ -170,6 +170,9 @@ pub struct Game {
     actions: Vec<(usize, Action, Option<Explanation>)>,
 }
 
+/// The transcript entries and actions a new game has room for before it grows its logs.
+const LOG_CAPACITY: usize = 128;
+
 impl Game {
     pub fn new(model: Arc<Model>, seed: u64) -> Game {
         let mut order = model.allies.clone();
@@ -191,10 +194,11 @@ impl Game {
             event_fired: vec![0; model.scenario.events.len()],
             rejections: Vec::new(),
             mediator_asked: vec![false; parties],
-            log: Vec::new(),
+            // Room for the first rounds, so that a game does not grow its logs step by step.
+            log: Vec::with_capacity(LOG_CAPACITY),
             outcome: None,
             events_rng: Stream::new(seed, "events"),
-            actions: Vec::new(),
+            actions: Vec::with_capacity(LOG_CAPACITY),
             model,
         };
         game.push(Visibility::Public, EntryKind::RoundStarted);

@@ -77,12 +77,15 @@ pub struct Report {
 
 /// Plays one game with every seat controlled as given (AI by default) to its end.
 pub fn play(model: &Arc<Model>, seed: u64, controls: &[SeatControl]) -> Game {
-    play_timed(model, seed, controls).0
+    let mut table = Table::new(Game::new(model.clone(), seed), controls);
+    table.run_ai();
+    table.game
 }
 
 /// As [`play`], with the time each AI decision took (nanoseconds).
 pub fn play_timed(model: &Arc<Model>, seed: u64, controls: &[SeatControl]) -> (Game, Vec<u64>) {
     let mut table = Table::new(Game::new(model.clone(), seed), controls);
+    table.timed = true;
     table.run_ai();
     (table.game, table.decision_nanos)
 }
@@ -361,5 +364,38 @@ impl Report {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::generate::bilateral;
+
+    /// Not a check: a steady workload for profiling the engine and the AI
+    /// (`cargo test --release --no-default-features --lib -- --ignored workload --nocapture`,
+    /// under `perf stat` or `perf record`). Plays 2,000 games (or `ACCORD_WORKLOAD_GAMES`) over 64 random bilateral
+    /// problems of 3 issues × 10 options, as the criterion benchmark does.
+    #[test]
+    #[ignore]
+    fn workload_bilateral() {
+        let problems: Vec<Arc<Model>> = (0..64)
+            .map(|k| Arc::new(Model::new(bilateral(k, 3, 10, 100), "")))
+            .collect();
+        let games: usize = std::env::var("ACCORD_WORKLOAD_GAMES")
+            .ok()
+            .and_then(|g| g.parse().ok())
+            .unwrap_or(2000);
+        let start = std::time::Instant::now();
+        let mut rounds = 0u64;
+        for k in 0..games {
+            rounds += u64::from(play(&problems[k % problems.len()], k as u64, &[]).round());
+        }
+        let seconds = start.elapsed().as_secs_f64();
+        println!(
+            "{games} games, {:.1} rounds on average, {:.0} games/s",
+            rounds as f64 / games as f64,
+            games as f64 / seconds
+        );
     }
 }

@@ -312,6 +312,10 @@ fn bilateral_agreements_are_frequent_and_efficient() {
     }
     let rate = agreed as f64 / with_zone as f64;
     let mean = distance / agreed.max(1) as f64;
+    println!(
+        "bilateral: {with_zone} problems with a zone, agreement {:.1}%, mean Pareto distance {mean:.4}",
+        100.0 * rate
+    );
     assert!(
         with_zone >= problems as u32 / 2,
         "too few problems have a zone: {with_zone}"

@@ -20,7 +20,7 @@ use crate::sim::transcript::EntryKind;
 use super::Decision;
 use super::estimate::Beliefs;
 use super::reason::{PublicReason, Rationale};
-use super::space::{Space, consistent};
+use super::space::Space;
 use crate::sim::model::{UtilityTable, same_utility};
 use std::sync::Arc;
 
@@ -28,6 +28,31 @@ use std::sync::Arc;
 /// 1/PRESSURE_RESPONSE of the gap between its BATNA and its best package brings it all the
 /// way down to its floor.
 const PRESSURE_RESPONSE: f64 = 2.5;
+
+/// The weight of its own utility in the score of a package it might propose: ties in what
+/// the others get go towards what it likes best.
+const TIE: f64 = 1e-6;
+
+/// How far below the aspiration a package still counts as reaching it (rounding).
+const SLACK: f64 = 1e-9;
+
+/// Whether the cells (`issue * width + option`) of a group's combination keep every
+/// fixed option.
+fn consistent_cells(cells: &[u32], group: &[usize], fixed: &[Option<usize>], width: usize) -> bool {
+    cells
+        .iter()
+        .zip(group)
+        .all(|(&c, &i)| fixed[i].is_none_or(|f| c as usize == i * width + f))
+}
+
+/// Buffers reused from one decision to the next.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    contributions: Vec<f64>,
+    /// Per combination of the second group: the best score among it and those before.
+    running: Vec<(f64, u32)>,
+    package: Vec<usize>,
+}
 
 #[derive(Debug, Clone)]
 pub struct DelegationAi {
@@ -38,6 +63,7 @@ pub struct DelegationAi {
     prefs: Option<Prefs>,
     /// Own utility of every package, and the packages in decreasing order of it.
     table: Arc<UtilityTable>,
+    scratch: Scratch,
     /// Its three heaviest issues and their weights, for rationales and statements.
     heaviest: Vec<(Arc<str>, f64)>,
     /// Party ids, shared into rationales without copying.
@@ -66,6 +92,7 @@ impl DelegationAi {
             space: Space::new(obs.option_counts()),
             prefs: None,
             table: Arc::new(UtilityTable::default()),
+            scratch: Scratch::default(),
             heaviest: Vec::new(),
             party_ids: (0..obs.party_count())
                 .map(|p| Arc::from(obs.id_of(p)))
@@ -135,35 +162,67 @@ impl DelegationAi {
     }
 
     /// The package to propose: own utility at least `aspiration`, the most for the others.
-    fn choose(&self, fixed: &[Option<usize>], aspiration: f64) -> Option<usize> {
+    /// `first` is the best package for itself among those consistent with `fixed`.
+    fn choose(
+        &mut self,
+        fixed: &[Option<usize>],
+        aspiration: f64,
+        first: Option<usize>,
+    ) -> Option<usize> {
+        // Sums of the same parts in another order differ in the last bits: a package
+        // exactly at the aspiration must count as reaching it in both searches.
+        let aspiration = aspiration - SLACK;
         let n = self.space.radix.len();
-        let width = self.space.radix.iter().copied().max().unwrap_or(0);
+        let width = self.table.parts.width;
         // What each option adds to each other delegation's estimated utility, flattened
         // as `[estimate][issue][option]`; a vetoed option makes the whole package
         // worthless to that delegation (negative infinity, floored at 0 below).
-        let estimates = self.beliefs.estimates();
-        let mut contributions = vec![0.0; estimates.len() * n * width];
-        for (d, e) in estimates.iter().enumerate() {
+        let mut contributions = std::mem::take(&mut self.scratch.contributions);
+        contributions.clear();
+        let mut count = 0;
+        for e in self.beliefs.models.iter().flatten() {
+            count += 1;
             for i in 0..n {
+                let row = contributions.len();
+                contributions.resize(row + width, f64::NEG_INFINITY);
                 for (o, v) in e.values[i].iter().enumerate() {
-                    contributions[(d * n + i) * width + o] = if e.vetoed[i][o] {
-                        f64::NEG_INFINITY
-                    } else {
-                        e.weights[i] * v
-                    };
+                    if !e.vetoed[i][o] {
+                        contributions[row + o] = e.weights[i] * v;
+                    }
                 }
             }
         }
-        let any_fixed = fixed.iter().any(Option::is_some);
+        let found = match first {
+            Some(first) if count == 1 && aspiration > 0.0 => {
+                self.choose_split(&contributions, fixed, aspiration, first)
+            }
+            _ => None,
+        };
+        let found = found.or_else(|| self.choose_scan(&contributions, count, fixed, aspiration));
+        self.scratch.contributions = contributions;
+        found
+    }
+
+    /// The choice by a scan of the packages in decreasing own utility, down to the
+    /// aspiration; `contributions` as built in `choose`, for `count` other delegations.
+    fn choose_scan(
+        &self,
+        contributions: &[f64],
+        count: usize,
+        fixed: &[Option<usize>],
+        aspiration: f64,
+    ) -> Option<usize> {
         let table = &self.table;
+        let n = self.space.radix.len();
+        let width = self.table.parts.width;
+        let any_fixed = fixed.iter().any(Option::is_some);
         let mut best: Option<(usize, f64)> = None;
-        for (position, &k) in table.order.iter().enumerate() {
+        for (&k, options) in table.order.iter().zip(table.options.chunks_exact(n.max(1))) {
             let k = k as usize;
             let u = table.utils[k];
             if u < aspiration && best.is_some() {
                 break;
             }
-            let options = &table.options[position * n..(position + 1) * n];
             if u <= 0.0
                 || (any_fixed
                     && options
@@ -173,12 +232,11 @@ impl DelegationAi {
             {
                 continue;
             }
-            let mut score = u * 1e-6; // ties go towards what we like best
-            for d in 0..estimates.len() {
-                let base = d * n * width;
+            let mut score = u * TIE;
+            for rows in contributions.chunks_exact(n * width).take(count) {
                 let mut theirs = 0.0;
-                for (i, &o) in options.iter().enumerate() {
-                    theirs += contributions[base + i * width + o as usize];
+                for (row, &o) in rows.chunks_exact(width).zip(options) {
+                    theirs += row[o as usize];
                 }
                 score += theirs.max(0.0);
             }
@@ -192,6 +250,107 @@ impl DelegationAi {
         best.map(|(k, _)| k)
     }
 
+    /// The same choice as the scan, for one other delegation, by a meet-in-the-middle
+    /// search (see `SplitParts`): every combination of the first group of issues is
+    /// completed with the best combination of the second group that still reaches the
+    /// aspiration, found by a binary search over the second group's combinations sorted
+    /// by own utility, with a running best of the score along them. `None` when no
+    /// package reaches the aspiration (the scan then picks the fallback). `first` is the
+    /// best consistent package for itself.
+    fn choose_split(
+        &mut self,
+        theirs: &[f64],
+        fixed: &[Option<usize>],
+        aspiration: f64,
+        first: usize,
+    ) -> Option<usize> {
+        let parts = &self.table.parts;
+        let n = self.space.radix.len();
+        let u_first = self.table.utils[first];
+        if u_first < aspiration || u_first <= 0.0 || n == 0 || parts.second_own.is_empty() {
+            return None;
+        }
+        let fixed_in = |group: &[usize]| group.iter().any(|&i| fixed[i].is_some());
+        let check_second = fixed_in(&parts.second);
+        let check_first = fixed_in(&parts.first);
+        let width = parts.width;
+        // The running best score along the second group's combinations, skipping those
+        // inconsistent with what is fixed and those the other side vetoes.
+        let m = parts.second.len();
+        let running = &mut self.scratch.running;
+        running.clear();
+        running.resize(parts.second_own.len(), (f64::NEG_INFINITY, u32::MAX));
+        let mut best_so_far = (f64::NEG_INFINITY, u32::MAX);
+        for (j, ((cells, &own), slot)) in parts
+            .second_cells
+            .chunks_exact(m)
+            .zip(&parts.second_own)
+            .zip(running.iter_mut())
+            .enumerate()
+        {
+            let t: f64 = cells.iter().map(|&c| theirs[c as usize]).sum();
+            let s = t + TIE * own;
+            if s > best_so_far.0
+                && (!check_second || consistent_cells(cells, &parts.second, fixed, width))
+            {
+                best_so_far = (s, j as u32);
+            }
+            *slot = best_so_far;
+        }
+        // Every combination of the first group, completed by a binary search.
+        let f = parts.first.len();
+        let mut best: Option<(f64, usize, u32)> = None;
+        for (j, &a) in parts.first_own.iter().enumerate() {
+            let cells = &parts.first_cells[j * f..(j + 1) * f];
+            if check_first && !consistent_cells(cells, &parts.first, fixed, width) {
+                continue;
+            }
+            let t: f64 = cells.iter().map(|&c| theirs[c as usize]).sum();
+            // Not even the best of the second group would make this beat the best found.
+            if !t.is_finite() || best.is_some_and(|(b, _, _)| t + TIE * a + best_so_far.0 <= b) {
+                continue;
+            }
+            let reachable = parts.second_own.partition_point(|&x| x >= aspiration - a);
+            if reachable == 0 {
+                // The first group comes by decreasing own part: no later one reaches.
+                break;
+            }
+            let (s, second) = running[reachable - 1];
+            let score = t + TIE * a + s;
+            if s.is_finite() && best.is_none_or(|(b, _, _)| score > b) {
+                best = Some((score, j, second));
+            }
+        }
+        // A package the other side vetoes scores only by our own utility, so none beats
+        // our own best package: compare with it as the scan would.
+        let options = self.space.decode(first);
+        let c: f64 = options
+            .iter()
+            .enumerate()
+            .map(|(i, &o)| theirs[i * width + o])
+            .sum();
+        let first_score = TIE * u_first + c.max(0.0);
+        let Some((_, j, second)) = best.filter(|&(score, _, _)| score > first_score) else {
+            return Some(first);
+        };
+        let package = &mut self.scratch.package;
+        package.clear();
+        package.resize(n, 0);
+        let second = second as usize;
+        for (cells, group) in [
+            (&parts.first_cells[j * f..(j + 1) * f], &parts.first),
+            (
+                &parts.second_cells[second * m..(second + 1) * m],
+                &parts.second,
+            ),
+        ] {
+            for (&cell, &i) in cells.iter().zip(group) {
+                package[i] = cell as usize - i * width;
+            }
+        }
+        Some(self.space.encode(package))
+    }
+
     pub fn decide(&mut self, obs: &Observation) -> Decision {
         let prefs = obs.my_prefs();
         self.refresh_tables(obs, prefs);
@@ -201,17 +360,20 @@ impl DelegationAi {
         let fixed = obs.fixed();
         let open: Vec<usize> = (0..fixed.len()).filter(|&i| fixed[i].is_none()).collect();
         // The best package still possible given what is fixed.
-        let mut buffer = vec![0; fixed.len()];
-        let top = self
+        let n = fixed.len().max(1);
+        let first = self
             .table
             .order
             .iter()
-            .map(|&k| k as usize)
-            .find(|&k| {
-                self.space.decode_into(k, &mut buffer);
-                consistent(&buffer, &fixed)
+            .zip(self.table.options.chunks_exact(n))
+            .find(|(_, options)| {
+                options
+                    .iter()
+                    .zip(&fixed)
+                    .all(|(&o, f)| f.is_none_or(|f| f == o as usize))
             })
-            .map_or(0.0, |k| self.table.utils[k]);
+            .map(|(&k, _)| k as usize);
+        let top = first.map_or(0.0, |k| self.table.utils[k]);
         // The margin over the BATNA it insists on: wider for a risk-taker, and shrinking
         // to half a point as the deadline comes, when anything better than walking away
         // is worth taking.
@@ -222,7 +384,7 @@ impl DelegationAi {
         let candidate = if open.is_empty() {
             None
         } else {
-            self.choose(&fixed, aspiration)
+            self.choose(&fixed, aspiration, first)
         };
         let candidate_u = candidate.map(|k| self.table.utils[k]);
         let mut rationale = Rationale {
@@ -233,13 +395,13 @@ impl DelegationAi {
             top_issues: self.heaviest.clone(),
             ..Rationale::default()
         };
-        if let Some(k) = candidate {
-            let options = self.space.decode(k);
+        let candidate_options = candidate.map(|k| self.space.decode(k));
+        if let Some(options) = &candidate_options {
             for (p, m) in self.beliefs.models.iter().enumerate() {
                 if let Some(m) = m {
                     rationale.beliefs.push((
                         self.party_ids[p].clone(),
-                        m.utility(&options),
+                        m.utility(options),
                         m.batna,
                     ));
                 }
@@ -297,27 +459,27 @@ impl DelegationAi {
             .standing_offers()
             .filter(|o| o.author != Some(me) && !self.answered.contains(&o.id))
             .max_by_key(|o| o.id);
-        let my_standing = obs
-            .standing_offers()
-            .find(|o| o.author == Some(me))
-            .map(|o| o.package.clone());
-        let proposal = candidate.map(|k| self.package_of(obs, k, &open));
-        let proposal_is_new = proposal.as_ref().is_some_and(|p| {
-            my_standing
-                .as_ref()
-                .is_none_or(|s| *s != to_partial(obs, p, &open))
+        let my_standing = obs.standing_offers().find(|o| o.author == Some(me));
+        // Whether the package it would propose differs from its own standing offer (on
+        // the open issues; settled ones are not re-proposed).
+        let proposal_is_new = candidate_options.as_ref().is_some_and(|p| {
+            my_standing.is_none_or(|s| {
+                s.package.iter().enumerate().any(|(i, x)| {
+                    let proposed = fixed[i].is_none().then_some(p[i]);
+                    *x != proposed
+                })
+            })
         });
+        let proposal = candidate_options
+            .as_deref()
+            .filter(|_| proposal_is_new)
+            .map(|options| package_ids(obs, options, &open));
         if let Some(o) = newest {
             self.answered.push(o.id);
             let completed = obs.complete(&o.package);
             rationale.offer_utility = Some(prefs.utility(&completed));
-            let reason = rejection_reason(
-                obs,
-                prefs,
-                &completed,
-                candidate.map(|k| self.space.decode(k)),
-            );
-            if let (Some(p), true) = (proposal.clone(), proposal_is_new) {
+            let reason = rejection_reason(obs, prefs, &completed, candidate_options.as_deref());
+            if let Some(p) = proposal {
                 rationale.decision = "counter".into();
                 return Decision::new(
                     Action::Counter {
@@ -347,7 +509,7 @@ impl DelegationAi {
         }
 
         // 4. Put a new package on the table.
-        if let (Some(p), true) = (proposal, proposal_is_new) {
+        if let Some(p) = proposal {
             rationale.decision = "propose".into();
             let stress = self
                 .heaviest
@@ -381,10 +543,9 @@ impl DelegationAi {
 
         // 6. Say where we stand on what matters most, now and then.
         if self.last_statement.is_none_or(|r| round >= r + 3)
-            && let Some(k) = candidate
+            && let Some(options) = &candidate_options
         {
             self.last_statement = Some(round);
-            let options = self.space.decode(k);
             let stances: Vec<Stance> = self
                 .heaviest
                 .iter()
@@ -414,28 +575,16 @@ impl DelegationAi {
         rationale.decision = "pass".into();
         Decision::new(Action::Pass, Some(PublicReason::Waiting), rationale)
     }
-
-    /// The ids of package `k` on the open issues (settled ones are not re-proposed).
-    fn package_of(&self, obs: &Observation, k: usize, open: &[usize]) -> PackageIds {
-        let options = self.space.decode(k);
-        open.iter()
-            .map(|&i| {
-                let issue = &obs.issues()[i];
-                (issue.id.clone(), issue.options[options[i]].id.clone())
-            })
-            .collect()
-    }
 }
 
-fn to_partial(obs: &Observation, p: &PackageIds, open: &[usize]) -> Vec<Option<usize>> {
-    let mut out = vec![None; obs.issues().len()];
-    for &i in open {
-        let issue = &obs.issues()[i];
-        if let Some(id) = p.get(&issue.id) {
-            out[i] = issue.options.iter().position(|o| &o.id == id);
-        }
-    }
-    out
+/// The ids of a package on the open issues (settled ones are not re-proposed).
+fn package_ids(obs: &Observation, options: &[usize], open: &[usize]) -> PackageIds {
+    open.iter()
+        .map(|&i| {
+            let issue = &obs.issues()[i];
+            (issue.id.clone(), issue.options[options[i]].id.clone())
+        })
+        .collect()
 }
 
 fn covers_some_open(o: &Offer, open: &[usize]) -> bool {
@@ -482,7 +631,7 @@ fn rejection_reason(
     obs: &Observation,
     prefs: &Prefs,
     offer: &[usize],
-    own: Option<Vec<usize>>,
+    own: Option<&[usize]>,
 ) -> PublicReason {
     for (i, &o) in offer.iter().enumerate() {
         if prefs.red[i][o] {
@@ -492,7 +641,7 @@ fn rejection_reason(
             };
         }
     }
-    let reference: Vec<usize> = own.unwrap_or_else(|| {
+    let reference: Vec<usize> = own.map(<[usize]>::to_vec).unwrap_or_else(|| {
         prefs
             .values
             .iter()
@@ -522,5 +671,97 @@ fn rejection_reason(
     PublicReason::NotEnough {
         issue,
         could_move_for,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::ai::estimate::Estimate;
+    use crate::sim::ai::space::consistent;
+    use crate::sim::generate::bilateral;
+    use crate::sim::{Game, Model};
+
+    /// The split search finds a package as good as the scan's, by the scan's own score,
+    /// over random problems, aspirations, fixed issues, red lines and vetoes.
+    #[test]
+    fn split_search_matches_the_scan() {
+        for seed in 0..200u64 {
+            let issues = 2 + (seed % 3) as usize;
+            let model = Arc::new(Model::new(
+                bilateral(seed, issues, 4 + seed as usize % 9, 50),
+                "",
+            ));
+            let game = Game::new(model.clone(), seed);
+            let obs = Observation::new(&game, 0);
+            let mut ai = DelegationAi::new(&obs, Personality::default(), seed);
+            let mut prefs = model.prefs[0].clone();
+            let mut truth = Estimate::from_truth(&model.prefs[1]);
+            let mut rng = Stream::new(seed, "test:split");
+            for i in 0..issues {
+                for o in 0..prefs.red[i].len() {
+                    if rng.unit() < 0.1 {
+                        prefs.red[i][o] = true;
+                    }
+                    if rng.unit() < 0.1 {
+                        truth.vetoed[i][o] = true;
+                    }
+                }
+            }
+            ai.refresh_tables(&obs, &prefs);
+            ai.beliefs.models = vec![None, Some(truth)];
+            let width = ai.table.parts.width;
+            let n = issues;
+            let e = ai.beliefs.models[1].as_ref().unwrap();
+            let mut contributions = vec![f64::NEG_INFINITY; n * width];
+            for i in 0..n {
+                for o in 0..ai.space.radix[i] {
+                    if !e.vetoed[i][o] {
+                        contributions[i * width + o] = e.weights[i] * e.values[i][o];
+                    }
+                }
+            }
+            let score = |ai: &DelegationAi, k: usize| {
+                let options = ai.space.decode(k);
+                let theirs: f64 = (0..n).map(|i| contributions[i * width + options[i]]).sum();
+                ai.table.utils[k] * TIE + theirs.max(0.0)
+            };
+            let mut splits = 0;
+            for fixed_issue in [None, Some(0usize)] {
+                let mut fixed = vec![None; n];
+                if let Some(i) = fixed_issue {
+                    fixed[i] = Some(seed as usize % ai.space.radix[i]);
+                }
+                let first = ai
+                    .table
+                    .order
+                    .iter()
+                    .map(|&k| k as usize)
+                    .find(|&k| consistent(&ai.space.decode(k), &fixed))
+                    .unwrap();
+                for aspiration in [5.0, 25.0, 45.0, 65.0, 85.0] {
+                    let aspiration = aspiration - SLACK;
+                    let scan = ai.choose_scan(&contributions, 1, &fixed, aspiration);
+                    let split = ai.choose_split(&contributions, &fixed, aspiration, first);
+                    let Some(split) = split else {
+                        // Only when nothing consistent reaches the aspiration.
+                        let reaches = scan.is_some_and(|k| ai.table.utils[k] >= aspiration);
+                        assert!(!reaches, "seed {seed}: split found nothing, scan did");
+                        continue;
+                    };
+                    splits += 1;
+                    let scan = scan.expect("the scan finds what the split finds");
+                    assert!(ai.table.utils[split] >= aspiration - 1e-9);
+                    assert!(consistent(&ai.space.decode(split), &fixed));
+                    assert!(
+                        (score(&ai, split) - score(&ai, scan)).abs() < 1e-9,
+                        "seed {seed} aspiration {aspiration}: split {} vs scan {}",
+                        score(&ai, split),
+                        score(&ai, scan)
+                    );
+                }
+            }
+            assert!(splits > 0, "seed {seed}: the split search never ran");
+        }
     }
 }

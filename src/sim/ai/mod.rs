@@ -93,8 +93,10 @@ pub enum SeatControl {
 pub struct Table {
     pub game: Game,
     agents: Vec<Option<Agent>>,
-    /// How long each AI decision took, in nanoseconds (for the speed figures).
+    /// How long each AI decision took, in nanoseconds (for the speed figures), when
+    /// `timed`.
     pub decision_nanos: Vec<u64>,
+    pub timed: bool,
 }
 
 impl Table {
@@ -123,6 +125,7 @@ impl Table {
             game,
             agents,
             decision_nanos: Vec::new(),
+            timed: false,
         }
     }
 
@@ -147,13 +150,16 @@ impl Table {
         let Some(agent) = self.agents[p].as_mut() else {
             return false;
         };
-        let started = std::time::Instant::now();
+        let started = self.timed.then(std::time::Instant::now);
         let decision = agent.decide(&Observation::new(&self.game, p));
-        self.decision_nanos
-            .push(started.elapsed().as_nanos().min(u64::MAX as u128) as u64);
+        if let Some(started) = started {
+            self.decision_nanos
+                .push(started.elapsed().as_nanos().min(u64::MAX as u128) as u64);
+        }
+        let rationale = decision.explanation.rationale.clone();
         if self
             .game
-            .apply_explained(p, decision.action, Some(decision.explanation.clone()))
+            .apply_explained(p, decision.action, Some(decision.explanation))
             .is_err()
         {
             // An agent's move is always checked against the rules; should one ever be
@@ -163,7 +169,7 @@ impl Table {
                 Action::Pass,
                 Some(Explanation {
                     public: None,
-                    rationale: decision.explanation.rationale,
+                    rationale,
                 }),
             );
         }

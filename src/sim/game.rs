@@ -170,8 +170,8 @@ pub struct Game {
     actions: Vec<(usize, Action, Option<Explanation>)>,
 }
 
-/// The transcript entries and actions a new game has room for before it grows its logs.
-const LOG_CAPACITY: usize = 128;
+/// The most transcript entries and actions a new game makes room for at once.
+const LOG_CAPACITY: usize = 4096;
 
 impl Game {
     pub fn new(model: Arc<Model>, seed: u64) -> Game {
@@ -180,6 +180,7 @@ impl Game {
         order.extend(&model.delegations);
         let issues = model.issue_count();
         let parties = model.scenario.parties.len();
+        let turns = (model.scenario.rules.deadline as usize + 1).saturating_mul(order.len());
         let mut game = Game {
             prefs: model.prefs.clone(),
             seed,
@@ -194,11 +195,12 @@ impl Game {
             event_fired: vec![0; model.scenario.events.len()],
             rejections: Vec::new(),
             mediator_asked: vec![false; parties],
-            // Room for the first rounds, so that a game does not grow its logs step by step.
-            log: Vec::with_capacity(LOG_CAPACITY),
+            // Room for a whole game (about three entries per turn), so that a game does
+            // not copy its logs as they grow.
+            log: Vec::with_capacity(turns.saturating_mul(3).min(LOG_CAPACITY)),
             outcome: None,
             events_rng: Stream::new(seed, "events"),
-            actions: Vec::with_capacity(LOG_CAPACITY),
+            actions: Vec::with_capacity(turns.min(LOG_CAPACITY)),
             model,
         };
         game.push(Visibility::Public, EntryKind::RoundStarted);

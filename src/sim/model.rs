@@ -69,8 +69,7 @@ pub struct UtilityTable {
 /// red-line options are left out. The issues are split in two groups and each group's
 /// combinations outside red lines are listed by decreasing own part, so that a search
 /// can pair each combination of the first group with the best combination of the second
-/// that keeps the total above a threshold (a binary search) instead of visiting every
-/// package above it. A combination is listed by its cells, `issue * width + option`.
+/// that keeps the total above a threshold instead of visiting every package above it. A combination is listed by its cells, `issue * width + option`.
 #[derive(Debug, Clone, Default)]
 pub struct Parts {
     /// The widest issue's option count.
@@ -92,9 +91,8 @@ impl Parts {
             .enumerate()
             .map(|(i, &r)| (0..r).filter(|&o| !prefs.red[i][o]).collect())
             .collect();
-        // The second group takes the widest issues while its size stays within about
-        // 2·sqrt(N log N): a pass over it per search, against a binary search in it per
-        // combination of the first group.
+        // The second group takes the widest issues while its size stays within sqrt(N):
+        // a search passes once over each group.
         let total: f64 = allowed.iter().map(|a| a.len().max(1) as f64).product();
         let target = total.sqrt();
         let mut by_width: Vec<usize> = (0..n).collect();

@@ -33,7 +33,7 @@ impl AllyAi {
     }
 
     pub fn decide(&mut self, obs: &Observation) -> Decision {
-        self.beliefs.update(obs);
+        let _read = self.beliefs.update(obs);
         let prefs = obs.my_prefs();
         let evaluator = LeverEvaluator::new(obs, &self.space, self.beliefs.indexed());
         if let Some(decision) = lever_decision(obs, &evaluator) {

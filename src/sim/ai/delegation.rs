@@ -253,8 +253,8 @@ impl DelegationAi {
     /// The same choice as the scan, for one other delegation, by a meet-in-the-middle
     /// search (see `SplitParts`): every combination of the first group of issues is
     /// completed with the best combination of the second group that still reaches the
-    /// aspiration, found by a binary search over the second group's combinations sorted
-    /// by own utility, with a running best of the score along them. `None` when no
+    /// aspiration, found along the second group's combinations sorted by own utility,
+    /// with a running best of the score along them. `None` when no
     /// package reaches the aspiration (the scan then picks the fallback). `first` is the
     /// best consistent package for itself.
     fn choose_split(
@@ -297,9 +297,10 @@ impl DelegationAi {
             }
             *slot = best_so_far;
         }
-        // Every combination of the first group, completed by a binary search.
+        // Every combination of the first group, completed from the second.
         let f = parts.first.len();
         let mut best: Option<(f64, usize, u32)> = None;
+        let mut reachable = parts.second_own.len();
         for (j, &a) in parts.first_own.iter().enumerate() {
             let cells = &parts.first_cells[j * f..(j + 1) * f];
             if check_first && !consistent_cells(cells, &parts.first, fixed, width) {
@@ -310,7 +311,12 @@ impl DelegationAi {
             if !t.is_finite() || best.is_some_and(|(b, _, _)| t + TIE * a + best_so_far.0 <= b) {
                 continue;
             }
-            let reachable = parts.second_own.partition_point(|&x| x >= aspiration - a);
+            // The first group comes by decreasing own part, so the need rises and the
+            // number of second-group combinations that meet it only falls.
+            let need = aspiration - a;
+            while reachable > 0 && parts.second_own[reachable - 1] < need {
+                reachable -= 1;
+            }
             if reachable == 0 {
                 // The first group comes by decreasing own part: no later one reaches.
                 break;
@@ -416,11 +422,15 @@ impl DelegationAi {
             if o.author == Some(me) || o.accepted_by.contains(&me) {
                 continue;
             }
-            let completed = obs.complete(&o.package);
-            if prefs.crosses_red_line(&completed) {
+            let mut completed = std::mem::take(&mut self.scratch.package);
+            completed.clear();
+            completed.extend(o.package.iter().zip(&current).map(|(x, c)| x.unwrap_or(*c)));
+            let crosses = prefs.crosses_red_line(&completed);
+            let u = prefs.utility(&completed);
+            self.scratch.package = completed;
+            if crosses {
                 continue;
             }
-            let u = prefs.utility(&completed);
             let improves_each =
                 o.package.iter().enumerate().all(|(i, x)| {
                     x.is_none_or(|x| prefs.values[i][x] >= prefs.values[i][current[i]])

@@ -251,12 +251,13 @@ impl Beliefs {
 
     /// Reads the entries that are new since the last call into the models, and returns
     /// them for the caller's own bookkeeping.
-    pub fn update<'a>(&mut self, obs: &Observation<'a>) -> Vec<&'a Entry> {
-        let new: Vec<&'a Entry> = obs.entries_since(self.read).collect();
+    pub fn update<'a>(&mut self, obs: &Observation<'a>) -> impl Iterator<Item = &'a Entry> + 'a {
+        let from = self.read;
         self.read = obs.transcript_len();
+        let new = obs.entries_since(from);
         let offers = obs.offers();
         let party = |id: &str| (0..obs.party_count()).find(|&p| obs.id_of(p) == id);
-        for entry in &new {
+        for entry in new {
             match &entry.kind {
                 EntryKind::Proposed { offer, .. } => {
                     if let Some(o) = offers.iter().find(|o| o.id == *offer)
@@ -298,6 +299,6 @@ impl Beliefs {
                 _ => {}
             }
         }
-        new
+        obs.entries_since(from)
     }
 }

@@ -1,6 +1,7 @@
 //! The Bevy app. It turns input into core actions and core events into pictures, and holds
 //! no rule of its own. One plugin per concern:
 //!
+//! - `scenarios`: scenario files as assets, through the core's loader, reloaded on save;
 //! - `session`: the game in progress and the messages that drive it (no rendering);
 //! - `settings`: UI scale, pacing and window size, kept in the user's config folder;
 //! - `screens`: the egui screens — title, setup, briefing, table, debrief — each drawn by
@@ -8,6 +9,7 @@
 //! - `demo`: `accord play --demo`, an AI-vs-AI game at speed with a screenshot per screen.
 
 pub mod demo;
+pub mod scenarios;
 pub mod screens;
 pub mod session;
 pub mod settings;
@@ -48,6 +50,9 @@ pub struct Catalogue {
     pub scenarios: Vec<(String, Arc<Model>)>,
     /// The one the next game uses.
     pub chosen: usize,
+    /// Files that failed to load, with their diagnostics (file → rendered text). A file
+    /// listed here that was valid before keeps its last good version in `scenarios`.
+    pub problems: Vec<(String, String)>,
 }
 
 /// Starts the game window; returns when it closes.
@@ -60,18 +65,39 @@ pub fn run(args: PlayArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let catalogue = catalogue(first.model, &args.scenario);
+    let origin = if crate::sim::load::BUILT_IN
+        .iter()
+        .any(|(id, _, _)| *id == args.scenario)
+    {
+        format!("built-in:{}", args.scenario)
+    } else {
+        std::path::absolute(&args.scenario)
+            .map_or_else(|_| args.scenario.clone(), |p| p.display().to_string())
+    };
+    let catalogue = catalogue(first.model, &origin);
     let settings = settings::Settings::load();
     let (width, height) = args.size.unwrap_or_else(|| settings.window_size());
+    let folders = scenarios::ScenarioFolders::standard();
     let mut app = App::new();
-    app.add_plugins(DefaultPlugins.set(WindowPlugin {
-        primary_window: Some(Window {
-            title: "Accord".to_string(),
-            resolution: WindowResolution::from((width, height)),
-            ..default()
-        }),
-        ..default()
-    }))
+    folders.register_sources(&mut app);
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Accord".to_string(),
+                    resolution: WindowResolution::from((width, height)),
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(AssetPlugin {
+                // Scenario files are reloaded when saved (hot reload for modders).
+                watch_for_changes_override: Some(true),
+                meta_check: bevy::asset::AssetMetaCheck::Never,
+                ..default()
+            }),
+    )
+    .add_plugins(scenarios::ScenarioAssetsPlugin { folders })
     .add_plugins(EguiPlugin::default())
     .insert_resource(ClearColor(Color::srgb(0.10, 0.12, 0.16)))
     .insert_resource(catalogue)
@@ -116,8 +142,8 @@ impl Plugin for GamePlugin {
     }
 }
 
-/// The chosen scenario first, then the other built-in ones and those in `scenarios/`
-/// and the user's data folder.
+/// The chosen scenario first, then the other built-in ones; the files of `scenarios/`
+/// and of the user's mods folder join as assets (`scenarios`).
 fn catalogue(first: Model, origin: &str) -> Catalogue {
     let mut scenarios = vec![(origin.to_string(), Arc::new(first))];
     let mut push = |origin: String, model: Model| {
@@ -133,28 +159,10 @@ fn catalogue(first: Model, origin: &str) -> Catalogue {
             push(format!("built-in:{id}"), l.model);
         }
     }
-    let mut dirs = vec![std::path::PathBuf::from("scenarios")];
-    if let Some(d) = settings::user_scenarios_dir() {
-        dirs.push(d);
-    }
-    for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut paths: Vec<_> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            if let Ok(l) = crate::sim::load::load_file(&path) {
-                push(path.display().to_string(), l.model);
-            }
-        }
-    }
     Catalogue {
         scenarios,
         chosen: 0,
+        problems: Vec::new(),
     }
 }
 

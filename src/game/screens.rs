@@ -114,6 +114,15 @@ fn title_screen(
     let model = &catalogue.scenarios[catalogue.chosen].1;
     let ctx = contexts.ctx_mut()?;
     egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+        if !catalogue.problems.is_empty() {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} scenario file(s) have problems: see Scenarios.",
+                    catalogue.problems.len()
+                ))
+                .color(egui::Color32::LIGHT_RED),
+            );
+        }
         match title(ui, &model.scenario.meta.title, &model.scenario.meta.date) {
             Some(TitleIntent::NewGame) => next.set(Screen::Setup),
             Some(TitleIntent::Scenarios) => next.set(Screen::Scenarios),
@@ -152,6 +161,7 @@ fn scenarios_screen(
                     ui.label(egui::RichText::new(origin).weak());
                     ui.add_space(6.0);
                 }
+                scenario_problems(ui, &catalogue.problems);
             });
         if chosen != catalogue.chosen {
             catalogue.chosen = chosen;
@@ -162,6 +172,25 @@ fn scenarios_screen(
         }
     });
     Ok(())
+}
+
+/// Files that failed to load, with the core's diagnostics. A file that loaded before
+/// keeps its last good version in the list above.
+fn scenario_problems(ui: &mut egui::Ui, problems: &[(String, String)]) {
+    if problems.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.label(
+        egui::RichText::new("Files with problems (fix and save: they reload)")
+            .strong()
+            .color(egui::Color32::LIGHT_RED),
+    );
+    for (origin, diagnostics) in problems {
+        ui.label(egui::RichText::new(origin).weak());
+        ui.label(egui::RichText::new(diagnostics).monospace());
+        ui.add_space(6.0);
+    }
 }
 
 fn how_to_screen(mut contexts: EguiContexts, mut next: ResMut<NextState<Screen>>) -> Result {
@@ -229,6 +258,10 @@ fn setup_screen(
     mut start: MessageWriter<StartGame>,
 ) -> Result {
     let model = catalogue.scenarios[catalogue.chosen].1.clone();
+    if catalogue.is_changed() {
+        // A scenario file was reloaded (or another chosen): set up the game afresh.
+        forms.setup = None;
+    }
     let form = forms
         .setup
         .get_or_insert_with(|| SetupForm::new(&model, rand_seed()));

@@ -122,3 +122,99 @@ fn a_refused_human_move_is_reported_and_changes_nothing() {
     );
     assert_eq!(session.human_to_move(), Some(ukraine));
 }
+
+/// Hot reload: a scenario file saved while the game runs reaches the catalogue through
+/// the asset loader; a valid edit replaces it, a broken one leaves the last good version
+/// and shows the diagnostics; fixing the file clears them.
+#[test]
+fn saving_a_scenario_file_reloads_it_and_a_broken_edit_keeps_the_last_good_version() {
+    use accord::game::Catalogue;
+    use accord::game::scenarios::{ScenarioAssetsPlugin, ScenarioFolders};
+    use bevy::asset::AssetMetaCheck;
+
+    let dir = std::env::temp_dir().join(format!("accord-hot-reload-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("villages.ron");
+    let titled = |title: &str| {
+        common::MINIMAL.replace(
+            "title: \"Two villages and a river\"",
+            &format!("title: \"{title}\""),
+        )
+    };
+    std::fs::write(&file, titled("First version")).unwrap();
+
+    let folders = ScenarioFolders(vec![("mods".to_string(), dir.clone())]);
+    let mut app = App::new();
+    folders.register_sources(&mut app);
+    app.add_plugins((
+        MinimalPlugins,
+        StatesPlugin,
+        AssetPlugin {
+            watch_for_changes_override: Some(true),
+            meta_check: AssetMetaCheck::Never,
+            ..default()
+        },
+        CorePlugin,
+        ScenarioAssetsPlugin { folders },
+    ));
+    app.insert_resource(Catalogue {
+        scenarios: vec![("built-in:istanbul-2025".to_string(), common::istanbul())],
+        chosen: 0,
+        problems: Vec::new(),
+    });
+    let title_of_file = |app: &App| {
+        let catalogue = app.world().resource::<Catalogue>();
+        catalogue
+            .scenarios
+            .iter()
+            .find(|(origin, _)| origin.ends_with("villages.ron"))
+            .map(|(_, m)| m.scenario.meta.title.clone())
+    };
+    let problems = |app: &App| app.world().resource::<Catalogue>().problems.len();
+    let wait = |app: &mut App, what: &str, done: &dyn Fn(&App) -> bool| {
+        let start = std::time::Instant::now();
+        while !done(app) {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "timed out waiting for {what}"
+            );
+            app.update();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    wait(&mut app, "the first load", &|app| {
+        title_of_file(app).as_deref() == Some("First version")
+    });
+
+    // The watcher debounces events; make sure the next write is a separate one.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::fs::write(&file, titled("Second version")).unwrap();
+    wait(&mut app, "the valid edit", &|app| {
+        title_of_file(app).as_deref() == Some("Second version")
+    });
+
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::fs::write(
+        &file,
+        titled("Broken").replace("deadline: 5", "deadline: -5"),
+    )
+    .unwrap();
+    wait(&mut app, "the diagnostics of the broken edit", &|app| {
+        problems(app) == 1
+    });
+    assert_eq!(title_of_file(&app).as_deref(), Some("Second version"));
+    let text = app.world().resource::<Catalogue>().problems[0].1.clone();
+    assert!(
+        text.contains("villages.ron:"),
+        "diagnostics name the file: {text}"
+    );
+    assert_eq!(app.world().resource::<Catalogue>().scenarios.len(), 2);
+
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::fs::write(&file, titled("Third version")).unwrap();
+    wait(&mut app, "the fixed file", &|app| {
+        problems(app) == 0 && title_of_file(app).as_deref() == Some("Third version")
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

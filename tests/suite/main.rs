@@ -7,5 +7,7 @@ mod common;
 mod engine;
 #[cfg(feature = "gui")]
 mod game;
+#[cfg(feature = "gui")]
+mod panels;
 mod properties;
 mod scenarios;

@@ -1,0 +1,204 @@
+//! Scenario files as Bevy assets. A small asset loader hands each file to the core's own
+//! loader and validator (no second RON parser); Bevy's file watcher reloads a file when it
+//! is saved. A valid edit replaces the scenario in the catalogue (the menus and a game not
+//! yet started use it at once); an invalid one keeps the last good version and shows the
+//! diagnostics in the game. Files live in `scenarios/` and in the user's mods folder,
+//! each registered as an asset source before `AssetPlugin` is built.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bevy::asset::io::{AssetSourceBuilder, AssetSourceId, Reader};
+use bevy::asset::{AssetLoader, LoadContext};
+use bevy::prelude::*;
+
+use super::Catalogue;
+use crate::sim::Model;
+use crate::sim::load::load_str;
+
+/// One scenario file as the core read it: the model, or the diagnostics that kept it out.
+#[derive(Asset, TypePath, Debug, Clone)]
+pub struct ScenarioAsset {
+    /// Where the file lies, as players see it (`scenarios/name.ron`).
+    pub origin: String,
+    pub outcome: Result<Arc<Model>, String>,
+}
+
+/// The asset loader: reads the bytes and calls `sim::load::load_str`. It never fails,
+/// so that a broken edit still reaches the game as diagnostics.
+#[derive(TypePath)]
+pub struct ScenarioLoader {
+    /// Asset source name → the folder it reads, to name files as players know them.
+    folders: Vec<(String, PathBuf)>,
+}
+
+impl AssetLoader for ScenarioLoader {
+    type Asset = ScenarioAsset;
+    type Settings = ();
+    type Error = std::io::Error;
+
+    async fn load(
+        &self,
+        reader: &mut dyn Reader,
+        _settings: &(),
+        load_context: &mut LoadContext<'_>,
+    ) -> Result<ScenarioAsset, std::io::Error> {
+        let path = load_context.path();
+        let source = match path.source() {
+            AssetSourceId::Name(name) => name.to_string(),
+            AssetSourceId::Default => String::new(),
+        };
+        let origin = self
+            .folders
+            .iter()
+            .find(|(name, _)| *name == source)
+            .map_or_else(
+                || path.path().to_path_buf(),
+                |(_, dir)| dir.join(path.path()),
+            )
+            .display()
+            .to_string();
+        let mut bytes = Vec::new();
+        let outcome = match reader.read_to_end(&mut bytes).await {
+            Err(e) => Err(format!("{origin}: error: cannot read the file: {e}\n")),
+            Ok(_) => match String::from_utf8(bytes) {
+                Err(_) => Err(format!("{origin}: error: the file is not UTF-8 text\n")),
+                Ok(text) => load_str(&origin, &text)
+                    .map(|l| Arc::new(l.model))
+                    .map_err(|d| d.to_string()),
+            },
+        };
+        Ok(ScenarioAsset { origin, outcome })
+    }
+
+    fn extensions(&self) -> &[&str] {
+        &["ron"]
+    }
+}
+
+/// The folders scenario files are read from, as (asset source name, folder).
+#[derive(Resource, Clone, Debug)]
+pub struct ScenarioFolders(pub Vec<(String, PathBuf)>);
+
+impl ScenarioFolders {
+    /// `scenarios/` under the working directory and the user's mods folder (created if
+    /// missing, so that it can be watched).
+    pub fn standard() -> ScenarioFolders {
+        let mut folders = Vec::new();
+        if let Ok(cwd) = std::env::current_dir() {
+            folders.push(("scenarios".to_string(), cwd.join("scenarios")));
+        }
+        if let Some(dir) = super::settings::user_scenarios_dir()
+            && std::fs::create_dir_all(&dir).is_ok()
+        {
+            folders.push(("mods".to_string(), dir));
+        }
+        ScenarioFolders(
+            folders
+                .into_iter()
+                .filter(|(_, dir)| dir.is_dir())
+                .collect(),
+        )
+    }
+
+    /// Registers one asset source per folder. Must run before `AssetPlugin` is added.
+    pub fn register_sources(&self, app: &mut App) {
+        for (name, dir) in &self.0 {
+            let path = dir.display().to_string();
+            app.register_asset_source(
+                name.clone(),
+                AssetSourceBuilder::platform_default(&path, None),
+            );
+        }
+    }
+}
+
+/// Loads every scenario file of the folders as assets and keeps the catalogue in step
+/// with them. Needs the asset sources registered (`ScenarioFolders::register_sources`).
+pub struct ScenarioAssetsPlugin {
+    pub folders: ScenarioFolders,
+}
+
+impl Plugin for ScenarioAssetsPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_asset::<ScenarioAsset>()
+            .register_asset_loader(ScenarioLoader {
+                folders: self.folders.0.clone(),
+            })
+            .insert_resource(self.folders.clone())
+            .init_resource::<ScenarioHandles>()
+            .add_systems(Startup, load_folders)
+            .add_systems(Update, apply_scenario_assets);
+    }
+}
+
+/// Keeps the scenario assets alive (and so watched).
+#[derive(Resource, Default)]
+pub struct ScenarioHandles(pub Vec<Handle<ScenarioAsset>>);
+
+fn load_folders(
+    folders: Res<ScenarioFolders>,
+    server: Res<AssetServer>,
+    mut handles: ResMut<ScenarioHandles>,
+) {
+    for (name, dir) in &folders.0 {
+        for file in ron_files(dir) {
+            let path = format!("{name}://{file}");
+            handles.0.push(server.load::<ScenarioAsset>(path));
+        }
+    }
+}
+
+/// The `.ron` files of a folder, by name.
+fn ron_files(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "ron"))
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Applies loaded and reloaded scenario files to the catalogue.
+fn apply_scenario_assets(
+    mut events: MessageReader<AssetEvent<ScenarioAsset>>,
+    assets: Res<Assets<ScenarioAsset>>,
+    mut catalogue: ResMut<Catalogue>,
+) {
+    for event in events.read() {
+        let (AssetEvent::Added { id } | AssetEvent::Modified { id }) = event else {
+            continue;
+        };
+        if let Some(asset) = assets.get(*id) {
+            catalogue.apply(asset);
+        }
+    }
+}
+
+impl Catalogue {
+    /// Takes in a scenario file as the core read it: a valid one replaces the entry from
+    /// the same file (or joins the list, unless it is the same scenario as one already
+    /// listed); an invalid one leaves the last good version and records the diagnostics.
+    pub fn apply(&mut self, asset: &ScenarioAsset) {
+        self.problems.retain(|(origin, _)| *origin != asset.origin);
+        match &asset.outcome {
+            Err(diagnostics) => self
+                .problems
+                .push((asset.origin.clone(), diagnostics.clone())),
+            Ok(model) => {
+                if let Some(entry) = self.scenarios.iter_mut().find(|(o, _)| *o == asset.origin) {
+                    entry.1 = model.clone();
+                } else if !self.scenarios.iter().any(|(_, m)| {
+                    m.scenario.meta.id == model.scenario.meta.id && m.source == model.source
+                }) {
+                    self.scenarios.push((asset.origin.clone(), model.clone()));
+                }
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@ use super::settings::Settings;
 use super::ui::briefing::{BriefingIntent, briefing};
 use super::ui::debrief::{DebriefIntent, debrief};
 use super::ui::setup::{SetupForm, SetupIntent, setup};
+use super::ui::shortcut;
 use super::ui::table::{self, TableForm, TableIntent};
 use super::ui::title::{TitleIntent, title};
 use super::ui::{how_to_play, menu_button};
@@ -23,6 +24,8 @@ use super::{Catalogue, FONT_BOLD, FONT_REGULAR, Screen};
 pub struct Forms {
     pub setup: Option<SetupForm>,
     pub table: Option<TableForm>,
+    /// How many news items of this game the player has dismissed.
+    pub news_dismissed: usize,
     /// The debrief's outcome space, computed once per game.
     pub space: Option<Arc<OutcomeSpace>>,
     /// The table's view of the game, rebuilt only when the transcript grows or the seat
@@ -69,6 +72,7 @@ pub fn plugin(app: &mut App) {
             OnEnter(Screen::Table),
             |mut forms: ResMut<Forms>, session: Res<Session>| {
                 forms.table = Some(TableForm::new(session.model.issue_count()));
+                forms.news_dismissed = 0;
                 forms.view = None;
             },
         )
@@ -325,6 +329,7 @@ fn table_screen(
     let prefs = &game.prefs()[viewer];
     let current = game.current_package();
     let my_turn = session.human_to_move() == Some(viewer);
+    let forms = &mut *forms;
     let Some(form) = forms.table.as_mut() else {
         return Ok(());
     };
@@ -409,15 +414,52 @@ fn table_screen(
             table::transcript(ui, &model, &view, form);
         });
     egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, &model, &view));
+    // News pop-up: each event's news, one at a time, until dismissed.
+    let news: Vec<_> = view
+        .transcript
+        .iter()
+        .filter_map(|e| match &e.kind {
+            crate::sim::transcript::EntryKind::News {
+                headline,
+                text,
+                source,
+            } => Some((e.round, headline, text, source)),
+            _ => None,
+        })
+        .collect();
+    if let Some((round, headline, text, source)) = news.get(forms.news_dismissed) {
+        egui::Window::new(egui::RichText::new(format!("News — round {round}")).strong())
+            .id(egui::Id::new("news"))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -50.0])
+            .default_width(420.0)
+            .show(ctx, |ui| {
+                ui.label(
+                    egui::RichText::new(*headline)
+                        .strong()
+                        .color(egui::Color32::from_rgb(255, 210, 120)),
+                );
+                ui.label(*text);
+                if let Some(s) = source {
+                    ui.label(egui::RichText::new(format!("Source: {s}")).weak());
+                }
+                if ui.button("OK (Enter)").clicked()
+                    || (form.confirm.is_none() && shortcut(ui, egui::Key::Enter))
+                {
+                    forms.news_dismissed += 1;
+                }
+            });
+    }
     if let Some((question, action)) = form.confirm.clone() {
         egui::Modal::new(egui::Id::new("confirm")).show(ctx, |ui| {
             ui.label(question);
             ui.horizontal(|ui| {
-                if ui.button("Yes").clicked() {
+                if ui.button("Yes (Enter)").clicked() || shortcut(ui, egui::Key::Enter) {
                     intents.push(TableIntent::Act(action.clone()));
                     form.confirm = None;
                 }
-                if ui.button("No").clicked() {
+                if ui.button("No (Esc)").clicked() || shortcut(ui, egui::Key::Escape) {
                     form.confirm = None;
                 }
             });

@@ -91,3 +91,18 @@ fn the_issues_board_shows_locked_items() {
     fresh.run();
     assert!(fresh.query_by_label("🔒 off the table").is_none());
 }
+
+#[test]
+fn key_p_proposes_the_chosen_package() {
+    let mut h = harness(game_with_locked_fishing());
+    h.run();
+    h.get_by_label_contains("All").click();
+    h.run();
+    h.key_press(bevy_egui::egui::Key::P);
+    h.run();
+    let expected = Action::Propose {
+        package: BTreeMap::from([("water".to_string(), "all".to_string())]),
+        note: None,
+    };
+    assert_eq!(h.state().intent, Some(TableIntent::Act(expected)));
+}

@@ -78,8 +78,11 @@ pub fn how_to_play(ui: &mut egui::Ui) {
          is what you obtained against your initial BATNA.",
     );
     ui.label(
-        "Keys: Space lets the AI move at once, F1 opens this help from the title, Esc goes \
-         back from the menus; Tab moves between controls and Enter presses the focused one.",
+        "Keys at the table: P propose, C counter, A accept and R reject the newest offer, \
+         M ask the mediator, N pass, W walk out (it asks first), Enter or Esc to answer a \
+         question; Space lets the AI move at once. Elsewhere: F1 opens this help from the \
+         title, Esc goes back from the menus. Tab moves between controls everywhere and \
+         Enter presses the focused one.",
     );
     ui.separator();
     egui::Grid::new("glossary")
@@ -92,4 +95,10 @@ pub fn how_to_play(ui: &mut egui::Ui) {
                 ui.end_row();
             }
         });
+}
+
+/// Whether a one-key shortcut was pressed this frame (and takes it), unless the player
+/// is typing in a text field.
+pub fn shortcut(ui: &egui::Ui, key: egui::Key) -> bool {
+    !ui.ctx().text_edit_focused() && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
 }

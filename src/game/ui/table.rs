@@ -18,7 +18,7 @@ use crate::sim::transcript::{EntryKind, Visibility};
 use crate::sim::view::PartyView;
 use crate::sim::{Action, Model};
 
-use super::glossary_tip;
+use super::{glossary_tip, shortcut};
 
 /// The table screen's state between frames.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -160,20 +160,24 @@ pub fn issues_board(
         .max_by_key(|o| o.id)
         .map(|o| o.id);
     ui.horizontal(|ui| {
-        let propose = ui.add_enabled(my_turn && !empty, egui::Button::new("Propose"));
+        let propose = ui
+            .add_enabled(my_turn && !empty, egui::Button::new("Propose"))
+            .on_hover_text("Key: P");
         let action_propose = Action::Propose {
             package: model.partial_package_ids(&form.proposal),
             note: None,
         };
-        if propose.clicked() {
+        if propose.clicked() || (my_turn && !empty && shortcut(ui, egui::Key::P)) {
             intent = guard(form, crosses, action_propose);
         }
         if let Some(to) = newest_other {
-            let counter = ui.add_enabled(
-                my_turn && !empty,
-                egui::Button::new(format!("Counter offer {to}")),
-            );
-            if counter.clicked() {
+            let counter = ui
+                .add_enabled(
+                    my_turn && !empty,
+                    egui::Button::new(format!("Counter offer {to}")),
+                )
+                .on_hover_text("Key: C");
+            if counter.clicked() || (my_turn && !empty && shortcut(ui, egui::Key::C)) {
                 let action = Action::Counter {
                     to,
                     package: model.partial_package_ids(&form.proposal),
@@ -220,7 +224,16 @@ pub fn offers_panel(
     if standing.is_empty() {
         ui.label(egui::RichText::new("No offer stands.").weak());
     }
+    // Key A accepts, key R rejects, the newest offer of another party.
+    let newest_other = standing
+        .iter()
+        .filter(|o| o.author.as_deref() != Some(view.me.as_str()))
+        .map(|o| o.id)
+        .max();
+    let accept_key = my_turn && newest_other.is_some() && shortcut(ui, egui::Key::A);
+    let reject_key = my_turn && newest_other.is_some() && shortcut(ui, egui::Key::R);
     for offer in standing {
+        let keyed = newest_other == Some(offer.id);
         let mut partial = vec![None; model.issue_count()];
         for (issue, option) in &offer.package {
             if let Some((i, o)) = option_index(model, issue, option) {
@@ -250,17 +263,23 @@ pub fn offers_panel(
             let mine = offer.author.as_deref() == Some(view.me.as_str());
             let accepted = offer.accepted_by.contains(&view.me);
             ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(my_turn && !accepted, egui::Button::new("Accept"))
-                    .clicked()
-                {
+                let accept = ui.add_enabled(my_turn && !accepted, egui::Button::new("Accept"));
+                let accept = if keyed {
+                    accept.on_hover_text("Key: A")
+                } else {
+                    accept
+                };
+                if accept.clicked() || (keyed && accept_key && !accepted) {
                     let action = Action::Accept { offer: offer.id };
                     intent = guard(form, prefs.crosses_red_line(&package), action);
                 }
-                if ui
-                    .add_enabled(my_turn && !mine, egui::Button::new("Reject"))
-                    .clicked()
-                {
+                let reject = ui.add_enabled(my_turn && !mine, egui::Button::new("Reject"));
+                let reject = if keyed {
+                    reject.on_hover_text("Key: R")
+                } else {
+                    reject
+                };
+                if reject.clicked() || (keyed && reject_key) {
                     let text = form.reject_text.trim();
                     intent = Some(TableIntent::Act(Action::Reject {
                         offer: offer.id,
@@ -334,7 +353,9 @@ pub fn actions_bar(
                 my_turn && has_mediator,
                 egui::Button::new("Ask the mediator"),
             )
+            .on_hover_text("Key: M")
             .clicked()
+            || (my_turn && has_mediator && shortcut(ui, egui::Key::M))
         {
             intent = Some(TableIntent::Act(Action::AskMediator { note: None }));
         }
@@ -380,12 +401,19 @@ pub fn actions_bar(
             }
             ui.separator();
         }
-        if ui.add_enabled(my_turn, egui::Button::new("Pass")).clicked() {
+        if ui
+            .add_enabled(my_turn, egui::Button::new("Pass"))
+            .on_hover_text("Key: N (next)")
+            .clicked()
+            || (my_turn && shortcut(ui, egui::Key::N))
+        {
             intent = Some(TableIntent::Act(Action::Pass));
         }
         if ui
             .add_enabled(my_turn, egui::Button::new("Walk out…"))
+            .on_hover_text("Key: W (asks first)")
             .clicked()
+            || (my_turn && shortcut(ui, egui::Key::W))
         {
             form.confirm = Some((
                 format!(

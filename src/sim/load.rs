@@ -19,11 +19,25 @@ pub const MAX_NESTING: usize = 64;
 pub const ISTANBUL_2025: &str = include_str!("../../scenarios/istanbul-2025.ron");
 
 /// Built-in scenarios: (id, file name, source).
-pub const BUILT_IN: &[(&str, &str, &str)] = &[(
-    "istanbul-2025",
-    "scenarios/istanbul-2025.ron",
-    ISTANBUL_2025,
-)];
+pub const BUILT_IN: &[(&str, &str, &str)] = &[
+    (
+        "istanbul-2025",
+        "scenarios/istanbul-2025.ron",
+        ISTANBUL_2025,
+    ),
+    (
+        "istanbul-2025-06-02",
+        "scenarios/istanbul-2025-06-02.ron",
+        ISTANBUL_2025_06_02,
+    ),
+    ("river-valley", "scenarios/river-valley.ron", RIVER_VALLEY),
+];
+
+/// The second round of the Istanbul talks, 2 June 2025.
+pub const ISTANBUL_2025_06_02: &str = include_str!("../../scenarios/istanbul-2025-06-02.ron");
+
+/// A fictional training case for classrooms: two countries and a river.
+pub const RIVER_VALLEY: &str = include_str!("../../scenarios/river-valley.ron");
 
 /// A successfully loaded scenario and the warnings found on the way.
 pub struct Loaded {

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::sim::analysis::OutcomeSpace;
 use crate::sim::diagnostic::{Diagnostic, Diagnostics};
+use crate::sim::render::render;
 use crate::sim::load::{BUILT_IN, load_built_in, load_file};
 use crate::sim::{Loaded, Model, PartyKind};
 
@@ -176,8 +177,12 @@ fn validate(files: &[PathBuf], json: bool) -> ExitCode {
         };
         failed |= !ok;
         if !json {
-            for d in &diags {
-                eprintln!("{d}");
+            if !diags.is_empty() {
+                use std::io::IsTerminal;
+                let source = std::fs::read_to_string(file).unwrap_or_default();
+                let color = std::io::stderr().is_terminal();
+                let name = file.display().to_string();
+                eprint!("{}", render(&diags, &name, &source, color));
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;

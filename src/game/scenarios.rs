@@ -15,6 +15,7 @@ use bevy::prelude::*;
 use super::Catalogue;
 use crate::sim::Model;
 use crate::sim::load::load_str;
+use crate::sim::render::render;
 
 /// One scenario file as the core read it: the model, or the diagnostics that kept it out.
 #[derive(Asset, TypePath, Debug, Clone)]
@@ -65,7 +66,7 @@ impl AssetLoader for ScenarioLoader {
                 Err(_) => Err(format!("{origin}: error: the file is not UTF-8 text\n")),
                 Ok(text) => load_str(&origin, &text)
                     .map(|l| Arc::new(l.model))
-                    .map_err(|d| d.to_string()),
+                    .map_err(|d| render(&d.0, &origin, &text, false)),
             },
         };
         Ok(ScenarioAsset { origin, outcome })

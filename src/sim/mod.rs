@@ -16,6 +16,7 @@ pub mod locate;
 pub mod model;
 pub mod observe;
 pub mod record;
+pub mod render;
 pub mod rng;
 pub mod scenario;
 pub mod simulate;

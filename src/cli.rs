@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::sim::analysis::OutcomeSpace;
 use crate::sim::diagnostic::{Diagnostic, Diagnostics};
-use crate::sim::render::render;
 use crate::sim::load::{BUILT_IN, load_built_in, load_file};
+use crate::sim::render::render;
 use crate::sim::{Loaded, Model, PartyKind};
 
 #[derive(Parser, Debug)]
@@ -45,6 +45,35 @@ pub enum Command {
     Scenario(ScenarioCommand),
     /// Play many AI-vs-AI games and report how the scenario plays out.
     Simulate(SimulateArgs),
+    /// Check a scenario and play AI games: what a designer should look at (warnings
+    /// with figures: empty zone of agreement, options never agreed, issues that never
+    /// settle, parties that walk out, events that never fire, levers never used).
+    Lint {
+        /// Scenario file or built-in id.
+        scenario: String,
+        #[arg(long, default_value_t = 1000)]
+        games: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (0: all cores). Results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Print the analysis as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a commented template for a new scenario that validates and plays.
+    NewScenario {
+        /// The scenario's id: lowercase letters, digits, `-` and `_`.
+        name: String,
+        /// Where to write it (default: NAME.ron in the user's mods folder, where the game
+        /// finds it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The title (default: the name).
+        #[arg(long)]
+        title: Option<String>,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -113,7 +142,7 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
 
 #[derive(Subcommand, Debug)]
 pub enum ScenarioCommand {
-    /// The built-in scenarios and those in `scenarios/`.
+    /// The built-in scenarios, those in `scenarios/` and those in the user's mods folder.
     List {
         #[arg(long)]
         json: bool,
@@ -136,6 +165,14 @@ pub fn run(command: Command) -> Option<ExitCode> {
         Command::Play(_) => return None,
         Command::Validate { files, json } => validate(&files, json),
         Command::Simulate(args) => simulate(&args),
+        Command::Lint {
+            scenario,
+            games,
+            seed,
+            threads,
+            json,
+        } => lint(&scenario, games, seed, threads, json),
+        Command::NewScenario { name, out, title } => new_scenario(&name, out, title),
         Command::Scenario(ScenarioCommand::List { json }) => list(json),
         Command::Scenario(ScenarioCommand::Show {
             scenario,
@@ -229,7 +266,10 @@ fn list(json: bool) -> ExitCode {
             found.push(listed(&l.model, format!("built-in:{id}")));
         }
     }
-    if let Ok(dir) = std::fs::read_dir("scenarios") {
+    for folder in crate::paths::scenario_folders() {
+        let Ok(dir) = std::fs::read_dir(&folder) else {
+            continue;
+        };
         let mut paths: Vec<PathBuf> = dir
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "ron"))
@@ -494,6 +534,144 @@ fn simulate(args: &SimulateArgs) -> ExitCode {
         print_json(&report);
     } else {
         print!("{}", report.render(&model));
+    }
+    ExitCode::SUCCESS
+}
+
+/// The template `new-scenario` fills in.
+pub const TEMPLATE: &str = include_str!("../assets/templates/new-scenario.ron");
+
+/// The template with its id and title filled in.
+pub fn scenario_template(id: &str, title: &str) -> String {
+    TEMPLATE.replace("__ID__", id).replace(
+        "__TITLE__",
+        &title.replace('\\', "\\\\").replace('"', "\\\""),
+    )
+}
+
+fn new_scenario(name: &str, out: Option<PathBuf>, title: Option<String>) -> ExitCode {
+    let valid_id = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !valid_id {
+        eprintln!("`{name}` is not a scenario id: use lowercase letters, digits, `-` and `_`");
+        return ExitCode::FAILURE;
+    }
+    let path = match out {
+        Some(p) if p.is_dir() => p.join(format!("{name}.ron")),
+        Some(p) => p,
+        None => match crate::paths::user_scenarios_dir() {
+            Some(dir) => {
+                if let Err(e) = std::fs::create_dir_all(&dir) {
+                    eprintln!("cannot create {}: {e}", dir.display());
+                    return ExitCode::FAILURE;
+                }
+                dir.join(format!("{name}.ron"))
+            }
+            None => PathBuf::from(format!("{name}.ron")),
+        },
+    };
+    if path.exists() {
+        eprintln!("{} exists already; not overwriting it", path.display());
+        return ExitCode::FAILURE;
+    }
+    let text = scenario_template(name, title.as_deref().unwrap_or(name));
+    // Create the file only if it does not exist, so that nothing is ever overwritten.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = written {
+        eprintln!("cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
+    println!("wrote {}", path.display());
+    println!(
+        "next: accord validate {0}; accord lint {0}; accord play --scenario {0}",
+        path.display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn lint(scenario: &str, games: u64, seed: u64, threads: usize, json: bool) -> ExitCode {
+    use std::io::IsTerminal;
+    use std::sync::Arc;
+    let color = std::io::stderr().is_terminal();
+    let source = std::fs::read_to_string(scenario).unwrap_or_default();
+    let loaded = match load_scenario(scenario) {
+        Ok(l) => l,
+        Err(d) => {
+            if json {
+                print_json(
+                    &serde_json::json!({ "file": scenario, "valid": false, "diagnostics": d.0 }),
+                );
+            } else {
+                eprint!("{}", render(&d.0, scenario, &source, color));
+                println!(
+                    "{scenario}: invalid ({} error(s)); fix these first",
+                    d.errors().count()
+                );
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let threads = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    let model = Arc::new(loaded.model);
+    let started = std::time::Instant::now();
+    let analysis = crate::sim::lint::lint(&model, games, seed, threads);
+    let seconds = started.elapsed().as_secs_f64();
+    if json {
+        print_json(&serde_json::json!({
+            "file": scenario,
+            "valid": true,
+            "diagnostics": loaded.warnings,
+            "zone_of_agreement": { "packages": analysis.packages, "inside": analysis.zone_size },
+            "findings": analysis.findings,
+            "report": analysis.report,
+        }));
+        return ExitCode::SUCCESS;
+    }
+    if !loaded.warnings.is_empty() {
+        eprint!("{}", render(&loaded.warnings, scenario, &source, color));
+    }
+    let r = &analysis.report;
+    println!("{scenario}: valid ({} warning(s))", loaded.warnings.len());
+    println!(
+        "zone of agreement at the start: {} of {} packages ({:.1}%)",
+        analysis.zone_size,
+        analysis.packages,
+        100.0 * analysis.zone_size as f64 / analysis.packages.max(1) as f64
+    );
+    println!(
+        "{} AI games in {seconds:.1} s: agreement {:.1}% (full {}, partial {}, none {}, walk-out {}), {:.1} rounds on average",
+        r.games,
+        100.0 * r.agreement_rate,
+        r.outcomes.full,
+        r.outcomes.partial,
+        r.outcomes.none,
+        r.outcomes.walk_out,
+        r.mean_rounds
+    );
+    for (issue, counts) in &r.issues {
+        let mut shares: Vec<(&String, &u64)> = counts.iter().collect();
+        shares.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let text: Vec<String> = shares
+            .iter()
+            .map(|(o, n)| format!("{o} {:.1}%", 100.0 * **n as f64 / r.games.max(1) as f64))
+            .collect();
+        println!("  {issue:<20} {}", text.join(", "));
+    }
+    if analysis.findings.is_empty() {
+        println!("no warnings");
+    }
+    for f in &analysis.findings {
+        println!("warning[{}]: {}", f.kind, f.message);
     }
     ExitCode::SUCCESS
 }

@@ -2,6 +2,7 @@
 pub mod cli;
 #[cfg(feature = "gui")]
 pub mod game;
+pub mod paths;
 pub mod sim;
 
 /// The unit tests run with the allocator of the `accord` binary, so that the profiling

@@ -30,14 +30,8 @@ impl Default for Settings {
     }
 }
 
-fn dirs() -> Option<directories::ProjectDirs> {
-    directories::ProjectDirs::from("org", "Accord", "accord")
-}
-
-/// The user's own scenarios (mods): `<data dir>/scenarios`.
-pub fn user_scenarios_dir() -> Option<std::path::PathBuf> {
-    dirs().map(|d| d.data_dir().join("scenarios"))
-}
+use crate::paths::project_dirs as dirs;
+pub use crate::paths::user_scenarios_dir;
 
 impl Settings {
     fn path() -> Option<std::path::PathBuf> {

@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod diagnostic;
 pub mod game;
 pub mod generate;
+pub mod lint;
 pub mod load;
 pub mod locate;
 pub mod model;

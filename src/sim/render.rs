@@ -133,10 +133,19 @@ mod tests {
         );
         assert!(text.contains("error: unknown party `nort`"), "{text}");
         assert!(text.contains("f.ron:2:26"), "{text}");
-        assert!(text.contains("rules: (turn_order: [\"nort\", \"south\"]),"), "{text}");
+        assert!(
+            text.contains("rules: (turn_order: [\"nort\", \"south\"]),"),
+            "{text}"
+        );
         // The marker sits under the whole string `"nort"`, six characters.
         let marker = text.lines().find(|l| l.contains("^^^^^^")).unwrap();
-        assert_eq!(marker.find('^'), text.lines().find(|l| l.contains("\"nort\"")).unwrap().find("\"nort\""));
+        assert_eq!(
+            marker.find('^'),
+            text.lines()
+                .find(|l| l.contains("\"nort\""))
+                .unwrap()
+                .find("\"nort\"")
+        );
         assert!(text.contains("field: rules.turn_order[0]"), "{text}");
         assert!(text.contains("help: did you mean `north`?"), "{text}");
     }

@@ -35,6 +35,8 @@ pub struct GameSummary {
     pub events_fired: Vec<bool>,
     /// Per lever: how often it was used.
     pub lever_uses: Vec<u32>,
+    /// For a walk-out: the party that walked out.
+    pub walked_out: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -135,6 +137,7 @@ pub fn summarise(game: &Game, cache: &mut SpaceCache) -> GameSummary {
         settled: game.settled().to_vec(),
         events_fired: game.event_fired().iter().map(|n| *n > 0).collect(),
         lever_uses: game.lever_uses().to_vec(),
+        walked_out: game.outcome().and_then(|o| o.by.clone()),
     }
 }
 

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use accord::sim::load::{ISTANBUL_2025, load_file, load_str, parse};
+use accord::sim::scenario;
 use accord::sim::{FORMAT_VERSION, PartyKind};
 
 #[test]
@@ -206,26 +207,99 @@ fn garbage_gives_errors_not_panics() {
     assert!(d.0[0].message.contains("more than"));
 }
 
-/// Every complete scenario example in the format reference loads, so the docs stay in
-/// step with the code.
-#[test]
-fn scenario_examples_in_the_docs_load() {
-    let doc = fs::read_to_string("docs/scenario-format.md").unwrap();
-    let mut n = 0;
-    for block in doc.split("```ron").skip(1) {
-        let code = block.split("```").next().unwrap();
-        let first = code
-            .lines()
-            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//"));
-        if first.is_some_and(|l| l.starts_with("Scenario(") || l == "(")
-            && code.contains("format_version")
-        {
-            load_str("docs/scenario-format.md", code)
-                .unwrap_or_else(|d| panic!("doc example fails:\n{d}\n{code}"));
-            n += 1;
-        }
+/// The fields a fragment of a scenario may show, each with its type: a fragment written
+/// as `field: value,` must deserialize into it (unknown fields are refused).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Fields {
+    format_version: Option<u32>,
+    meta: Option<scenario::Meta>,
+    sources: Option<Vec<scenario::Source>>,
+    parties: Option<Vec<scenario::Party>>,
+    preferences: Option<std::collections::BTreeMap<String, scenario::IssuePreference>>,
+    red_lines: Option<Vec<scenario::OptionRef>>,
+    batna: Option<f64>,
+    personality: Option<scenario::Personality>,
+    issues: Option<Vec<scenario::Issue>>,
+    rules: Option<scenario::Rules>,
+    levers: Option<Vec<scenario::Lever>>,
+    events: Option<Vec<scenario::Event>>,
+    injects: Option<Vec<scenario::Inject>>,
+    debrief_questions: Option<Vec<String>>,
+    historical_outcome: Option<Option<scenario::HistoricalOutcome>>,
+}
+
+/// Whether an example is a whole scenario (named `Scenario(` or not).
+fn is_whole(code: &str) -> bool {
+    let first = code
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .unwrap_or("");
+    first.starts_with("Scenario(") || (first == "(" && code.contains("format_version"))
+}
+
+/// Loads one ```ron example of a document: a whole scenario through the loader and
+/// validator; a `field: value` fragment as that field; a bare `( … )` value as the type
+/// its section describes.
+fn check_example(doc: &str, section: &str, code: &str) -> Result<(), String> {
+    let first = code
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .unwrap_or("");
+    // The fields of `Fields` are all optional: a fragment names one without `Some(…)`.
+    let ron = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    if is_whole(code) {
+        return load_str(doc, code).map(|_| ()).map_err(|d| d.to_string());
     }
-    assert!(n >= 1, "no complete example found in the docs");
+    if first.starts_with('(') {
+        // A value shown as a list item keeps its trailing comma.
+        let code = code.trim_end().trim_end_matches(',');
+        let result = match section {
+            "Sources" => ron.from_str::<scenario::Source>(code).map(|_| ()),
+            "Parties" => ron.from_str::<scenario::Party>(code).map(|_| ()),
+            "Issues and options" => ron.from_str::<scenario::Issue>(code).map(|_| ()),
+            "Levers" => ron.from_str::<scenario::Lever>(code).map(|_| ()),
+            "Events" => ron.from_str::<scenario::Event>(code).map(|_| ()),
+            "Injects" => ron.from_str::<scenario::Inject>(code).map(|_| ()),
+            other => return Err(format!("no type known for a bare value in section `{other}`")),
+        };
+        return result.map_err(|e| e.to_string());
+    }
+    ron.from_str::<Fields>(&format!("({code})"))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Every ```ron example in the format reference and the modding tutorial loads, so the
+/// documents stay in step with the code.
+#[test]
+fn every_example_in_the_docs_loads() {
+    for doc in ["docs/scenario-format.md", "docs/modding.md"] {
+        let text = fs::read_to_string(doc).unwrap();
+        let (mut section, mut examples, mut whole) = (String::new(), 0, 0);
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            if let Some(h) = line.strip_prefix("## ") {
+                section = h.trim().to_string();
+            }
+            if line.trim() != "```ron" {
+                continue;
+            }
+            let code: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+            let code = code.join("\n");
+            if let Err(e) = check_example(doc, &section, &code) {
+                panic!("{doc}, section `{section}`: example does not load:\n{e}\n{code}");
+            }
+            examples += 1;
+            whole += usize::from(is_whole(&code));
+        }
+        assert!(examples >= 4, "{doc}: only {examples} examples found");
+        assert!(whole >= 1, "{doc}: no complete scenario among its examples");
+    }
 }
 
 fn errors_of(src: &str) -> Vec<String> {

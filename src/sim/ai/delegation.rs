@@ -467,7 +467,11 @@ impl DelegationAi {
         // 3. Answer the newest offer from another party with a counter or a rejection.
         let newest = obs
             .standing_offers()
-            .filter(|o| o.author != Some(me) && !self.answered.contains(&o.id))
+            .filter(|o| {
+                o.author != Some(me)
+                    && !o.accepted_by.contains(&me)
+                    && !self.answered.contains(&o.id)
+            })
             .max_by_key(|o| o.id);
         let my_standing = obs.standing_offers().find(|o| o.author == Some(me));
         // Whether the package it would propose differs from its own standing offer (on

@@ -5,6 +5,7 @@
 //! never moves weigh more), plus a running estimate of its BATNA.
 
 use crate::sim::action::StanceKind;
+use crate::sim::ai::reason::PublicReason;
 use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
 use crate::sim::scenario::PartyKind;
@@ -276,6 +277,20 @@ impl Beliefs {
                             .and_then(|r| r.issue.as_deref())
                             .and_then(|i| obs.issues().iter().position(|x| x.id == i));
                         m.saw_rejection(&obs.complete(&o.package), issue);
+                    }
+                }
+                // A party that says an option crosses its red line is taken at its word:
+                // packages with it are worth nothing to that party.
+                EntryKind::Explained {
+                    by,
+                    reason: PublicReason::RedLine { issue, option },
+                } => {
+                    if let Some(by) = party(by)
+                        && let Some(Some(m)) = self.models.get_mut(by)
+                        && let Some(i) = obs.issues().iter().position(|x| x.id == *issue)
+                        && let Some(o) = obs.issues()[i].options.iter().position(|x| x.id == *option)
+                    {
+                        m.vetoed[i][o] = true;
                     }
                 }
                 EntryKind::Statement { by, stances, .. } => {

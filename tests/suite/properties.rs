@@ -125,6 +125,23 @@ proptest! {
     fn arbitrary_text_never_panics_the_loader(src in ".{0,400}") {
         if let Err(d) = accord::sim::load_str("fuzz.ron", &src) {
             prop_assert!(d.0.iter().all(|d| d.line >= 1 && d.column >= 1));
+            // Rendering the diagnostics against the text never panics either.
+            let _ = accord::sim::render::render(&d.0, "fuzz.ron", &src, false);
+        }
+    }
+
+    /// Soups of RON tokens (brackets, strings, comments, raw strings, numbers) never
+    /// panic or hang the loader or the renderer.
+    #[test]
+    fn ron_token_soup_never_panics_the_loader(tokens in prop::collection::vec(prop::sample::select(vec![
+        "(", ")", "[", "]", "{", "}", ":", ",", "\"", "Scenario", "format_version", "1",
+        "-", "Some", "None", "//", "/*", "*/", "r#\"", "\"#", "'", "\n", " ", "é", "0.5e9",
+        "meta", "parties", "id", "true", "\\", "1e400", "Україна",
+    ]), 0..300)) {
+        let src: String = tokens.concat();
+        if let Err(d) = accord::sim::load_str("soup.ron", &src) {
+            prop_assert!(d.has_errors());
+            let _ = accord::sim::render::render(&d.0, "soup.ron", &src, false);
         }
     }
 
@@ -139,6 +156,7 @@ proptest! {
         for text in [deleted, inserted] {
             if let Err(d) = accord::sim::load_str("mutant.ron", &text) {
                 prop_assert!(d.has_errors());
+                let _ = accord::sim::render::render(&d.0, "mutant.ron", &text, false);
             }
         }
     }

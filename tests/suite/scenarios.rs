@@ -250,8 +250,8 @@ fn check_example(doc: &str, section: &str, code: &str) -> Result<(), String> {
         .find(|l| !l.is_empty() && !l.starts_with("//"))
         .unwrap_or("");
     // The fields of `Fields` are all optional: a fragment names one without `Some(…)`.
-    let ron = ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let ron =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     if is_whole(code) {
         return load_str(doc, code).map(|_| ()).map_err(|d| d.to_string());
     }
@@ -265,7 +265,11 @@ fn check_example(doc: &str, section: &str, code: &str) -> Result<(), String> {
             "Levers" => ron.from_str::<scenario::Lever>(code).map(|_| ()),
             "Events" => ron.from_str::<scenario::Event>(code).map(|_| ()),
             "Injects" => ron.from_str::<scenario::Inject>(code).map(|_| ()),
-            other => return Err(format!("no type known for a bare value in section `{other}`")),
+            other => {
+                return Err(format!(
+                    "no type known for a bare value in section `{other}`"
+                ));
+            }
         };
         return result.map_err(|e| e.to_string());
     }
@@ -401,4 +405,62 @@ fn a_proposal_from_an_event_needs_a_mediator() {
         "{errors:?}"
     );
     assert!(errors[0].contains("events[0].effects[1]"));
+}
+
+/// `accord new-scenario` writes a template that validates and plays a full AI game, even
+/// with a title that needs escaping.
+#[test]
+fn the_new_scenario_template_validates_and_plays() {
+    let text = accord::cli::scenario_template("my-case", "My \"case\" \\ 2");
+    let loaded = load_str("my-case.ron", &text).unwrap_or_else(|d| panic!("{d}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.model.scenario.meta.id, "my-case");
+    assert_eq!(loaded.model.scenario.meta.title, "My \"case\" \\ 2");
+    let model = std::sync::Arc::new(loaded.model);
+    let game = accord::sim::simulate::play(&model, 1, &[]);
+    assert!(game.outcome().is_some(), "the game ends");
+    assert!(game.round() >= 2);
+}
+
+/// Every shipped scenario lints: a zone of agreement at the start, deals in some games,
+/// nobody walking out in most.
+#[test]
+fn every_shipped_scenario_lints() {
+    for entry in fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "ron") {
+            continue;
+        }
+        let model = std::sync::Arc::new(load_file(&path).unwrap().model);
+        let lint = accord::sim::lint::lint(&model, 40, 1, 2);
+        assert!(lint.zone_size > 0, "{}: empty zone", path.display());
+        for f in &lint.findings {
+            assert!(
+                !matches!(f.kind, "empty-zone" | "rare-agreement" | "party-walks-out"),
+                "{}: {}",
+                path.display(),
+                f.message
+            );
+        }
+    }
+}
+
+/// Lint reports what the minimal scenario does wrong: talks settled in round 2, before
+/// its events can fire; options never agreed; a lever never used.
+#[test]
+fn lint_finds_events_that_never_fire_and_options_never_agreed() {
+    let model = common::minimal();
+    let lint = accord::sim::lint::lint(&model, 100, 1, 1);
+    let kinds: Vec<&str> = lint.findings.iter().map(|f| f.kind).collect();
+    assert!(kinds.contains(&"event-never-fires"), "{kinds:?}");
+    assert!(kinds.contains(&"option-never-agreed"), "{kinds:?}");
+    assert!(kinds.contains(&"one-outcome"), "{kinds:?}");
+    assert_eq!(lint.packages, 6);
+    assert_eq!(lint.zone_size, 2);
+    let drought = lint
+        .findings
+        .iter()
+        .find(|f| f.message.contains("`drought`"))
+        .unwrap();
+    assert!(drought.message.contains("100 games"), "{}", drought.message);
 }

@@ -288,7 +288,8 @@ impl Beliefs {
                     if let Some(by) = party(by)
                         && let Some(Some(m)) = self.models.get_mut(by)
                         && let Some(i) = obs.issues().iter().position(|x| x.id == *issue)
-                        && let Some(o) = obs.issues()[i].options.iter().position(|x| x.id == *option)
+                        && let Some(o) =
+                            obs.issues()[i].options.iter().position(|x| x.id == *option)
                     {
                         m.vetoed[i][o] = true;
                     }

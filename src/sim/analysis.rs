@@ -4,18 +4,22 @@
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::model::{Model, Package, Prefs};
 
 /// The outcome space seen by the delegations: every package and its utility vector.
 #[derive(Debug, Clone, Serialize)]
 pub struct OutcomeSpace {
-    pub packages: Vec<Package>,
+    /// Packages, points and frontier depend on the utilities only, and are shared by the
+    /// spaces that differ only in BATNAs (`with_batnas`).
+    pub packages: Arc<Vec<Package>>,
     /// `points[k][d]`: normalised utility of package `k` for delegation `d`.
-    pub points: Vec<Vec<f64>>,
+    pub points: Arc<Vec<Vec<f64>>>,
     /// Normalised BATNA of each delegation.
     pub batnas: Vec<f64>,
     /// Indices into `packages` of the Pareto frontier.
-    pub frontier: Vec<usize>,
+    pub frontier: Arc<Vec<usize>>,
     /// Index into `packages` of the Nash bargaining point, if the zone of possible
     /// agreement is not empty.
     pub nash: Option<usize>,
@@ -34,11 +38,29 @@ impl OutcomeSpace {
         let frontier = pareto_frontier(&points);
         let nash = nash_point(&points, &batnas);
         OutcomeSpace {
-            packages,
-            points,
+            packages: Arc::new(packages),
+            points: Arc::new(points),
             batnas,
-            frontier,
+            frontier: Arc::new(frontier),
             nash,
+        }
+    }
+
+    /// The same space with other BATNAs (preferences in `model.delegations` order, of
+    /// which only the BATNAs are read): shares the packages, points and frontier, and
+    /// finds the Nash point again.
+    pub fn with_batnas(&self, model: &Model, prefs: &[Prefs]) -> OutcomeSpace {
+        let batnas: Vec<f64> = model
+            .delegations
+            .iter()
+            .map(|&d| prefs[d].batna / 100.0)
+            .collect();
+        OutcomeSpace {
+            packages: self.packages.clone(),
+            points: self.points.clone(),
+            nash: nash_point(&self.points, &batnas),
+            batnas,
+            frontier: self.frontier.clone(),
         }
     }
 

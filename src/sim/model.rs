@@ -2,7 +2,7 @@
 //! position, preferences as vectors, utilities (MODEL.md, "Outcome space and utility").
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -232,6 +232,20 @@ pub struct Model {
     /// Utility tables of the initial preferences, built when first needed and shared by
     /// every game of this model.
     tables: Vec<OnceLock<Arc<UtilityTable>>>,
+    /// Tables of preferences that levers and events changed, shared by the games of this
+    /// model (the same events change them the same way in many games).
+    changed_tables: Arc<Mutex<Vec<(Vec<u64>, Arc<UtilityTable>)>>>,
+}
+
+/// How many tables of changed preferences a model keeps.
+const CHANGED_TABLES: usize = 64;
+
+/// What a utility table depends on: weights, values and red lines, bit for bit.
+fn table_key(prefs: &Prefs) -> Vec<u64> {
+    let mut key: Vec<u64> = prefs.weights.iter().map(|w| w.to_bits()).collect();
+    key.extend(prefs.values.iter().flatten().map(|v| v.to_bits()));
+    key.extend(prefs.red.iter().flatten().map(|&r| u64::from(r)));
+    key
 }
 
 impl Model {
@@ -306,6 +320,7 @@ impl Model {
             .collect();
         Model {
             tables,
+            changed_tables: Arc::new(Mutex::new(Vec::new())),
             hash: sha256_hex(source),
             source: source.to_string(),
             prefs,
@@ -314,6 +329,34 @@ impl Model {
             mediators,
             scenario,
         }
+    }
+
+    /// The utility table of any preferences of a party: the initial table when they are
+    /// the initial ones, else one from the model's cache of changed preferences.
+    pub fn table_for(&self, party: usize, prefs: &Prefs) -> Arc<UtilityTable> {
+        if same_utility(&self.prefs[party], prefs) {
+            return self.initial_table(party);
+        }
+        let key = table_key(prefs);
+        if let Ok(cache) = self.changed_tables.lock()
+            && let Some((_, t)) = cache.iter().find(|(k, _)| *k == key)
+        {
+            return t.clone();
+        }
+        let radix: Vec<usize> = self
+            .scenario
+            .issues
+            .iter()
+            .map(|i| i.options.len())
+            .collect();
+        let table = Arc::new(UtilityTable::new(&radix, prefs));
+        if let Ok(mut cache) = self.changed_tables.lock() {
+            if cache.len() >= CHANGED_TABLES {
+                cache.remove(0);
+            }
+            cache.push((key, table.clone()));
+        }
+        table
     }
 
     /// The utility table of a party's initial preferences.

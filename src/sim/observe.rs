@@ -48,6 +48,10 @@ impl<'a> Observation<'a> {
     pub fn initial_table(&self) -> std::sync::Arc<UtilityTable> {
         self.model().initial_table(self.me)
     }
+    /// Its utility table for the given preferences (shared by the model's games).
+    pub fn table_for(&self, prefs: &crate::sim::model::Prefs) -> std::sync::Arc<UtilityTable> {
+        self.model().table_for(self.me, prefs)
+    }
     /// The party's own BATNA at the start of the game.
     pub fn my_initial_batna(&self) -> f64 {
         self.model().prefs[self.me].batna

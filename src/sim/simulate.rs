@@ -96,25 +96,35 @@ pub fn play_timed(model: &Arc<Model>, seed: u64, controls: &[SeatControl]) -> (G
 /// on the delegations' final preferences: cache it by those.
 #[derive(Default)]
 pub struct SpaceCache {
+    /// By utilities (weights and values of the delegations): the costly part.
+    by_utility: HashMap<Vec<u64>, OutcomeSpace>,
+    /// By utilities and BATNAs.
     spaces: HashMap<Vec<u64>, OutcomeSpace>,
 }
-
 impl SpaceCache {
     fn get(&mut self, game: &Game) -> &OutcomeSpace {
         let m = game.model();
         let mut key = Vec::new();
         for &d in &m.delegations {
             let p = &game.prefs()[d];
-            key.push(p.batna.to_bits());
             key.extend(p.weights.iter().map(|w| w.to_bits()));
             key.extend(p.values.iter().flatten().map(|v| v.to_bits()));
         }
-        self.spaces
-            .entry(key)
-            .or_insert_with(|| game.outcome_space())
+        let utility_key = key.clone();
+        key.extend(
+            m.delegations
+                .iter()
+                .map(|&d| game.prefs()[d].batna.to_bits()),
+        );
+        let by_utility = &mut self.by_utility;
+        self.spaces.entry(key).or_insert_with(|| {
+            by_utility
+                .entry(utility_key)
+                .or_insert_with(|| game.outcome_space())
+                .with_batnas(m, game.prefs())
+        })
     }
 }
-
 pub fn summarise(game: &Game, cache: &mut SpaceCache) -> GameSummary {
     let results = game.results();
     let (pareto, nash) = if game.settled().iter().any(Option::is_some) {

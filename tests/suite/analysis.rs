@@ -62,7 +62,7 @@ fn utilities_by_hand() {
 fn frontier_nash_and_distances_by_hand() {
     let m = common::minimal();
     let space = OutcomeSpace::new(&m, &m.prefs);
-    assert_eq!(space.frontier, vec![1, 3, 5]);
+    assert_eq!(*space.frontier, vec![1, 3, 5]);
     assert_eq!(space.nash, Some(3)); // gains 38 × 44 beat 2 × 53
     assert_eq!(space.batnas, vec![0.3, 0.4]);
     assert_eq!(space.zopa().collect::<Vec<_>>(), vec![1, 3]);

@@ -112,11 +112,7 @@ impl DelegationAi {
         if self.prefs.as_ref().is_some_and(|p| same_utility(p, prefs)) {
             return;
         }
-        let table = if same_utility(obs.initial_prefs(), prefs) {
-            obs.initial_table()
-        } else {
-            Arc::new(UtilityTable::new(&self.space.radix, prefs))
-        };
+        let table = obs.table_for(prefs);
         self.table = table;
         self.heaviest = top_issues(obs, prefs, 3);
         self.prefs = Some(prefs.clone());

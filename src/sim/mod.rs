@@ -19,6 +19,7 @@ pub mod observe;
 pub mod record;
 pub mod render;
 pub mod rng;
+pub mod save;
 pub mod scenario;
 pub mod simulate;
 pub mod transcript;

@@ -10,4 +10,5 @@ mod game;
 #[cfg(feature = "gui")]
 mod panels;
 mod properties;
+mod saves;
 mod scenarios;

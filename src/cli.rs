@@ -62,6 +62,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a printable debrief of a saved game (one HTML file with the outcome, scores,
+    /// charts, transcript, briefs and debrief questions), or role handouts for a lesson.
+    Report {
+        /// A save file; with --handouts, a scenario file or built-in id.
+        input: String,
+        /// The HTML file to write; with --handouts, the folder for the pages.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the transcript as CSV, for spreadsheets.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Write one page per role and one for the facilitator, before a lesson.
+        #[arg(long)]
+        handouts: bool,
+    },
+    /// Replay a saved game from its seed and actions and print it round by round.
+    Replay {
+        file: PathBuf,
+        /// Stop after this round.
+        #[arg(long)]
+        round: Option<u32>,
+    },
     /// Write a commented template for a new scenario that validates and plays.
     NewScenario {
         /// The scenario's id: lowercase letters, digits, `-` and `_`.
@@ -95,6 +117,9 @@ pub struct SimulateArgs {
     /// Worker threads (0: all cores). Results do not depend on it.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Save game S (first seed) to this file, for `accord report` and `accord replay`.
+    #[arg(long)]
+    pub save: Option<PathBuf>,
     /// Difficulty preset of the AI delegations: scenario, easy, normal or hard.
     #[arg(long, default_value = "scenario")]
     pub preset: String,
@@ -173,6 +198,13 @@ pub fn run(command: Command) -> Option<ExitCode> {
             json,
         } => lint(&scenario, games, seed, threads, json),
         Command::NewScenario { name, out, title } => new_scenario(&name, out, title),
+        Command::Report {
+            input,
+            out,
+            csv,
+            handouts,
+        } => report(&input, &out, csv.as_deref(), handouts),
+        Command::Replay { file, round } => replay(&file, round),
         Command::Scenario(ScenarioCommand::List { json }) => list(json),
         Command::Scenario(ScenarioCommand::Show {
             scenario,
@@ -496,6 +528,24 @@ fn simulate(args: &SimulateArgs) -> ExitCode {
         .iter()
         .map(|_| SeatControl::Ai(args.preset.clone()))
         .collect();
+    if let Some(path) = &args.save {
+        use crate::sim::record::{Controller, Seat};
+        use crate::sim::save::{SaveFile, save};
+        let game = simulate::play(&model, args.seed, &controls);
+        let seats = model
+            .scenario
+            .parties
+            .iter()
+            .map(|p| Seat {
+                party: p.id.clone(),
+                controller: Controller::Ai(args.preset.clone()),
+            })
+            .collect();
+        if let Err(e) = save(path, &SaveFile::of(&game, &args.scenario, seats)) {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    }
     if let Some(path) = &args.transcript {
         let game = simulate::play(&model, args.seed, &controls);
         let mut text = String::new();
@@ -672,6 +722,88 @@ fn lint(scenario: &str, games: u64, seed: u64, threads: usize, json: bool) -> Ex
     }
     for f in &analysis.findings {
         println!("warning[{}]: {}", f.kind, f.message);
+    }
+    ExitCode::SUCCESS
+}
+
+fn report(input: &str, out: &Path, csv: Option<&Path>, handouts: bool) -> ExitCode {
+    use crate::sim::report;
+    let started = std::time::Instant::now();
+    if handouts {
+        let loaded = match load_scenario(input) {
+            Ok(l) => l,
+            Err(d) => {
+                eprint!("{d}");
+                return ExitCode::FAILURE;
+            }
+        };
+        if let Err(e) = std::fs::create_dir_all(out) {
+            eprintln!("cannot create {}: {e}", out.display());
+            return ExitCode::FAILURE;
+        }
+        for (name, html) in report::handouts(&loaded.model) {
+            let path = out.join(&name);
+            if let Err(e) = crate::sim::save::write_atomic(&path, html.as_bytes(), || Ok(())) {
+                eprintln!("cannot write {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            println!("wrote {}", path.display());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let (_, game) = match crate::sim::save::load(Path::new(input)) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let html = report::debrief_html(&game);
+    if let Err(e) = crate::sim::save::write_atomic(out, html.as_bytes(), || Ok(())) {
+        eprintln!("cannot write {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "wrote {} ({} bytes in {:.0} ms)",
+        out.display(),
+        html.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    if let Some(path) = csv {
+        if let Err(e) = std::fs::write(path, report::transcript_csv(&game)) {
+            eprintln!("cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("wrote {}", path.display());
+    }
+    ExitCode::SUCCESS
+}
+
+fn replay(file: &Path, until: Option<u32>) -> ExitCode {
+    let (save, game) = match crate::sim::save::load(file) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Written line by line, stopping quietly when the reader goes away (`| head`).
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{} — seed {}, {} actions, replayed to round {}",
+        save.title,
+        save.record.seed,
+        save.record.actions.len(),
+        game.round()
+    );
+    for e in game.transcript() {
+        if until.is_some_and(|r| e.round > r) {
+            break;
+        }
+        if writeln!(out, "{}", e.render_with(game.model())).is_err() {
+            break;
+        }
     }
     ExitCode::SUCCESS
 }

@@ -18,6 +18,7 @@ pub mod model;
 pub mod observe;
 pub mod record;
 pub mod render;
+pub mod report;
 pub mod rng;
 pub mod save;
 pub mod scenario;

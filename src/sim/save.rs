@@ -44,12 +44,13 @@ pub enum SaveError {
     TooLarge { path: String, size: u64 },
     #[error("{path} is not an Accord save, or it is damaged: {detail}")]
     Damaged { path: String, detail: String },
-    #[error(
-        "{path} is a save of format version {found}; this build reads version {SAVE_VERSION}"
-    )]
+    #[error("{path} is a save of format version {found}; this build reads version {SAVE_VERSION}")]
     Version { path: String, found: u32 },
     #[error("{path} does not replay: {source}")]
-    Replay { path: String, source: ReplayError },
+    Replay {
+        path: String,
+        source: Box<ReplayError>,
+    },
 }
 
 impl SaveFile {
@@ -115,7 +116,7 @@ impl SaveFile {
     pub fn game(&self, path: &str) -> Result<Game, SaveError> {
         self.record.replay().map_err(|source| SaveError::Replay {
             path: path.to_string(),
-            source,
+            source: Box::new(source),
         })
     }
 }

@@ -10,5 +10,6 @@ mod game;
 #[cfg(feature = "gui")]
 mod panels;
 mod properties;
+mod reports;
 mod saves;
 mod scenarios;

@@ -44,13 +44,21 @@ fn a_save_loads_into_the_identical_game() {
     let dir = temp_dir("save-round-trip");
     let game = simulate::play(&common::istanbul(), 7, &[]);
     let path = dir.join("game.ron");
-    save::save(&path, &SaveFile::of(&game, "built-in:istanbul-2025", seats())).unwrap();
+    save::save(
+        &path,
+        &SaveFile::of(&game, "built-in:istanbul-2025", seats()),
+    )
+    .unwrap();
     let (file, loaded) = save::load(&path).unwrap();
     assert_eq!(file.round, game.round());
     assert_eq!(state(&loaded), state(&game));
     // And again: saving the loaded game gives the same file, byte for byte.
     let again = dir.join("again.ron");
-    save::save(&again, &SaveFile::of(&loaded, "built-in:istanbul-2025", seats())).unwrap();
+    save::save(
+        &again,
+        &SaveFile::of(&loaded, "built-in:istanbul-2025", seats()),
+    )
+    .unwrap();
     assert_eq!(
         std::fs::read(&path).unwrap(),
         std::fs::read(&again).unwrap()
@@ -63,7 +71,11 @@ fn a_kill_between_write_and_rename_leaves_the_previous_save_intact() {
     let dir = temp_dir("save-kill");
     let path = dir.join("autosave.ron");
     let first = simulate::play(&common::istanbul(), 1, &[]);
-    save::save(&path, &SaveFile::of(&first, "built-in:istanbul-2025", seats())).unwrap();
+    save::save(
+        &path,
+        &SaveFile::of(&first, "built-in:istanbul-2025", seats()),
+    )
+    .unwrap();
     let before = std::fs::read(&path).unwrap();
 
     let second = simulate::play(&common::istanbul(), 2, &[]);
@@ -72,11 +84,18 @@ fn a_kill_between_write_and_rename_leaves_the_previous_save_intact() {
         Err(std::io::Error::other("killed while saving"))
     });
     assert!(killed.is_err());
-    assert_eq!(std::fs::read(&path).unwrap(), before, "the old save is untouched");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the old save is untouched"
+    );
     let (_, loaded) = save::load(&path).unwrap();
     assert_eq!(state(&loaded), state(&first));
     // No temporary file is left behind.
-    let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "{names:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -92,9 +111,10 @@ fn damaged_and_foreign_saves_give_clear_errors() {
         p
     };
     let cases: Vec<(PathBuf, fn(&SaveError) -> bool)> = vec![
-        (write("truncated.ron", &good.as_bytes()[..good.len() / 2]), |e| {
-            matches!(e, SaveError::Damaged { .. })
-        }),
+        (
+            write("truncated.ron", &good.as_bytes()[..good.len() / 2]),
+            |e| matches!(e, SaveError::Damaged { .. }),
+        ),
         (write("binary.ron", &[0xff, 0xfe, 0x00, 0x41]), |e| {
             matches!(e, SaveError::Damaged { .. })
         }),
@@ -102,24 +122,34 @@ fn damaged_and_foreign_saves_give_clear_errors() {
             matches!(e, SaveError::Damaged { .. })
         }),
         (
-            write("future.ron", good.replacen("save_version: 1", "save_version: 9", 1).as_bytes()),
+            write(
+                "future.ron",
+                good.replacen("save_version: 1", "save_version: 9", 1)
+                    .as_bytes(),
+            ),
             |e| matches!(e, SaveError::Version { found: 9, .. }),
         ),
         (
             write(
                 "edited.ron",
-                good.replacen("thousand_for_thousand", "thousand_for_thousanD", 1).as_bytes(),
+                good.replacen("thousand_for_thousand", "thousand_for_thousanD", 1)
+                    .as_bytes(),
             ),
             |e| matches!(e, SaveError::Replay { .. }),
         ),
-        (dir.join("missing.ron"), |e| matches!(e, SaveError::Read { .. })),
+        (dir.join("missing.ron"), |e| {
+            matches!(e, SaveError::Read { .. })
+        }),
     ];
     for (path, expected) in cases {
         match save::load(&path) {
             Ok(_) => panic!("{} loaded", path.display()),
             Err(e) => {
                 assert!(expected(&e), "{}: unexpected error {e}", path.display());
-                assert!(e.to_string().contains(&*path.file_name().unwrap().to_string_lossy()));
+                assert!(
+                    e.to_string()
+                        .contains(&*path.file_name().unwrap().to_string_lossy())
+                );
             }
         }
     }

@@ -20,3 +20,8 @@ pub fn scenario_folders() -> Vec<PathBuf> {
     folders.extend(user_scenarios_dir());
     folders
 }
+
+/// Saved games: `<data dir>/saves`, e.g. `~/.local/share/accord/saves` on Linux.
+pub fn saves_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().join("saves"))
+}

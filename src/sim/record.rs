@@ -54,6 +54,9 @@ pub struct GameRecord {
     pub format_version: u32,
     pub scenario: ScenarioSource,
     pub seed: u64,
+    /// The deadline the game was played with, when the setup changed the scenario's.
+    #[serde(default)]
+    pub deadline: Option<u32>,
     pub seats: Vec<Seat>,
     pub actions: Vec<RecordedAction>,
 }
@@ -88,6 +91,7 @@ impl GameRecord {
                 text: m.source.clone(),
             },
             seed: game.seed(),
+            deadline: Some(m.scenario.rules.deadline),
             seats,
             actions: game
                 .actions()
@@ -101,8 +105,8 @@ impl GameRecord {
         }
     }
 
-    /// Re-runs the game from its seed and actions.
-    pub fn replay(&self) -> Result<Game, ReplayError> {
+    /// The game as it starts: the recorded scenario, seed and deadline, checked.
+    pub fn replay_start(&self) -> Result<Game, ReplayError> {
         if self.format_version != RECORD_VERSION {
             return Err(ReplayError::Version(self.format_version));
         }
@@ -111,7 +115,16 @@ impl GameRecord {
         }
         let loaded =
             load_str(&self.scenario.origin, &self.scenario.text).map_err(ReplayError::Scenario)?;
-        let mut game = Game::new(Arc::new(loaded.model), self.seed);
+        let mut model = loaded.model;
+        if let Some(d) = self.deadline {
+            model.scenario.rules.deadline = d.clamp(1, super::validate::MAX_DEADLINE);
+        }
+        Ok(Game::new(Arc::new(model), self.seed))
+    }
+
+    /// Re-runs the game from its seed and actions.
+    pub fn replay(&self) -> Result<Game, ReplayError> {
+        let mut game = self.replay_start()?;
         for (index, step) in self.actions.iter().enumerate() {
             let party =
                 game.model()

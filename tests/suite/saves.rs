@@ -169,3 +169,18 @@ fn replays_reproduce_every_game_exactly() {
         assert_eq!(state(&replayed), state(&game), "seed {seed}");
     }
 }
+
+/// A game resumed from the record of its first half goes on exactly as the uninterrupted
+/// game did: the AI seats remember what they saw.
+#[test]
+fn a_resumed_game_goes_on_as_if_never_interrupted() {
+    let model = common::istanbul();
+    for seed in 0..20 {
+        let full = simulate::play(&model, seed, &[]);
+        let mut record = GameRecord::of(&full, "built-in:istanbul-2025", vec![]);
+        record.actions.truncate(record.actions.len() / 2);
+        let mut table = accord::sim::ai::Table::resume(&record, &[]).unwrap();
+        table.run_ai();
+        assert_eq!(state(&table.game), state(&full), "seed {seed}");
+    }
+}

@@ -129,6 +129,43 @@ impl Table {
         }
     }
 
+    /// Resumes a recorded game: plays it again from its seed, the AI seats deciding
+    /// afresh (so that their memories are what they were) and the human seats repeating
+    /// their recorded moves. The AI is deterministic, so its moves come out as recorded;
+    /// should one not, the recorded move is applied instead and the replay goes on.
+    pub fn resume(
+        record: &crate::sim::record::GameRecord,
+        controls: &[SeatControl],
+    ) -> Result<Table, crate::sim::record::ReplayError> {
+        let start = record.replay_start()?;
+        let mut table = Table::new(start, controls);
+        for step in &record.actions {
+            let party = table.game.model().party_index(&step.party);
+            let ai_seat = party.is_some_and(|p| table.agents[p].is_some());
+            if ai_seat && table.game.to_move() == party {
+                let before = table.game.actions().len();
+                table.step();
+                let same = table
+                    .game
+                    .actions()
+                    .get(before)
+                    .is_some_and(|(_, a, _)| *a == step.action);
+                if same {
+                    continue;
+                }
+                // Diverged (it should not): rebuild from the record and stop resuming.
+                let game = record.replay()?;
+                return Ok(Table::new(game, controls));
+            }
+            if let Some(p) = party {
+                let _ = table
+                    .game
+                    .apply_explained(p, step.action.clone(), step.explanation.clone());
+            }
+        }
+        Ok(table)
+    }
+
     /// Every seat played by the AI with the scenario's personalities.
     pub fn all_ai(game: Game) -> Table {
         let n = game.model().scenario.parties.len();

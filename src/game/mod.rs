@@ -35,6 +35,7 @@ pub const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.
 pub enum Screen {
     #[default]
     Title,
+    Load,
     Scenarios,
     HowToPlay,
     Settings,

@@ -8,7 +8,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::sim::analysis::OutcomeSpace;
 
-use super::session::{HumanAction, Pacing, Session, SetupChoice, StartGame};
+use super::session::{
+    HumanAction, LoadGame, LoadProblem, Pacing, SaveGame, SavesDir, Session, SetupChoice, StartGame,
+};
 use super::settings::Settings;
 use super::ui::briefing::{BriefingIntent, briefing};
 use super::ui::debrief::{DebriefIntent, debrief};
@@ -51,6 +53,10 @@ pub fn plugin(app: &mut App) {
         .add_systems(
             EguiPrimaryContextPass,
             settings_screen.run_if(in_state(Screen::Settings)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            load_screen.run_if(in_state(Screen::Load)),
         )
         .add_systems(
             EguiPrimaryContextPass,
@@ -129,6 +135,7 @@ fn title_screen(
         }
         match title(ui, &model.scenario.meta.title, &model.scenario.meta.date) {
             Some(TitleIntent::NewGame) => next.set(Screen::Setup),
+            Some(TitleIntent::Load) => next.set(Screen::Load),
             Some(TitleIntent::Scenarios) => next.set(Screen::Scenarios),
             Some(TitleIntent::HowToPlay) => next.set(Screen::HowToPlay),
             Some(TitleIntent::Settings) => next.set(Screen::Settings),
@@ -310,6 +317,7 @@ fn briefing_screen(
 fn table_screen(
     mut contexts: EguiContexts,
     session: Res<Session>,
+    mut saves: MessageWriter<SaveGame>,
     mut forms: ResMut<Forms>,
     mut pacing: ResMut<Pacing>,
     mut actions: MessageWriter<HumanAction>,
@@ -354,6 +362,17 @@ fn table_screen(
             if let Some(e) = &session.error {
                 ui.separator();
                 ui.label(egui::RichText::new(e).color(egui::Color32::LIGHT_RED));
+            }
+            ui.separator();
+            let save = ui
+                .button("Save")
+                .on_hover_text("Save the game (Ctrl+S); it is also saved at every round");
+            let ctrl_s = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S));
+            if save.clicked() || ctrl_s {
+                saves.write(SaveGame);
+            }
+            if let Some(n) = &session.notice {
+                ui.label(egui::RichText::new(n).weak());
             }
         });
         // News of this round and the last: the headline, the story on hover.
@@ -481,7 +500,8 @@ fn table_screen(
 
 fn debrief_screen(
     mut contexts: EguiContexts,
-    session: Res<Session>,
+    mut session: ResMut<Session>,
+    saves_dir: Res<SavesDir>,
     mut forms: ResMut<Forms>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
@@ -491,9 +511,90 @@ fn debrief_screen(
         .clone();
     let ctx = contexts.ctx_mut()?;
     egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
-        if debrief(ui, &session.model, session.game(), &space, session.viewer())
-            == Some(DebriefIntent::BackToTitle)
-        {
+        if let Some(n) = &session.notice {
+            ui.label(egui::RichText::new(n).weak());
+        }
+        match debrief(ui, &session.model, session.game(), &space, session.viewer()) {
+            Some(DebriefIntent::BackToTitle) => next.set(Screen::Title),
+            Some(DebriefIntent::WriteReport) => {
+                let notice = write_report(&session, &saves_dir);
+                session.notice = Some(notice);
+            }
+            None => {}
+        }
+    });
+    Ok(())
+}
+
+/// Writes the game's printable report into the saves folder; says where, or why not.
+fn write_report(session: &Session, dir: &SavesDir) -> String {
+    let Some(dir) = dir.0.as_ref().map(|d| d.join("reports")) else {
+        return "No data folder to write the report into.".into();
+    };
+    let path = dir.join(format!(
+        "{}-seed{}.html",
+        session.model.scenario.meta.id,
+        session.game().seed()
+    ));
+    let html = crate::sim::report::debrief_html(session.game());
+    match std::fs::create_dir_all(&dir)
+        .and_then(|_| crate::sim::save::write_atomic(&path, html.as_bytes(), || Ok(())))
+    {
+        Ok(()) => format!("Report written to {}", path.display()),
+        Err(e) => format!("The report could not be written: {e}"),
+    }
+}
+
+/// Saved games, newest first, with what each holds; load one.
+fn load_screen(
+    mut contexts: EguiContexts,
+    dir: Res<SavesDir>,
+    problem: Res<LoadProblem>,
+    mut next: ResMut<NextState<Screen>>,
+    mut loads: MessageWriter<LoadGame>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+        ui.heading("Load a saved game");
+        if let Some(p) = &problem.0 {
+            ui.label(egui::RichText::new(p).color(egui::Color32::LIGHT_RED));
+        }
+        let mut saves: Vec<(std::time::SystemTime, std::path::PathBuf)> = dir
+            .0
+            .as_ref()
+            .and_then(|d| std::fs::read_dir(d).ok())
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+            .map(|p| {
+                let modified = std::fs::metadata(&p)
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH);
+                (modified, p)
+            })
+            .collect();
+        saves.sort_by(|a, b| b.0.cmp(&a.0));
+        if saves.is_empty() {
+            ui.label("No saved games yet: games are saved at every round, and with Save.");
+        }
+        egui::ScrollArea::vertical()
+            .max_height(ui.available_height() - 60.0)
+            .show(ui, |ui| {
+                for (_, path) in &saves {
+                    let name = path
+                        .file_name()
+                        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                    ui.horizontal(|ui| {
+                        if ui.button("Load").clicked() {
+                            loads.write(LoadGame(path.clone()));
+                        }
+                        ui.label(egui::RichText::new(name).strong());
+                    });
+                }
+            });
+        if menu_button(ui, "Back").clicked() {
             next.set(Screen::Title);
         }
     });
@@ -514,7 +615,7 @@ fn shortcuts(
     if keys.just_pressed(KeyCode::Escape)
         && matches!(
             state.get(),
-            Screen::Scenarios | Screen::HowToPlay | Screen::Settings | Screen::Setup
+            Screen::Scenarios | Screen::HowToPlay | Screen::Settings | Screen::Setup | Screen::Load
         )
     {
         next.set(Screen::Title);

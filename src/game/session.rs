@@ -10,6 +10,8 @@ use std::sync::Arc;
 use bevy::prelude::*;
 
 use crate::sim::ai::{SeatControl, Table};
+use crate::sim::record::{Controller, GameRecord, Seat};
+use crate::sim::save::{self, SaveFile};
 use crate::sim::{Action, ActionError, Game, Model};
 
 use super::Screen;
@@ -64,6 +66,10 @@ pub struct Session {
     pub error: Option<String>,
     /// Transcript length already shown as news pop-ups.
     pub news_seen: usize,
+    /// The last save or report written (or why it failed), shown to the player.
+    pub notice: Option<String>,
+    /// The round last autosaved.
+    pub autosaved_round: u32,
 }
 
 impl Session {
@@ -80,7 +86,47 @@ impl Session {
             controls: choice.controls.clone(),
             error: None,
             news_seen: 0,
+            notice: None,
+            autosaved_round: 0,
         }
+    }
+
+    /// A session for a saved game, the AI's memories rebuilt by replaying it.
+    pub fn from_save(file: &SaveFile) -> Result<Session, String> {
+        let controls = controls_of(&file.record.seats, &file.record);
+        let table = Table::resume(&file.record, &controls).map_err(|e| e.to_string())?;
+        let model = table.game.model().clone();
+        Ok(Session {
+            table,
+            model,
+            controls,
+            error: None,
+            news_seen: 0,
+            notice: None,
+            autosaved_round: 0,
+        })
+    }
+
+    /// Who plays each seat, as a save records it.
+    pub fn seats(&self) -> Vec<Seat> {
+        self.model
+            .scenario
+            .parties
+            .iter()
+            .zip(&self.controls)
+            .map(|(p, c)| Seat {
+                party: p.id.clone(),
+                controller: match c {
+                    SeatControl::Human => Controller::Human,
+                    SeatControl::Ai(preset) => Controller::Ai(preset.clone()),
+                },
+            })
+            .collect()
+    }
+
+    pub fn save_file(&self) -> SaveFile {
+        let origin = format!("scenario:{}", self.model.scenario.meta.id);
+        SaveFile::of(self.game(), &origin, self.seats())
     }
 
     pub fn game(&self) -> &Game {
@@ -114,9 +160,133 @@ impl Session {
     }
 }
 
+/// The seat controls a save records (AI with the scenario's personality where missing).
+fn controls_of(seats: &[Seat], record: &GameRecord) -> Vec<SeatControl> {
+    let Ok(start) = record.replay_start() else {
+        return Vec::new();
+    };
+    start
+        .model()
+        .scenario
+        .parties
+        .iter()
+        .map(|p| match seats.iter().find(|s| s.party == p.id) {
+            Some(Seat {
+                controller: Controller::Human,
+                ..
+            }) => SeatControl::Human,
+            Some(Seat {
+                controller: Controller::Ai(preset),
+                ..
+            }) => SeatControl::Ai(preset.clone()),
+            None => SeatControl::Ai("scenario".into()),
+        })
+        .collect()
+}
+
+/// Save the game in progress (to the saves folder, named after the scenario, seed and
+/// round).
+#[derive(Message, Debug, Clone)]
+pub struct SaveGame;
+
+/// Load a saved game and open it at the table (or the debrief if it is over).
+#[derive(Message, Debug, Clone)]
+pub struct LoadGame(pub std::path::PathBuf);
+
+/// Where saves go: the user's data folder by default (`None` where the platform has
+/// none); tests point it elsewhere.
+#[derive(Resource, Debug, Clone)]
+pub struct SavesDir(pub Option<std::path::PathBuf>);
+
+impl Default for SavesDir {
+    fn default() -> Self {
+        SavesDir(crate::paths::saves_dir())
+    }
+}
+
+fn write_save(session: &Session, dir: &SavesDir, name: &str) -> Result<std::path::PathBuf, String> {
+    let dir = dir.0.clone().ok_or("no data folder to save into")?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join(name);
+    save::save(&path, &session.save_file()).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+fn save_game(mut session: ResMut<Session>, mut saves: MessageReader<SaveGame>, dir: Res<SavesDir>) {
+    if saves.read().last().is_none() {
+        return;
+    }
+    let name = format!(
+        "{}-seed{}-round{}.ron",
+        session.model.scenario.meta.id,
+        session.game().seed(),
+        session.game().round()
+    );
+    session.notice = Some(match write_save(&session, &dir, &name) {
+        Ok(path) => format!("Saved to {}", path.display()),
+        Err(e) => format!("Not saved: {e}"),
+    });
+}
+
+/// Saves the game to `autosave.ron` at the start of every round (atomically, so a crash
+/// while saving keeps the previous autosave).
+fn autosave(mut session: ResMut<Session>, dir: Res<SavesDir>) {
+    let round = session.game().round();
+    if round == session.autosaved_round {
+        return;
+    }
+    session.autosaved_round = round;
+    if let Err(e) = write_save(&session, &dir, "autosave.ron") {
+        session.notice = Some(format!("Autosave failed: {e}"));
+    }
+}
+
+fn load_game(
+    mut commands: Commands,
+    mut loads: MessageReader<LoadGame>,
+    mut next: ResMut<NextState<Screen>>,
+    mut pacing: ResMut<Pacing>,
+    mut problem: ResMut<LoadProblem>,
+) {
+    let Some(LoadGame(path)) = loads.read().last() else {
+        return;
+    };
+    let session = save::load(path)
+        .map_err(|e| e.to_string())
+        .and_then(|(file, _)| Session::from_save(&file));
+    match session {
+        Ok(mut session) => {
+            session.autosaved_round = session.game().round();
+            let over = session.game().is_over();
+            commands.insert_resource(session);
+            pacing.skip = false;
+            pacing.elapsed = 0.0;
+            problem.0 = None;
+            next.set(if over { Screen::Debrief } else { Screen::Table });
+        }
+        Err(e) => problem.0 = Some(e),
+    }
+}
+
+/// Why the last load failed, shown on the load screen.
+#[derive(Resource, Default, Debug, Clone)]
+pub struct LoadProblem(pub Option<String>);
+
 pub fn plugin(app: &mut App) {
     app.add_message::<StartGame>()
         .add_message::<HumanAction>()
+        .add_message::<SaveGame>()
+        .add_message::<LoadGame>()
+        .init_resource::<LoadProblem>()
+        .init_resource::<SavesDir>()
+        .add_systems(
+            Update,
+            (
+                load_game,
+                save_game.run_if(resource_exists::<Session>),
+                autosave.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
+            ),
+        )
         .init_resource::<Pacing>()
         .add_systems(
             Update,

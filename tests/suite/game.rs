@@ -4,7 +4,9 @@
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 
-use accord::game::session::{HumanAction, Pacing, Session, SetupChoice, StartGame};
+use accord::game::session::{
+    HumanAction, LoadGame, Pacing, SaveGame, SavesDir, Session, SetupChoice, StartGame,
+};
 use accord::game::{CorePlugin, Screen};
 use accord::sim::Action;
 use accord::sim::ai::SeatControl;
@@ -19,6 +21,9 @@ fn app() -> App {
         skip: false,
         elapsed: 0.0,
     });
+    // Saves and autosaves of these tests go to a folder of their own.
+    let saves = std::env::temp_dir().join(format!("accord-test-saves-{}", std::process::id()));
+    app.insert_resource(SavesDir(Some(saves)));
     app
 }
 
@@ -217,4 +222,55 @@ fn saving_a_scenario_file_reloads_it_and_a_broken_edit_keeps_the_last_good_versi
         problems(app) == 0 && title_of_file(app).as_deref() == Some("Third version")
     });
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Saving at the table writes a save the game loads back into the same state; an
+/// autosave is written as rounds go by.
+#[test]
+fn a_game_saved_at_the_table_loads_back_identical() {
+    let mut app = app();
+    let ukraine = start(&mut app);
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Table);
+    for _ in 0..3 {
+        app.update();
+    }
+    // Ukraine (the human) passes twice, so that rounds go by.
+    for _ in 0..2 {
+        app.world_mut().write_message(HumanAction {
+            party: ukraine,
+            action: Action::Pass,
+        });
+        for _ in 0..3 {
+            app.update();
+        }
+    }
+    let before = app.world().resource::<Session>().game().transcript().len();
+    assert!(app.world().resource::<Session>().game().round() >= 2);
+    app.world_mut().write_message(SaveGame);
+    app.update();
+    let notice = app.world().resource::<Session>().notice.clone().unwrap();
+    assert!(notice.starts_with("Saved to "), "{notice}");
+    let path = std::path::PathBuf::from(notice.trim_start_matches("Saved to "));
+    assert!(path.exists());
+    let dir = app.world().resource::<SavesDir>().0.clone().unwrap();
+    assert!(dir.join("autosave.ron").exists(), "autosaved");
+
+    let mut other = super::game::app();
+    other.world_mut().write_message(LoadGame(path));
+    for _ in 0..3 {
+        other.update();
+    }
+    let loaded = other.world().resource::<Session>();
+    assert_eq!(loaded.game().transcript().len(), before);
+    assert_eq!(
+        format!("{:?}", loaded.game().transcript()),
+        format!(
+            "{:?}",
+            app.world().resource::<Session>().game().transcript()
+        )
+    );
+    assert_eq!(loaded.controls, app.world().resource::<Session>().controls);
+    assert_eq!(screen(&other), Screen::Table);
 }

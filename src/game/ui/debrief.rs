@@ -15,6 +15,8 @@ use crate::sim::{Game, Model};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DebriefIntent {
     BackToTitle,
+    /// Write the printable report (HTML) of this game.
+    WriteReport,
 }
 
 /// `viewer`: the seat whose utility is on the horizontal axis of the outcome space.
@@ -35,6 +37,15 @@ pub fn debrief(
                 .clicked()
             {
                 intent = Some(DebriefIntent::BackToTitle);
+            }
+            if ui
+                .button(egui::RichText::new("Write a printable report").size(16.0))
+                .on_hover_text(
+                    "One HTML file with the outcome, scores, charts, transcript and briefs",
+                )
+                .clicked()
+            {
+                intent = Some(DebriefIntent::WriteReport);
             }
         });
     });

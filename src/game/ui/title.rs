@@ -7,6 +7,7 @@ use super::menu_button;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TitleIntent {
     NewGame,
+    Load,
     Scenarios,
     HowToPlay,
     Settings,
@@ -27,8 +28,9 @@ pub fn title(ui: &mut egui::Ui, scenario: &str, date: &str) -> Option<TitleInten
         if new.clicked() {
             intent = Some(TitleIntent::NewGame);
         }
-        let load = ui.add_enabled(false, egui::Button::new(egui::RichText::new("Load").size(20.0)).min_size([280.0, 40.0].into()));
-        load.on_disabled_hover_text("Saved games arrive with the classroom features.");
+        if menu_button(ui, "Load").clicked() {
+            intent = Some(TitleIntent::Load);
+        }
         if menu_button(ui, "Scenarios").clicked() {
             intent = Some(TitleIntent::Scenarios);
         }

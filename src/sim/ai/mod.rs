@@ -158,9 +158,10 @@ impl Table {
                 return Ok(Table::new(game, controls));
             }
             if let Some(p) = party {
-                let _ = table
-                    .game
-                    .apply_explained(p, step.action.clone(), step.explanation.clone());
+                let _ =
+                    table
+                        .game
+                        .apply_explained(p, step.action.clone(), step.explanation.clone());
             }
         }
         Ok(table)

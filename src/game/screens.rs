@@ -575,7 +575,7 @@ fn load_screen(
                 (modified, p)
             })
             .collect();
-        saves.sort_by(|a, b| b.0.cmp(&a.0));
+        saves.sort_by_key(|s| std::cmp::Reverse(s.0));
         if saves.is_empty() {
             ui.label("No saved games yet: games are saved at every round, and with Save.");
         }

@@ -9,7 +9,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use crate::sim::analysis::OutcomeSpace;
 
 use super::session::{
-    HumanAction, LoadGame, LoadProblem, Pacing, SaveGame, SavesDir, Session, SetupChoice, StartGame,
+    HumanAction, LiftCurtain, LoadGame, LoadProblem, Pacing, SaveGame, SavesDir, Session,
+    SetupChoice, StartGame,
 };
 use super::settings::Settings;
 use super::ui::briefing::{BriefingIntent, briefing};
@@ -318,6 +319,7 @@ fn table_screen(
     mut contexts: EguiContexts,
     session: Res<Session>,
     mut saves: MessageWriter<SaveGame>,
+    mut lifts: MessageWriter<LiftCurtain>,
     mut forms: ResMut<Forms>,
     mut pacing: ResMut<Pacing>,
     mut actions: MessageWriter<HumanAction>,
@@ -325,6 +327,33 @@ fn table_screen(
     let model = session.model.clone();
     let game = session.game();
     let viewer = session.viewer();
+    if let Some(seat) = session.curtain() {
+        // Hot-seat: nothing confidential is drawn until the next player is at the screen.
+        let ctx = contexts.ctx_mut()?;
+        egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.3);
+                ui.label(
+                    egui::RichText::new(format!(
+                        "Pass to the {}",
+                        model.scenario.parties[seat].name
+                    ))
+                    .size(32.0)
+                    .strong(),
+                );
+                ui.add_space(12.0);
+                ui.label(
+                    egui::RichText::new("Press Enter when ready: only that seat may look now.")
+                        .size(18.0),
+                );
+                ui.add_space(20.0);
+                if menu_button(ui, "Ready").clicked() || shortcut(ui, egui::Key::Enter) {
+                    lifts.write(LiftCurtain);
+                }
+            });
+        });
+        return Ok(());
+    }
     let key = (game.transcript().len(), viewer);
     let view = match &forms.view {
         Some((len, seat, view)) if (*len, *seat) == key => view.clone(),

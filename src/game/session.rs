@@ -70,6 +70,10 @@ pub struct Session {
     pub notice: Option<String>,
     /// The round last autosaved.
     pub autosaved_round: u32,
+    /// Hot-seat: the human seat whose confidential data the screen may show now. When
+    /// another human seat is to move, the screen shows a privacy curtain until that seat's
+    /// player says they are ready.
+    pub revealed: Option<usize>,
 }
 
 impl Session {
@@ -88,6 +92,7 @@ impl Session {
             news_seen: 0,
             notice: None,
             autosaved_round: 0,
+            revealed: None,
         }
     }
 
@@ -104,6 +109,7 @@ impl Session {
             news_seen: 0,
             notice: None,
             autosaved_round: 0,
+            revealed: None,
         })
     }
 
@@ -155,6 +161,27 @@ impl Session {
             .unwrap_or_else(|| self.model.delegations[0])
     }
 
+    /// Hot-seat: the seat the screen must be handed to before anything confidential is
+    /// shown, if any. With one human seat there is never a curtain.
+    pub fn curtain(&self) -> Option<usize> {
+        let humans = self.humans();
+        if humans.len() < 2 {
+            return None;
+        }
+        let seat = self.viewer();
+        (self.revealed != Some(seat)).then_some(seat)
+    }
+
+    /// What the screen may show: the view of the seat at the screen, or nothing while the
+    /// curtain is down.
+    pub fn shown(&self) -> Option<(usize, crate::sim::view::PartyView)> {
+        if self.curtain().is_some() {
+            return None;
+        }
+        let seat = self.viewer();
+        Some((seat, self.game().view(seat)))
+    }
+
     pub fn apply_human(&mut self, party: usize, action: Action) -> Result<(), ActionError> {
         self.table.game.apply_index(party, action).map(|_| ())
     }
@@ -182,6 +209,16 @@ fn controls_of(seats: &[Seat], record: &GameRecord) -> Vec<SeatControl> {
             None => SeatControl::Ai("scenario".into()),
         })
         .collect()
+}
+
+/// Hot-seat: the player of the seat behind the curtain is at the screen.
+#[derive(Message, Debug, Clone)]
+pub struct LiftCurtain;
+
+fn lift_curtain(mut session: ResMut<Session>, mut lifts: MessageReader<LiftCurtain>) {
+    if lifts.read().last().is_some() {
+        session.revealed = session.curtain();
+    }
 }
 
 /// Save the game in progress (to the saves folder, named after the scenario, seed and
@@ -277,6 +314,7 @@ pub fn plugin(app: &mut App) {
         .add_message::<HumanAction>()
         .add_message::<SaveGame>()
         .add_message::<LoadGame>()
+        .add_message::<LiftCurtain>()
         .init_resource::<LoadProblem>()
         .init_resource::<SavesDir>()
         .add_systems(
@@ -284,6 +322,7 @@ pub fn plugin(app: &mut App) {
             (
                 load_game,
                 save_game.run_if(resource_exists::<Session>),
+                lift_curtain.run_if(resource_exists::<Session>),
                 autosave.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
             ),
         )

@@ -274,3 +274,79 @@ fn a_game_saved_at_the_table_loads_back_identical() {
     assert_eq!(loaded.controls, app.world().resource::<Session>().controls);
     assert_eq!(screen(&other), Screen::Table);
 }
+
+/// Hot-seat: with two human delegations, a privacy curtain hides everything between
+/// turns, and while one seat is shown nothing of the other's confidential data is in the
+/// state the screen draws from.
+#[test]
+fn hot_seat_shows_each_seat_only_its_own_confidential_data() {
+    use accord::game::session::LiftCurtain;
+    let mut app = app();
+    let model = common::istanbul();
+    let ukraine = model.party_index("ukraine").unwrap();
+    let russia = model.party_index("russia").unwrap();
+    let controls = (0..model.scenario.parties.len())
+        .map(|p| {
+            if p == ukraine || p == russia {
+                SeatControl::Human
+            } else {
+                SeatControl::Ai("scenario".into())
+            }
+        })
+        .collect();
+    app.world_mut().write_message(StartGame(SetupChoice {
+        model: model.clone(),
+        controls,
+        seed: 3,
+        deadline: Some(4),
+    }));
+    app.update();
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Table);
+    for _ in 0..4 {
+        app.update();
+    }
+    let secret = |p: usize| model.scenario.parties[p].confidential_brief.clone();
+    let check = |app: &mut App, seat: usize, other: usize| {
+        let session = app.world().resource::<Session>();
+        assert_eq!(
+            session.curtain(),
+            Some(seat),
+            "the curtain is down for the next seat"
+        );
+        assert!(
+            session.shown().is_none(),
+            "nothing is shown behind the curtain"
+        );
+        app.world_mut().write_message(LiftCurtain);
+        app.update();
+        let session = app.world().resource::<Session>();
+        let (shown, view) = session.shown().expect("shown once ready");
+        assert_eq!(shown, seat);
+        let text = format!("{view:?}");
+        assert!(text.contains(&secret(seat)), "its own brief is shown");
+        assert!(
+            !text.contains(&secret(other)),
+            "the other seat's brief is not"
+        );
+        let other_values = format!("{:?}", model.prefs[other].values);
+        assert!(!text.contains(&other_values), "nor its values");
+    };
+    let first = app.world().resource::<Session>().game().to_move().unwrap();
+    let (a, b) = if first == ukraine {
+        (ukraine, russia)
+    } else {
+        (russia, ukraine)
+    };
+    check(&mut app, a, b);
+    app.world_mut().write_message(HumanAction {
+        party: a,
+        action: Action::Pass,
+    });
+    for _ in 0..4 {
+        app.update();
+    }
+    assert_eq!(app.world().resource::<Session>().game().to_move(), Some(b));
+    check(&mut app, b, a);
+}

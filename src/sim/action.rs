@@ -193,6 +193,8 @@ pub enum ActionError {
     LeverExhausted(String),
     #[error("this scenario has no mediator")]
     NoMediator,
+    #[error("unknown inject `{0}`")]
+    UnknownInject(String),
     #[error("`{0}` is not an ally")]
     NotAnAlly(String),
     #[error("a statement needs a stance or some text")]

@@ -168,6 +168,21 @@ pub struct Game {
     events_rng: Stream,
     /// Every action applied, with its party and explanation: the record's action list.
     actions: Vec<(usize, Action, Option<Explanation>)>,
+    /// Facilitator moves, each with the number of actions played before it.
+    facilitator_moves: Vec<(usize, FacilitatorMove)>,
+}
+
+/// What the facilitator (a teacher) does during a game, outside the turns. Each move is
+/// written to the transcript as the facilitator's and kept in the record, so that replays
+/// stay exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FacilitatorMove {
+    /// One of the scenario's injects: its effects apply at once.
+    Inject { inject: String },
+    /// A free-text news item for everyone.
+    News { headline: String, text: String },
+    /// The talks end now, as at the deadline: what is settled stays settled.
+    EndTalks { reason: String },
 }
 
 /// The most transcript entries and actions a new game makes room for at once.
@@ -201,6 +216,7 @@ impl Game {
             outcome: None,
             events_rng: Stream::new(seed, "events"),
             actions: Vec::with_capacity(turns.min(LOG_CAPACITY)),
+            facilitator_moves: Vec::new(),
             model,
         };
         game.push(Visibility::Public, EntryKind::RoundStarted);
@@ -252,6 +268,78 @@ impl Game {
     }
     pub fn actions(&self) -> &[(usize, Action, Option<Explanation>)] {
         &self.actions
+    }
+    /// The facilitator's moves, each with the number of actions played before it.
+    pub fn facilitator_moves(&self) -> &[(usize, FacilitatorMove)] {
+        &self.facilitator_moves
+    }
+
+    /// The facilitator steps in: applies the move at once, whoever is to play.
+    pub fn facilitate(&mut self, m: FacilitatorMove) -> Result<&[Entry], ActionError> {
+        if self.is_over() {
+            return Err(ActionError::TalksOver);
+        }
+        let first = self.log.len();
+        match &m {
+            FacilitatorMove::Inject { inject } => {
+                let Some(found) = self
+                    .model
+                    .scenario
+                    .injects
+                    .iter()
+                    .find(|i| i.id == *inject)
+                    .cloned()
+                else {
+                    return Err(ActionError::UnknownInject(inject.clone()));
+                };
+                self.push(
+                    Visibility::Public,
+                    EntryKind::Facilitator {
+                        text: format!("injects “{}”", found.name),
+                    },
+                );
+                // Like an event's, an inject's texts go out in the mediator's name.
+                let owner = self.model.mediators.first().copied();
+                for effect in &found.effects {
+                    if self.is_over() {
+                        break;
+                    }
+                    self.apply_effect(effect, owner);
+                }
+            }
+            FacilitatorMove::News { headline, text } => {
+                self.push(
+                    Visibility::Public,
+                    EntryKind::Facilitator {
+                        text: "announces news".to_string(),
+                    },
+                );
+                self.push(
+                    Visibility::Public,
+                    EntryKind::News {
+                        headline: headline.clone(),
+                        text: text.clone(),
+                        source: None,
+                    },
+                );
+            }
+            FacilitatorMove::EndTalks { reason } => {
+                self.push(
+                    Visibility::Public,
+                    EntryKind::Facilitator {
+                        text: format!("ends the talks: {reason}"),
+                    },
+                );
+                self.apply_effect(
+                    &Effect::EndTalks {
+                        reason: reason.clone(),
+                    },
+                    None,
+                );
+            }
+        }
+        self.facilitator_moves.push((self.actions.len(), m));
+        Ok(&self.log[first..])
     }
     pub fn lever_uses(&self) -> &[u32] {
         &self.lever_uses

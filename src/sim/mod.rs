@@ -28,7 +28,7 @@ pub mod validate;
 pub mod view;
 
 pub use action::{Action, ActionError, Audience, OfferId, PackageIds, Reason, Stance, StanceKind};
-pub use game::{Game, Offer, OfferStatus, Outcome, OutcomeKind, Phase};
+pub use game::{FacilitatorMove, Game, Offer, OfferStatus, Outcome, OutcomeKind, Phase};
 pub use load::{Loaded, load_built_in, load_file, load_str};
 pub use model::{Model, Package, Prefs};
 pub use record::{Controller, GameRecord, Seat};

@@ -9,7 +9,7 @@ use thiserror::Error;
 
 use super::action::{Action, ActionError};
 use super::diagnostic::Diagnostics;
-use super::game::{Explanation, Game};
+use super::game::{Explanation, FacilitatorMove, Game};
 use super::load::load_str;
 use super::model::sha256_hex;
 
@@ -59,6 +59,9 @@ pub struct GameRecord {
     pub deadline: Option<u32>,
     pub seats: Vec<Seat>,
     pub actions: Vec<RecordedAction>,
+    /// The facilitator's moves, each with the number of actions played before it.
+    #[serde(default)]
+    pub facilitator: Vec<(usize, FacilitatorMove)>,
 }
 
 #[derive(Debug, Error)]
@@ -102,7 +105,17 @@ impl GameRecord {
                     explanation: e.clone(),
                 })
                 .collect(),
+            facilitator: game.facilitator_moves().to_vec(),
         }
+    }
+
+    /// The facilitator's moves to make before action `index` (or, with the number of
+    /// actions, after the last).
+    pub fn facilitator_before(&self, index: usize) -> impl Iterator<Item = &FacilitatorMove> {
+        self.facilitator
+            .iter()
+            .filter(move |(at, _)| *at == index)
+            .map(|(_, m)| m)
     }
 
     /// The game as it starts: the recorded scenario, seed and deadline, checked.
@@ -126,6 +139,9 @@ impl GameRecord {
     pub fn replay(&self) -> Result<Game, ReplayError> {
         let mut game = self.replay_start()?;
         for (index, step) in self.actions.iter().enumerate() {
+            for m in self.facilitator_before(index) {
+                let _ = game.facilitate(m.clone());
+            }
             let party =
                 game.model()
                     .party_index(&step.party)
@@ -142,6 +158,9 @@ impl GameRecord {
                     action: step.action.name(),
                     error,
                 })?;
+        }
+        for m in self.facilitator_before(self.actions.len()) {
+            let _ = game.facilitate(m.clone());
         }
         Ok(game)
     }

@@ -92,6 +92,11 @@ pub enum EntryKind {
         event: String,
         name: String,
     },
+    /// The facilitator (a teacher) stepped in: an inject, a news item or the end of the
+    /// talks.
+    Facilitator {
+        text: String,
+    },
     News {
         headline: String,
         text: String,
@@ -237,6 +242,7 @@ impl Entry {
             EntryKind::Caucus { by, ally, text } => format!("{by} caucuses with {ally}: “{text}”"),
             EntryKind::LeverUsed { by, lever, text } => format!("{by} uses {lever}: {text}"),
             EntryKind::EventFired { event, name } => format!("event {event}: {name}"),
+            EntryKind::Facilitator { text } => format!("the facilitator: {text}"),
             EntryKind::News {
                 headline,
                 text,

@@ -184,3 +184,70 @@ fn a_resumed_game_goes_on_as_if_never_interrupted() {
         assert_eq!(state(&table.game), state(&full), "seed {seed}");
     }
 }
+
+/// The facilitator's moves (an inject, a news item, the end of the talks) appear in the
+/// transcript as the facilitator's, are refused when they cannot apply, and replay and
+/// resume exactly.
+#[test]
+fn facilitator_moves_are_in_the_transcript_and_replay_exactly() {
+    use accord::sim::ai::Table;
+    use accord::sim::transcript::{EntryKind, Visibility};
+    use accord::sim::{ActionError, FacilitatorMove};
+
+    let model = common::istanbul();
+    let mut table = Table::all_ai(Game::new(model.clone(), 4));
+    for _ in 0..6 {
+        table.step();
+    }
+    let before = state(&table.game);
+    let unknown = table.game.facilitate(FacilitatorMove::Inject {
+        inject: "no_such_inject".into(),
+    });
+    assert!(matches!(unknown, Err(ActionError::UnknownInject(_))));
+    assert_eq!(state(&table.game), before, "a refused move changes nothing");
+    let inject = model.scenario.injects[0].id.clone();
+    table
+        .game
+        .facilitate(FacilitatorMove::Inject { inject })
+        .unwrap();
+    table
+        .game
+        .facilitate(FacilitatorMove::News {
+            headline: "Breaking".into(),
+            text: "Rumours of a ceasefire.".into(),
+        })
+        .unwrap();
+    for _ in 0..6 {
+        table.step();
+    }
+    table
+        .game
+        .facilitate(FacilitatorMove::EndTalks {
+            reason: "The bell rang.".into(),
+        })
+        .unwrap();
+    assert!(table.game.is_over());
+    assert!(matches!(
+        table.game.facilitate(FacilitatorMove::EndTalks {
+            reason: "again".into()
+        }),
+        Err(ActionError::TalksOver)
+    ));
+    let entries: Vec<_> = table
+        .game
+        .transcript()
+        .iter()
+        .filter(|e| matches!(e.kind, EntryKind::Facilitator { .. }))
+        .collect();
+    assert_eq!(entries.len(), 3);
+    assert!(entries.iter().all(|e| e.visibility == Visibility::Public));
+    assert!(entries[2].render().contains("The bell rang."));
+
+    let record = GameRecord::of(&table.game, "built-in:istanbul-2025", vec![]);
+    let text = ron::ser::to_string_pretty(&record, ron::ser::PrettyConfig::default()).unwrap();
+    let back: GameRecord = ron::from_str(&text).unwrap();
+    assert_eq!(back.facilitator.len(), 3);
+    assert_eq!(state(&back.replay().unwrap()), state(&table.game));
+    let resumed = Table::resume(&back, &[]).unwrap();
+    assert_eq!(state(&resumed.game), state(&table.game));
+}

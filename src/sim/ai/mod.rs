@@ -139,7 +139,10 @@ impl Table {
     ) -> Result<Table, crate::sim::record::ReplayError> {
         let start = record.replay_start()?;
         let mut table = Table::new(start, controls);
-        for step in &record.actions {
+        for (index, step) in record.actions.iter().enumerate() {
+            for m in record.facilitator_before(index) {
+                let _ = table.game.facilitate(m.clone());
+            }
             let party = table.game.model().party_index(&step.party);
             let ai_seat = party.is_some_and(|p| table.agents[p].is_some());
             if ai_seat && table.game.to_move() == party {
@@ -163,6 +166,9 @@ impl Table {
                         .game
                         .apply_explained(p, step.action.clone(), step.explanation.clone());
             }
+        }
+        for m in record.facilitator_before(record.actions.len()) {
+            let _ = table.game.facilitate(m.clone());
         }
         Ok(table)
     }

@@ -9,8 +9,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use crate::sim::analysis::OutcomeSpace;
 
 use super::session::{
-    HumanAction, LiftCurtain, LoadGame, LoadProblem, Pacing, SaveGame, SavesDir, Session,
-    SetupChoice, StartGame,
+    Facilitate, HumanAction, LiftCurtain, LoadGame, LoadProblem, Pacing, SaveGame, SavesDir,
+    Session, SetupChoice, StartGame,
 };
 use super::settings::Settings;
 use super::ui::briefing::{BriefingIntent, briefing};
@@ -29,6 +29,11 @@ pub struct Forms {
     pub table: Option<TableForm>,
     /// How many news items of this game the player has dismissed.
     pub news_dismissed: usize,
+    /// The facilitator panel (F2): open or not, and the news item being written.
+    pub facilitator: bool,
+    pub news_headline: String,
+    pub news_text: String,
+    pub end_reason: String,
     /// The debrief's outcome space, computed once per game.
     pub space: Option<Arc<OutcomeSpace>>,
     /// The table's view of the game, rebuilt only when the transcript grows or the seat
@@ -320,6 +325,7 @@ fn table_screen(
     session: Res<Session>,
     mut saves: MessageWriter<SaveGame>,
     mut lifts: MessageWriter<LiftCurtain>,
+    mut facilitate: MessageWriter<Facilitate>,
     mut forms: ResMut<Forms>,
     mut pacing: ResMut<Pacing>,
     mut actions: MessageWriter<HumanAction>,
@@ -462,6 +468,102 @@ fn table_screen(
             table::transcript(ui, &model, &view, form);
         });
     egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, &model, &view));
+    // The facilitator panel (F2): pause, injects, news, the end of the talks, and every
+    // AI's private rationale as it happens.
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F2)) {
+        forms.facilitator = !forms.facilitator;
+    }
+    if forms.facilitator {
+        let mut open = true;
+        egui::Window::new("Facilitator (F2)")
+            .id(egui::Id::new("facilitator"))
+            .open(&mut open)
+            .default_width(380.0)
+            .anchor(egui::Align2::RIGHT_TOP, [-390.0, 40.0])
+            .show(ctx, |ui| {
+                let label = if pacing.paused {
+                    "Resume the AI"
+                } else {
+                    "Pause the AI"
+                };
+                if ui.button(label).clicked() {
+                    pacing.paused = !pacing.paused;
+                }
+                ui.separator();
+                ui.label(egui::RichText::new("Inject an event").strong());
+                for inject in &model.scenario.injects {
+                    if ui
+                        .button(&inject.name)
+                        .on_hover_text(&inject.description)
+                        .clicked()
+                    {
+                        facilitate.write(Facilitate(crate::sim::FacilitatorMove::Inject {
+                            inject: inject.id.clone(),
+                        }));
+                    }
+                }
+                ui.separator();
+                ui.label(egui::RichText::new("A news item").strong());
+                ui.add(egui::TextEdit::singleline(&mut forms.news_headline).hint_text("headline"));
+                ui.add(
+                    egui::TextEdit::multiline(&mut forms.news_text)
+                        .desired_rows(2)
+                        .hint_text("text"),
+                );
+                if ui
+                    .add_enabled(
+                        !forms.news_headline.trim().is_empty(),
+                        egui::Button::new("Announce"),
+                    )
+                    .clicked()
+                {
+                    facilitate.write(Facilitate(crate::sim::FacilitatorMove::News {
+                        headline: forms.news_headline.trim().to_string(),
+                        text: forms.news_text.trim().to_string(),
+                    }));
+                    forms.news_headline.clear();
+                    forms.news_text.clear();
+                }
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut forms.end_reason)
+                            .hint_text("why")
+                            .desired_width(200.0),
+                    );
+                    if ui
+                        .add_enabled(
+                            !forms.end_reason.trim().is_empty(),
+                            egui::Button::new("End the talks"),
+                        )
+                        .clicked()
+                    {
+                        facilitate.write(Facilitate(crate::sim::FacilitatorMove::EndTalks {
+                            reason: forms.end_reason.trim().to_string(),
+                        }));
+                        forms.end_reason.clear();
+                    }
+                });
+                ui.separator();
+                ui.label(egui::RichText::new("The AI's private rationales").strong());
+                egui::ScrollArea::vertical()
+                    .max_height(180.0)
+                    .show(ui, |ui| {
+                        for e in game
+                            .transcript()
+                            .iter()
+                            .rev()
+                            .filter(|e| {
+                                e.visibility == crate::sim::transcript::Visibility::Facilitator
+                            })
+                            .take(12)
+                        {
+                            ui.label(egui::RichText::new(e.render_with(&model)).small());
+                        }
+                    });
+            });
+        forms.facilitator = open;
+    }
     // News pop-up: each event's news, one at a time, until dismissed.
     let news: Vec<_> = view
         .transcript

@@ -44,6 +44,8 @@ pub struct Pacing {
     pub seconds_per_move: f32,
     pub skip: bool,
     pub elapsed: f32,
+    /// The facilitator paused the AI.
+    pub paused: bool,
 }
 
 impl Default for Pacing {
@@ -52,6 +54,7 @@ impl Default for Pacing {
             seconds_per_move: 0.8,
             skip: false,
             elapsed: 0.0,
+            paused: false,
         }
     }
 }
@@ -211,6 +214,21 @@ fn controls_of(seats: &[Seat], record: &GameRecord) -> Vec<SeatControl> {
         .collect()
 }
 
+/// A facilitator's move (inject, news, end of the talks), from the facilitator panel.
+#[derive(Message, Debug, Clone)]
+pub struct Facilitate(pub crate::sim::FacilitatorMove);
+
+fn facilitate(mut session: ResMut<Session>, mut moves: MessageReader<Facilitate>) {
+    for Facilitate(m) in moves.read() {
+        session.error = session
+            .table
+            .game
+            .facilitate(m.clone())
+            .err()
+            .map(|e| format!("facilitator: {e}"));
+    }
+}
+
 /// Hot-seat: the player of the seat behind the curtain is at the screen.
 #[derive(Message, Debug, Clone)]
 pub struct LiftCurtain;
@@ -315,6 +333,7 @@ pub fn plugin(app: &mut App) {
         .add_message::<SaveGame>()
         .add_message::<LoadGame>()
         .add_message::<LiftCurtain>()
+        .add_message::<Facilitate>()
         .init_resource::<LoadProblem>()
         .init_resource::<SavesDir>()
         .add_systems(
@@ -323,6 +342,7 @@ pub fn plugin(app: &mut App) {
                 load_game,
                 save_game.run_if(resource_exists::<Session>),
                 lift_curtain.run_if(resource_exists::<Session>),
+                facilitate.run_if(resource_exists::<Session>),
                 autosave.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
             ),
         )
@@ -365,7 +385,7 @@ fn apply_human_actions(mut session: ResMut<Session>, mut actions: MessageReader<
 /// One AI move every `seconds_per_move`, or all of them until a human is to move when
 /// the player skips ahead.
 fn play_ai(mut session: ResMut<Session>, mut pacing: ResMut<Pacing>, time: Res<Time>) {
-    if !session.table.ai_to_move() {
+    if !session.table.ai_to_move() || pacing.paused {
         return;
     }
     if pacing.skip || pacing.seconds_per_move <= 0.0 {

@@ -20,6 +20,7 @@ fn app() -> App {
         seconds_per_move: 0.0,
         skip: false,
         elapsed: 0.0,
+        paused: false,
     });
     // Saves and autosaves of these tests go to a folder of their own.
     let saves = std::env::temp_dir().join(format!("accord-test-saves-{}", std::process::id()));
@@ -349,4 +350,40 @@ fn hot_seat_shows_each_seat_only_its_own_confidential_data() {
     }
     assert_eq!(app.world().resource::<Session>().game().to_move(), Some(b));
     check(&mut app, b, a);
+}
+
+/// The facilitator's panel sends its moves as messages: they reach the transcript as the
+/// facilitator's; a pause stops the AI.
+#[test]
+fn facilitator_moves_reach_the_transcript_and_a_pause_stops_the_ai() {
+    use accord::game::session::Facilitate;
+    use accord::sim::FacilitatorMove;
+    use accord::sim::transcript::EntryKind;
+    let mut app = app();
+    start(&mut app);
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Table);
+    app.world_mut().resource_mut::<Pacing>().paused = true;
+    app.update();
+    app.update();
+    let before = app.world().resource::<Session>().game().actions().len();
+    app.world_mut()
+        .write_message(Facilitate(FacilitatorMove::News {
+            headline: "Breaking".into(),
+            text: "Talks may be extended.".into(),
+        }));
+    for _ in 0..3 {
+        app.update();
+    }
+    let session = app.world().resource::<Session>();
+    assert_eq!(session.game().actions().len(), before, "paused: no AI move");
+    assert!(
+        session
+            .game()
+            .transcript()
+            .iter()
+            .any(|e| matches!(e.kind, EntryKind::Facilitator { .. }))
+    );
+    assert_eq!(session.game().facilitator_moves().len(), 1);
 }

@@ -80,7 +80,8 @@ pub fn how_to_play(ui: &mut egui::Ui) {
     ui.label(
         "Keys at the table: P propose, C counter, A accept and R reject the newest offer, \
          M ask the mediator, N pass, W walk out (it asks first), Enter or Esc to answer a \
-         question; Space lets the AI move at once. Elsewhere: F1 opens this help from the \
+         question; Space lets the AI move at once; F2 opens the facilitator's panel (pause, \
+         inject events and news, end the talks, read the AI's rationales). Elsewhere: F1 opens this help from the \
          title, Esc goes back from the menus. Tab moves between controls everywhere and \
          Enter presses the focused one.",
     );

@@ -146,25 +146,17 @@ impl Plugin for GamePlugin {
 /// The chosen scenario first, then the other built-in ones; the files of `scenarios/`
 /// and of the user's mods folder join as assets (`scenarios`).
 fn catalogue(first: Model, origin: &str) -> Catalogue {
-    let mut scenarios = vec![(origin.to_string(), Arc::new(first))];
-    let mut push = |origin: String, model: Model| {
-        if !scenarios
-            .iter()
-            .any(|(_, m)| m.scenario.meta.id == model.scenario.meta.id && m.source == model.source)
-        {
-            scenarios.push((origin, Arc::new(model)));
-        }
+    let mut catalogue = Catalogue {
+        scenarios: vec![(origin.to_string(), Arc::new(first))],
+        chosen: 0,
+        problems: Vec::new(),
     };
     for (id, _, _) in crate::sim::load::BUILT_IN {
         if let Some(Ok(l)) = crate::sim::load::load_built_in(id) {
-            push(format!("built-in:{id}"), l.model);
+            catalogue.add(format!("built-in:{id}"), Arc::new(l.model));
         }
     }
-    Catalogue {
-        scenarios,
-        chosen: 0,
-        problems: Vec::new(),
-    }
+    catalogue
 }
 
 /// Parses `#RRGGBB` into an egui colour (grey if malformed; the validator checks it).

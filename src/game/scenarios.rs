@@ -82,21 +82,18 @@ impl AssetLoader for ScenarioLoader {
 pub struct ScenarioFolders(pub Vec<(String, PathBuf)>);
 
 impl ScenarioFolders {
-    /// `scenarios/` under the working directory and the user's mods folder (created if
-    /// missing, so that it can be watched).
+    /// The folders of `paths::scenario_folders` (`scenarios/`, then the user's mods
+    /// folder, created if missing so that it can be watched), as absolute paths named
+    /// `scenarios` and `mods`.
     pub fn standard() -> ScenarioFolders {
-        let mut folders = Vec::new();
-        if let Ok(cwd) = std::env::current_dir() {
-            folders.push(("scenarios".to_string(), cwd.join("scenarios")));
-        }
-        if let Some(dir) = super::settings::user_scenarios_dir()
-            && std::fs::create_dir_all(&dir).is_ok()
-        {
-            folders.push(("mods".to_string(), dir));
+        if let Some(dir) = crate::paths::user_scenarios_dir() {
+            let _ = std::fs::create_dir_all(dir);
         }
         ScenarioFolders(
-            folders
+            ["scenarios", "mods"]
                 .into_iter()
+                .zip(crate::paths::scenario_folders())
+                .filter_map(|(name, dir)| Some((name.to_string(), std::path::absolute(dir).ok()?)))
                 .filter(|(_, dir)| dir.is_dir())
                 .collect(),
         )
@@ -194,12 +191,21 @@ impl Catalogue {
             Ok(model) => {
                 if let Some(entry) = self.scenarios.iter_mut().find(|(o, _)| *o == asset.origin) {
                     entry.1 = model.clone();
-                } else if !self.scenarios.iter().any(|(_, m)| {
-                    m.scenario.meta.id == model.scenario.meta.id && m.source == model.source
-                }) {
-                    self.scenarios.push((asset.origin.clone(), model.clone()));
+                } else {
+                    self.add(asset.origin.clone(), model.clone());
                 }
             }
+        }
+    }
+
+    /// Lists a scenario, unless the same one (id and text) is listed already.
+    pub fn add(&mut self, origin: String, model: Arc<Model>) {
+        if !self
+            .scenarios
+            .iter()
+            .any(|(_, m)| m.scenario.meta.id == model.scenario.meta.id && m.source == model.source)
+        {
+            self.scenarios.push((origin, model));
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct Forms {
     pub news_headline: String,
     pub news_text: String,
     pub end_reason: String,
+    /// The saved games the load screen lists, newest first (read when it opens).
+    pub saves: Vec<std::path::PathBuf>,
     /// The debrief's outcome space, computed once per game.
     pub space: Option<Arc<OutcomeSpace>>,
     /// The table's view of the game, rebuilt only when the transcript grows or the seat
@@ -64,6 +66,7 @@ pub fn plugin(app: &mut App) {
             EguiPrimaryContextPass,
             load_screen.run_if(in_state(Screen::Load)),
         )
+        .add_systems(OnEnter(Screen::Load), list_saves)
         .add_systems(
             EguiPrimaryContextPass,
             setup_screen.run_if(in_state(Screen::Setup)),
@@ -676,10 +679,32 @@ fn write_report(session: &Session, dir: &SavesDir) -> String {
     }
 }
 
-/// Saved games, newest first, with what each holds; load one.
+/// The `.ron` files of the saves folder, newest first.
+fn list_saves(mut forms: ResMut<Forms>, dir: Res<SavesDir>) {
+    let mut saves: Vec<(std::time::SystemTime, std::path::PathBuf)> = dir
+        .0
+        .as_ref()
+        .and_then(|d| std::fs::read_dir(d).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .map(|p| {
+            let modified = std::fs::metadata(&p)
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            (modified, p)
+        })
+        .collect();
+    saves.sort_by_key(|s| std::cmp::Reverse(s.0));
+    forms.saves = saves.into_iter().map(|(_, p)| p).collect();
+}
+
+/// Saved games, newest first; load one.
 fn load_screen(
     mut contexts: EguiContexts,
-    dir: Res<SavesDir>,
+    forms: Res<Forms>,
     problem: Res<LoadProblem>,
     mut next: ResMut<NextState<Screen>>,
     mut loads: MessageWriter<LoadGame>,
@@ -690,30 +715,14 @@ fn load_screen(
         if let Some(p) = &problem.0 {
             ui.label(egui::RichText::new(p).color(egui::Color32::LIGHT_RED));
         }
-        let mut saves: Vec<(std::time::SystemTime, std::path::PathBuf)> = dir
-            .0
-            .as_ref()
-            .and_then(|d| std::fs::read_dir(d).ok())
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-            .map(|p| {
-                let modified = std::fs::metadata(&p)
-                    .and_then(|m| m.modified())
-                    .unwrap_or(std::time::UNIX_EPOCH);
-                (modified, p)
-            })
-            .collect();
-        saves.sort_by_key(|s| std::cmp::Reverse(s.0));
+        let saves = &forms.saves;
         if saves.is_empty() {
             ui.label("No saved games yet: games are saved at every round, and with Save.");
         }
         egui::ScrollArea::vertical()
             .max_height(ui.available_height() - 60.0)
             .show(ui, |ui| {
-                for (_, path) in &saves {
+                for path in saves {
                     let name = path
                         .file_name()
                         .map_or(String::new(), |n| n.to_string_lossy().into_owned());

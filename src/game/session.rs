@@ -67,8 +67,6 @@ pub struct Session {
     pub controls: Vec<SeatControl>,
     /// The last refusal of a human move, shown to the player.
     pub error: Option<String>,
-    /// Transcript length already shown as news pop-ups.
-    pub news_seen: usize,
     /// The last save or report written (or why it failed), shown to the player.
     pub notice: Option<String>,
     /// The round last autosaved.
@@ -92,7 +90,6 @@ impl Session {
             model,
             controls: choice.controls.clone(),
             error: None,
-            news_seen: 0,
             notice: None,
             autosaved_round: 0,
             revealed: None,
@@ -109,7 +106,6 @@ impl Session {
             model,
             controls,
             error: None,
-            news_seen: 0,
             notice: None,
             autosaved_round: 0,
             revealed: None,

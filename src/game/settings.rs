@@ -31,7 +31,6 @@ impl Default for Settings {
 }
 
 use crate::paths::project_dirs as dirs;
-pub use crate::paths::user_scenarios_dir;
 
 impl Settings {
     fn path() -> Option<std::path::PathBuf> {

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::ai::SeatControl;
 use super::model::{Model, UtilityTable};
-use super::scenario::PartyKind;
 use super::simulate::{self, GameSummary, Report};
 use std::sync::Arc;
 
@@ -55,24 +54,13 @@ pub fn lint(model: &Arc<Model>, games: u64, seed: u64, threads: usize) -> Lint {
 
 /// How many packages every delegation values above its initial BATNA, out of how many.
 pub fn zone_of_agreement(model: &Model) -> (u64, u64) {
-    let radix: Vec<usize> = model
-        .scenario
-        .issues
+    // The initial tables are built once per model and shared with the AI.
+    let tables: Vec<(Arc<UtilityTable>, f64)> = model
+        .delegations
         .iter()
-        .map(|i| i.options.len())
+        .map(|&d| (model.initial_table(d), model.prefs[d].batna))
         .collect();
-    let tables: Vec<(UtilityTable, f64)> = model
-        .scenario
-        .parties
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.kind == PartyKind::Delegation)
-        .map(|(i, _)| {
-            let prefs = &model.prefs[i];
-            (UtilityTable::new(&radix, prefs), prefs.batna)
-        })
-        .collect();
-    let packages: usize = radix.iter().product();
+    let packages: usize = model.option_counts().iter().product();
     let inside = (0..packages)
         .filter(|&k| tables.iter().all(|(t, batna)| t.utils[k] > *batna))
         .count();

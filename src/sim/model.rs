@@ -343,13 +343,7 @@ impl Model {
         {
             return t.clone();
         }
-        let radix: Vec<usize> = self
-            .scenario
-            .issues
-            .iter()
-            .map(|i| i.options.len())
-            .collect();
-        let table = Arc::new(UtilityTable::new(&radix, prefs));
+        let table = Arc::new(UtilityTable::new(&self.option_counts(), prefs));
         if let Ok(mut cache) = self.changed_tables.lock() {
             if cache.len() >= CHANGED_TABLES {
                 cache.remove(0);
@@ -359,18 +353,19 @@ impl Model {
         table
     }
 
+    /// How many options each issue has, in file order.
+    pub fn option_counts(&self) -> Vec<usize> {
+        self.scenario
+            .issues
+            .iter()
+            .map(|i| i.options.len())
+            .collect()
+    }
+
     /// The utility table of a party's initial preferences.
     pub fn initial_table(&self, party: usize) -> Arc<UtilityTable> {
         self.tables[party]
-            .get_or_init(|| {
-                let radix: Vec<usize> = self
-                    .scenario
-                    .issues
-                    .iter()
-                    .map(|i| i.options.len())
-                    .collect();
-                Arc::new(UtilityTable::new(&radix, &self.prefs[party]))
-            })
+            .get_or_init(|| Arc::new(UtilityTable::new(&self.option_counts(), &self.prefs[party])))
             .clone()
     }
 

@@ -40,14 +40,6 @@ impl<'a> Observation<'a> {
     pub fn my_prefs(&self) -> &'a Prefs {
         &self.game.prefs()[self.me]
     }
-    /// The party's own preferences at the start of the game.
-    pub fn initial_prefs(&self) -> &'a Prefs {
-        &self.model().prefs[self.me]
-    }
-    /// The utility table of the party's own initial preferences (shared between games).
-    pub fn initial_table(&self) -> std::sync::Arc<UtilityTable> {
-        self.model().initial_table(self.me)
-    }
     /// Its utility table for the given preferences (shared by the model's games).
     pub fn table_for(&self, prefs: &crate::sim::model::Prefs) -> std::sync::Arc<UtilityTable> {
         self.model().table_for(self.me, prefs)
@@ -97,7 +89,7 @@ impl<'a> Observation<'a> {
         self.model().status_quo()
     }
     pub fn option_counts(&self) -> Vec<usize> {
-        self.issues().iter().map(|i| i.options.len()).collect()
+        self.model().option_counts()
     }
 
     // The table.

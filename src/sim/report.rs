@@ -174,11 +174,7 @@ pub fn debrief_html(game: &Game) -> String {
     out.push_str("</section>\n");
 
     // Questions, history, sources.
-    out.push_str("<section id=\"questions\">\n<h2>Questions for the debrief</h2>\n<ol>\n");
-    for q in &s.debrief_questions {
-        let _ = writeln!(out, "<li>{}</li>", esc(q));
-    }
-    out.push_str("</ol>\n</section>\n");
+    questions(&mut out, model);
     out.push_str("<section id=\"history\">\n<h2>What happened in reality</h2>\n");
     match &s.historical_outcome {
         Some(h) => {
@@ -190,6 +186,14 @@ pub fn debrief_html(game: &Game) -> String {
     sources(&mut out, model);
     page_end(&mut out);
     out
+}
+
+fn questions(out: &mut String, model: &Model) {
+    out.push_str("<section id=\"questions\">\n<h2>Questions for the debrief</h2>\n<ol>\n");
+    for q in &model.scenario.debrief_questions {
+        let _ = writeln!(out, "<li>{}</li>", esc(q));
+    }
+    out.push_str("</ol>\n</section>\n");
 }
 
 fn sources(out: &mut String, model: &Model) {
@@ -498,13 +502,8 @@ pub fn handouts(model: &Model) -> Vec<(String, String)> {
             esc(&inject.description)
         );
     }
-    out.push_str(
-        "</ul>\n</section>\n<section id=\"questions\">\n<h2>Questions for the debrief</h2>\n<ol>\n",
-    );
-    for q in &s.debrief_questions {
-        let _ = writeln!(out, "<li>{}</li>", esc(q));
-    }
-    out.push_str("</ol>\n</section>\n");
+    out.push_str("</ul>\n</section>\n");
+    questions(&mut out, model);
     if let Some(h) = &s.historical_outcome {
         let _ = writeln!(
             out,

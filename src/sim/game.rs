@@ -183,6 +183,14 @@ pub enum FacilitatorMove {
     News { headline: String, text: String },
     /// The talks end now, as at the deadline: what is settled stays settled.
     EndTalks { reason: String },
+    /// An ally's or mediator's planned move is cancelled: it passes this turn (the pass
+    /// is the party's next action). `planned` says what it was about to do.
+    CancelMove { party: String, planned: String },
+    /// The facilitator makes an ally's or mediator's move for it this turn (the move is
+    /// the party's next action).
+    MakeMove { party: String },
+    /// The round's time ran out on a seat: it passes this turn (its next action).
+    TimeUp { party: String },
 }
 
 /// The most transcript entries and actions a new game makes room for at once.
@@ -281,6 +289,27 @@ impl Game {
         }
         let first = self.log.len();
         match &m {
+            FacilitatorMove::CancelMove { party, .. }
+            | FacilitatorMove::MakeMove { party }
+            | FacilitatorMove::TimeUp { party } => {
+                let p = self.turn_of(party)?;
+                let name = &self.model.scenario.parties[p].name;
+                let text = match &m {
+                    FacilitatorMove::CancelMove { planned, .. } => {
+                        format!("cancels the planned move of {name} ({planned}); it passes")
+                    }
+                    FacilitatorMove::MakeMove { .. } => format!("makes this turn's move for {name}"),
+                    _ => format!("time is up for {name}; the seat passes"),
+                };
+                let third_party = self.model.kind(p) != PartyKind::Delegation;
+                if !third_party && !matches!(m, FacilitatorMove::TimeUp { .. }) {
+                    return Err(ActionError::NotAllowed {
+                        kind: self.model.kind(p),
+                        action: "be overruled by the facilitator",
+                    });
+                }
+                self.push(Visibility::Public, EntryKind::Facilitator { text });
+            }
             FacilitatorMove::Inject { inject } => {
                 let Some(found) = self
                     .model
@@ -341,6 +370,22 @@ impl Game {
         self.facilitator_moves.push((self.actions.len(), m));
         Ok(&self.log[first..])
     }
+    /// The index of `party` if it is its turn (a move on its turn).
+    fn turn_of(&self, party: &str) -> Result<usize, ActionError> {
+        let p = self
+            .model
+            .party_index(party)
+            .ok_or_else(|| ActionError::UnknownParty(party.to_string()))?;
+        match self.to_move() {
+            Some(expected) if expected != p => Err(ActionError::NotYourTurn {
+                expected: self.model.party_id(expected).to_string(),
+                got: party.to_string(),
+            }),
+            None => Err(ActionError::TalksOver),
+            Some(_) => Ok(p),
+        }
+    }
+
     pub fn lever_uses(&self) -> &[u32] {
         &self.lever_uses
     }

@@ -251,3 +251,90 @@ fn facilitator_moves_are_in_the_transcript_and_replay_exactly() {
     let resumed = Table::resume(&back, &[]).unwrap();
     assert_eq!(state(&resumed.game), state(&table.game));
 }
+
+/// The facilitator cancels or makes allies' and mediators' moves: each appears in the
+/// transcript as the facilitator's, a delegation's move or another party's turn cannot be
+/// overruled, and a game resumed from its record goes on exactly as the live one.
+#[test]
+fn overruled_third_party_moves_replay_and_resume_exactly() {
+    use accord::sim::ai::Table;
+    use accord::sim::scenario::PartyKind;
+    use accord::sim::transcript::EntryKind;
+    use accord::sim::{Action, ActionError, FacilitatorMove};
+
+    let model = common::istanbul();
+    for seed in 0..6 {
+        let mut live = Table::all_ai(Game::new(model.clone(), seed));
+        let mut overruled = 0;
+        while live.game.round() <= 3 && !live.game.is_over() {
+            let (p, decision) = live.plan().unwrap();
+            let id = model.party_id(p).to_string();
+            if model.kind(p) == PartyKind::Delegation {
+                let wrong = live
+                    .game
+                    .facilitate(FacilitatorMove::MakeMove { party: id.clone() });
+                assert!(matches!(wrong, Err(ActionError::NotAllowed { .. })));
+                live.play(p, decision);
+                continue;
+            }
+            // Not its turn: refused, and nothing changes.
+            let other = model.party_id(model.delegations[0]).to_string();
+            let before = state(&live.game);
+            let refused = live
+                .game
+                .facilitate(FacilitatorMove::CancelMove {
+                    party: other,
+                    planned: "x".into(),
+                });
+            assert!(matches!(refused, Err(ActionError::NotYourTurn { .. })));
+            assert_eq!(state(&live.game), before);
+            overruled += 1;
+            if overruled % 2 == 0 {
+                live.game
+                    .facilitate(FacilitatorMove::CancelMove {
+                        party: id,
+                        planned: decision.action.name().into(),
+                    })
+                    .unwrap();
+                live.game.apply_index(p, Action::Pass).unwrap();
+            } else {
+                let lever = model
+                    .scenario
+                    .levers
+                    .iter()
+                    .find(|l| l.owner == id)
+                    .map(|l| Action::UseLever {
+                        lever: l.id.clone(),
+                    });
+                live.game
+                    .facilitate(FacilitatorMove::MakeMove { party: id })
+                    .unwrap();
+                let made = lever.unwrap_or(Action::Pass);
+                if live.game.apply_index(p, made).is_err() {
+                    live.game.apply_index(p, Action::Pass).unwrap();
+                }
+            }
+        }
+        assert!(overruled >= 4, "seed {seed}: {overruled} third-party turns");
+        let said = live
+            .game
+            .transcript()
+            .iter()
+            .filter(|e| match &e.kind {
+                EntryKind::Facilitator { text } => {
+                    text.starts_with("cancels the planned move of")
+                        || text.starts_with("makes this turn's move for")
+                }
+                _ => false,
+            })
+            .count();
+        assert_eq!(said, overruled, "seed {seed}");
+        let record = GameRecord::of(&live.game, "built-in:istanbul-2025", vec![]);
+        assert_eq!(state(&record.replay().unwrap()), state(&live.game));
+        let mut resumed = Table::resume(&record, &[]).unwrap();
+        assert_eq!(state(&resumed.game), state(&live.game), "seed {seed}");
+        live.run_ai();
+        resumed.run_ai();
+        assert_eq!(state(&resumed.game), state(&live.game), "seed {seed}: went on alike");
+    }
+}

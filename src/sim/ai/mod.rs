@@ -19,7 +19,7 @@ pub mod space;
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
-use super::game::{Explanation, Game};
+use super::game::{Explanation, FacilitatorMove, Game};
 use super::observe::Observation;
 use super::scenario::{PartyKind, Personality};
 use ally::AllyAi;
@@ -145,7 +145,14 @@ impl Table {
             }
             let party = table.game.model().party_index(&step.party);
             let ai_seat = party.is_some_and(|p| table.agents[p].is_some());
-            if ai_seat && table.game.to_move() == party {
+            let overruled = record.facilitator_before(index).any(|m| {
+                matches!(m, FacilitatorMove::CancelMove { party, .. }
+                    | FacilitatorMove::MakeMove { party } if *party == step.party)
+            });
+            if ai_seat && overruled {
+                // The AI planned this turn, then the facilitator played it instead.
+                let _ = table.plan();
+            } else if ai_seat && table.game.to_move() == party {
                 let before = table.game.actions().len();
                 table.step();
                 let same = table
@@ -188,18 +195,33 @@ impl Table {
 
     /// Lets the AI take one turn if it is an AI's turn; returns whether it did.
     pub fn step(&mut self) -> bool {
-        let Some(p) = self.game.to_move() else {
-            return false;
-        };
-        let Some(agent) = self.agents[p].as_mut() else {
-            return false;
-        };
+        match self.plan() {
+            Some((p, decision)) => {
+                self.play(p, decision);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// What the AI to move would do, without doing it yet (the facilitator may let it,
+    /// cancel it or make another move instead). Its agent's memory moves on as if it had
+    /// decided: plan each turn once, then [`Table::play`] the decision or the
+    /// facilitator's move.
+    pub fn plan(&mut self) -> Option<(usize, Decision)> {
+        let p = self.game.to_move()?;
+        let agent = self.agents[p].as_mut()?;
         let started = self.timed.then(std::time::Instant::now);
         let decision = agent.decide(&Observation::new(&self.game, p));
         if let Some(started) = started {
             self.decision_nanos
                 .push(started.elapsed().as_nanos().min(u64::MAX as u128) as u64);
         }
+        Some((p, decision))
+    }
+
+    /// Plays an AI seat's decision.
+    pub fn play(&mut self, p: usize, decision: Decision) {
         let rationale = decision.explanation.rationale.clone();
         if self
             .game
@@ -207,7 +229,8 @@ impl Table {
             .is_err()
         {
             // An agent's move is always checked against the rules; should one ever be
-            // refused, the seat passes rather than stall the game.
+            // refused (or go stale while the facilitator looked at it), the seat passes
+            // rather than stall the game.
             let _ = self.game.apply_explained(
                 p,
                 Action::Pass,
@@ -217,7 +240,6 @@ impl Table {
                 }),
             );
         }
-        true
     }
 
     /// Runs AI turns until a human is to move or the talks are over.

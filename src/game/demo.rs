@@ -193,6 +193,7 @@ fn advance(
                 controls,
                 seed: demo.seed,
                 deadline: None,
+                facilitator: Default::default(),
             }));
         }
         Some(Screen::Table) => next.set(Screen::Table),

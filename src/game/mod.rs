@@ -3,12 +3,14 @@
 //!
 //! - `scenarios`: scenario files as assets, through the core's loader, reloaded on save;
 //! - `session`: the game in progress and the messages that drive it (no rendering);
+//! - `facilitator`: the teacher's PIN, round timer, held moves and projector;
 //! - `settings`: UI scale, pacing and window size, kept in the user's config folder;
 //! - `screens`: the egui screens — title, setup, briefing, table, debrief — each drawn by
 //!   functions of `&mut egui::Ui` in `ui/`;
 //! - `demo`: `accord play --demo`, an AI-vs-AI game at speed with a screenshot per screen.
 
 pub mod demo;
+pub mod facilitator;
 pub mod scenarios;
 pub mod screens;
 pub mod session;
@@ -129,6 +131,7 @@ impl Plugin for CorePlugin {
     fn build(&self, app: &mut App) {
         app.init_state::<Screen>();
         session::plugin(app);
+        facilitator::plugin(app);
     }
 }
 

@@ -8,6 +8,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::sim::analysis::OutcomeSpace;
 
+use super::facilitator::{FacilitatorSetting, Overrule, all_briefs};
 use super::session::{
     Facilitate, HumanAction, LiftCurtain, LoadGame, LoadProblem, Pacing, SaveGame, SavesDir,
     Session, SetupChoice, StartGame,
@@ -15,6 +16,9 @@ use super::session::{
 use super::settings::Settings;
 use super::ui::briefing::{BriefingIntent, briefing};
 use super::ui::debrief::{DebriefIntent, debrief};
+use super::ui::facilitator::{
+    FacilitatorForm, FacilitatorIntent, briefs_window, facilitator_panel,
+};
 use super::ui::setup::{SetupForm, SetupIntent, setup};
 use super::ui::shortcut;
 use super::ui::table::{self, TableForm, TableIntent};
@@ -29,11 +33,9 @@ pub struct Forms {
     pub table: Option<TableForm>,
     /// How many news items of this game the player has dismissed.
     pub news_dismissed: usize,
-    /// The facilitator panel (F2): open or not, and the news item being written.
+    /// The facilitator panel (F2): open or not, and its text fields.
     pub facilitator: bool,
-    pub news_headline: String,
-    pub news_text: String,
-    pub end_reason: String,
+    pub facilitator_form: FacilitatorForm,
     /// The saved games the load screen lists, newest first (read when it opens).
     pub saves: Vec<std::path::PathBuf>,
     /// The debrief's outcome space, computed once per game.
@@ -293,6 +295,10 @@ fn setup_screen(
                 controls: form.controls.clone(),
                 seed: form.seed,
                 deadline: Some(form.deadline),
+                facilitator: crate::game::facilitator::FacilitatorSetup {
+                    pin: Some(form.pin.clone()).filter(|p| !p.trim().is_empty()),
+                    round_seconds: form.round_seconds,
+                },
             }));
         }
         Some(SetupIntent::Back) => next.set(Screen::Title),
@@ -328,7 +334,7 @@ fn table_screen(
     session: Res<Session>,
     mut saves: MessageWriter<SaveGame>,
     mut lifts: MessageWriter<LiftCurtain>,
-    mut facilitate: MessageWriter<Facilitate>,
+    mut facilitator: FacilitatorWriters,
     mut forms: ResMut<Forms>,
     mut pacing: ResMut<Pacing>,
     mut actions: MessageWriter<HumanAction>,
@@ -361,6 +367,15 @@ fn table_screen(
                 }
             });
         });
+        let forms = &mut *forms;
+        let intents = facilitator_overlay(
+            ctx,
+            &session,
+            &mut forms.facilitator,
+            &mut forms.facilitator_form,
+            pacing.paused,
+        );
+        facilitator.send(intents, &mut pacing);
         return Ok(());
     }
     let key = (game.transcript().len(), viewer);
@@ -397,6 +412,30 @@ fn table_screen(
             } else {
                 format!("{turn} is moving…")
             });
+            let timer = &session.facilitator.timer;
+            if timer.on() {
+                ui.separator();
+                let colour = if timer.left <= 0.0 {
+                    egui::Color32::LIGHT_RED
+                } else if timer.left < 15.0 {
+                    egui::Color32::from_rgb(255, 170, 90)
+                } else {
+                    ui.visuals().strong_text_color()
+                };
+                let text = if timer.left <= 0.0 {
+                    "Time is up".to_string()
+                } else {
+                    format!("Time left {}", timer.display())
+                };
+                ui.label(egui::RichText::new(text).size(18.0).strong().color(colour))
+                    .on_hover_text(
+                        "The round's timer: when it runs out, the human seats still to move pass",
+                    );
+            }
+            if pacing.paused {
+                ui.separator();
+                ui.label(egui::RichText::new("Paused by the facilitator").strong());
+            }
             if let Some(e) = &session.error {
                 ui.separator();
                 ui.label(egui::RichText::new(e).color(egui::Color32::LIGHT_RED));
@@ -471,102 +510,14 @@ fn table_screen(
             table::transcript(ui, &model, &view, form);
         });
     egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, &model, &view));
-    // The facilitator panel (F2): pause, injects, news, the end of the talks, and every
-    // AI's private rationale as it happens.
-    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F2)) {
-        forms.facilitator = !forms.facilitator;
-    }
-    if forms.facilitator {
-        let mut open = true;
-        egui::Window::new("Facilitator (F2)")
-            .id(egui::Id::new("facilitator"))
-            .open(&mut open)
-            .default_width(380.0)
-            .anchor(egui::Align2::RIGHT_TOP, [-390.0, 40.0])
-            .show(ctx, |ui| {
-                let label = if pacing.paused {
-                    "Resume the AI"
-                } else {
-                    "Pause the AI"
-                };
-                if ui.button(label).clicked() {
-                    pacing.paused = !pacing.paused;
-                }
-                ui.separator();
-                ui.label(egui::RichText::new("Inject an event").strong());
-                for inject in &model.scenario.injects {
-                    if ui
-                        .button(&inject.name)
-                        .on_hover_text(&inject.description)
-                        .clicked()
-                    {
-                        facilitate.write(Facilitate(crate::sim::FacilitatorMove::Inject {
-                            inject: inject.id.clone(),
-                        }));
-                    }
-                }
-                ui.separator();
-                ui.label(egui::RichText::new("A news item").strong());
-                ui.add(egui::TextEdit::singleline(&mut forms.news_headline).hint_text("headline"));
-                ui.add(
-                    egui::TextEdit::multiline(&mut forms.news_text)
-                        .desired_rows(2)
-                        .hint_text("text"),
-                );
-                if ui
-                    .add_enabled(
-                        !forms.news_headline.trim().is_empty(),
-                        egui::Button::new("Announce"),
-                    )
-                    .clicked()
-                {
-                    facilitate.write(Facilitate(crate::sim::FacilitatorMove::News {
-                        headline: forms.news_headline.trim().to_string(),
-                        text: forms.news_text.trim().to_string(),
-                    }));
-                    forms.news_headline.clear();
-                    forms.news_text.clear();
-                }
-                ui.separator();
-                ui.horizontal(|ui| {
-                    ui.add(
-                        egui::TextEdit::singleline(&mut forms.end_reason)
-                            .hint_text("why")
-                            .desired_width(200.0),
-                    );
-                    if ui
-                        .add_enabled(
-                            !forms.end_reason.trim().is_empty(),
-                            egui::Button::new("End the talks"),
-                        )
-                        .clicked()
-                    {
-                        facilitate.write(Facilitate(crate::sim::FacilitatorMove::EndTalks {
-                            reason: forms.end_reason.trim().to_string(),
-                        }));
-                        forms.end_reason.clear();
-                    }
-                });
-                ui.separator();
-                ui.label(egui::RichText::new("The AI's private rationales").strong());
-                egui::ScrollArea::vertical()
-                    .max_height(180.0)
-                    .show(ui, |ui| {
-                        for e in game
-                            .transcript()
-                            .iter()
-                            .rev()
-                            .filter(|e| {
-                                e.visibility == crate::sim::transcript::Visibility::Facilitator
-                            })
-                            .take(12)
-                        {
-                            ui.label(egui::RichText::new(e.render_with(&model)).small());
-                        }
-                    });
-            });
-        forms.facilitator = open;
-    }
+    let intents_f = facilitator_overlay(
+        ctx,
+        &session,
+        &mut forms.facilitator,
+        &mut forms.facilitator_form,
+        pacing.paused,
+    );
+    facilitator.send(intents_f, &mut pacing);
     // News pop-up: each event's news, one at a time, until dismissed.
     let news: Vec<_> = view
         .transcript
@@ -630,6 +581,71 @@ fn table_screen(
         }
     }
     Ok(())
+}
+
+/// The facilitator's panel (F2, behind its PIN if any) and, when the facilitator shows
+/// them, every brief: drawn over the table and over the hot-seat curtain alike.
+fn facilitator_overlay(
+    ctx: &egui::Context,
+    session: &Session,
+    shown: &mut bool,
+    form: &mut FacilitatorForm,
+    paused: bool,
+) -> Vec<FacilitatorIntent> {
+    let mut intents = Vec::new();
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F2)) {
+        *shown = !*shown;
+        if !*shown {
+            intents.push(FacilitatorIntent::Setting(FacilitatorSetting::Lock));
+        }
+    }
+    if session.facilitator.reveal_briefs {
+        briefs_window(ctx, &all_briefs(&session.model));
+    }
+    if *shown {
+        let mut open = true;
+        intents.extend(facilitator_panel(
+            ctx,
+            &session.model,
+            session.game(),
+            &session.facilitator,
+            paused,
+            form,
+            &mut open,
+        ));
+        if !open {
+            *shown = false;
+            intents.push(FacilitatorIntent::Setting(FacilitatorSetting::Lock));
+        }
+    }
+    intents
+}
+
+/// Where the facilitator's intents go.
+#[derive(bevy::ecs::system::SystemParam)]
+struct FacilitatorWriters<'w> {
+    moves: MessageWriter<'w, Facilitate>,
+    settings: MessageWriter<'w, FacilitatorSetting>,
+    overrules: MessageWriter<'w, Overrule>,
+}
+
+impl FacilitatorWriters<'_> {
+    fn send(&mut self, intents: Vec<FacilitatorIntent>, pacing: &mut Pacing) {
+        for intent in intents {
+            match intent {
+                FacilitatorIntent::Move(m) => {
+                    self.moves.write(Facilitate(m));
+                }
+                FacilitatorIntent::Setting(s) => {
+                    self.settings.write(s);
+                }
+                FacilitatorIntent::Overrule(o) => {
+                    self.overrules.write(o);
+                }
+                FacilitatorIntent::TogglePause => pacing.paused = !pacing.paused,
+            }
+        }
+    }
 }
 
 fn debrief_screen(

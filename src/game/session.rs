@@ -15,6 +15,7 @@ use crate::sim::save::{self, SaveFile};
 use crate::sim::{Action, ActionError, Game, Model};
 
 use super::Screen;
+use super::facilitator::{FacilitatorSetup, FacilitatorState};
 
 /// Who plays each delegation, chosen on the setup screen.
 #[derive(Debug, Clone)]
@@ -25,6 +26,8 @@ pub struct SetupChoice {
     pub seed: u64,
     /// Overrides the scenario's deadline when set.
     pub deadline: Option<u32>,
+    /// The facilitator's PIN and round timer.
+    pub facilitator: FacilitatorSetup,
 }
 
 /// Start a new game with this setup and open its briefing.
@@ -75,6 +78,8 @@ pub struct Session {
     /// another human seat is to move, the screen shows a privacy curtain until that seat's
     /// player says they are ready.
     pub revealed: Option<usize>,
+    /// The facilitator's PIN, timer, held moves and projector.
+    pub facilitator: FacilitatorState,
 }
 
 impl Session {
@@ -93,6 +98,7 @@ impl Session {
             notice: None,
             autosaved_round: 0,
             revealed: None,
+            facilitator: FacilitatorState::new(&choice.facilitator),
         }
     }
 
@@ -109,6 +115,7 @@ impl Session {
             notice: None,
             autosaved_round: 0,
             revealed: None,
+            facilitator: FacilitatorState::default(),
         })
     }
 
@@ -179,6 +186,17 @@ impl Session {
         }
         let seat = self.viewer();
         Some((seat, self.game().view(seat)))
+    }
+
+    /// Whether the AI may take the turn now: an AI seat is to move and, when the
+    /// facilitator holds allies' and mediators' moves, it is a delegation.
+    pub fn ai_may_move(&self) -> bool {
+        let held = self.facilitator.hold_third_parties
+            && self
+                .game()
+                .to_move()
+                .is_some_and(|p| self.model.kind(p) != crate::sim::PartyKind::Delegation);
+        self.table.ai_to_move() && !held
     }
 
     pub fn apply_human(&mut self, party: usize, action: Action) -> Result<(), ActionError> {
@@ -348,12 +366,18 @@ pub fn plugin(app: &mut App) {
             (
                 start_game,
                 apply_human_actions.run_if(resource_exists::<Session>),
-                play_ai.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
+                play_ai
+                    .in_set(AiTurns)
+                    .run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
                 finish.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
             )
                 .chain(),
         );
 }
+
+/// The AI's turns, after the facilitator's systems have had their say.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AiTurns;
 
 fn start_game(
     mut commands: Commands,
@@ -381,11 +405,13 @@ fn apply_human_actions(mut session: ResMut<Session>, mut actions: MessageReader<
 /// One AI move every `seconds_per_move`, or all of them until a human is to move when
 /// the player skips ahead.
 fn play_ai(mut session: ResMut<Session>, mut pacing: ResMut<Pacing>, time: Res<Time>) {
-    if !session.table.ai_to_move() || pacing.paused {
+    if !session.ai_may_move() || pacing.paused {
         return;
     }
     if pacing.skip || pacing.seconds_per_move <= 0.0 {
-        session.table.run_ai();
+        while session.ai_may_move() {
+            session.table.step();
+        }
         pacing.skip = false;
         return;
     }

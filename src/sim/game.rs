@@ -298,7 +298,9 @@ impl Game {
                     FacilitatorMove::CancelMove { planned, .. } => {
                         format!("cancels the planned move of {name} ({planned}); it passes")
                     }
-                    FacilitatorMove::MakeMove { .. } => format!("makes this turn's move for {name}"),
+                    FacilitatorMove::MakeMove { .. } => {
+                        format!("makes this turn's move for {name}")
+                    }
                     _ => format!("time is up for {name}; the seat passes"),
                 };
                 let third_party = self.model.kind(p) != PartyKind::Delegation;
@@ -673,6 +675,11 @@ impl Game {
                 })?;
         }
         Ok(())
+    }
+
+    /// Whether `p` may take `action` now (what `apply` would refuse, without applying).
+    pub fn check_action(&self, p: usize, action: &Action) -> Result<(), ActionError> {
+        self.check(p, action).map(|_| ())
     }
 
     /// Everything that can make `action` illegal, checked before any change.

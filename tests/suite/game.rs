@@ -49,6 +49,7 @@ fn start(app: &mut App) -> usize {
         controls,
         seed: 11,
         deadline: Some(4),
+        facilitator: Default::default(),
     }));
     app.update();
     app.update();
@@ -300,6 +301,7 @@ fn hot_seat_shows_each_seat_only_its_own_confidential_data() {
         controls,
         seed: 3,
         deadline: Some(4),
+        facilitator: Default::default(),
     }));
     app.update();
     app.world_mut()
@@ -386,4 +388,218 @@ fn facilitator_moves_reach_the_transcript_and_a_pause_stops_the_ai() {
             .any(|e| matches!(e.kind, EntryKind::Facilitator { .. }))
     );
     assert_eq!(session.game().facilitator_moves().len(), 1);
+}
+
+/// Starts a game with Ukraine human and the facilitator's setup, and opens the table.
+fn start_with(app: &mut App, facilitator: accord::game::facilitator::FacilitatorSetup) -> usize {
+    let model = common::istanbul();
+    let ukraine = model.party_index("ukraine").unwrap();
+    let controls = (0..model.scenario.parties.len())
+        .map(|p| {
+            if p == ukraine {
+                SeatControl::Human
+            } else {
+                SeatControl::Ai("scenario".into())
+            }
+        })
+        .collect();
+    app.world_mut().write_message(StartGame(SetupChoice {
+        model,
+        controls,
+        seed: 11,
+        deadline: Some(4),
+        facilitator,
+    }));
+    app.update();
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Table);
+    ukraine
+}
+
+fn facilitator_texts(app: &App) -> Vec<String> {
+    use accord::sim::transcript::EntryKind;
+    app.world()
+        .resource::<Session>()
+        .game()
+        .transcript()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EntryKind::Facilitator { text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The round's timer counts down (not while paused); when it runs out the human seat to
+/// move passes, and the transcript says time was up. Each round starts it again.
+#[test]
+fn the_round_timer_passes_a_human_seat_when_time_runs_out() {
+    use accord::game::facilitator::FacilitatorSetup;
+    use bevy::time::TimeUpdateStrategy;
+    let mut app = app();
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(
+        std::time::Duration::from_millis(500),
+    ));
+    let ukraine = start_with(
+        &mut app,
+        FacilitatorSetup {
+            pin: None,
+            round_seconds: 3,
+        },
+    );
+    for _ in 0..3 {
+        app.update();
+    }
+    let session = app.world().resource::<Session>();
+    assert_eq!(session.human_to_move(), Some(ukraine));
+    let timer = &session.facilitator.timer;
+    assert!(
+        timer.left > 0.0 && timer.left < 3.0,
+        "counting: {}",
+        timer.left
+    );
+    // Paused: the clock stops.
+    app.world_mut().resource_mut::<Pacing>().paused = true;
+    let left = app.world().resource::<Session>().facilitator.timer.left;
+    for _ in 0..10 {
+        app.update();
+    }
+    assert_eq!(
+        app.world().resource::<Session>().facilitator.timer.left,
+        left
+    );
+    app.world_mut().resource_mut::<Pacing>().paused = false;
+    // Virtual time moves at most 0.25 s per frame.
+    for _ in 0..16 {
+        app.update();
+    }
+    let texts = facilitator_texts(&app);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "time is up for Ukrainian delegation; the seat passes"),
+        "{texts:?}"
+    );
+    let game = app.world().resource::<Session>().game();
+    let (p, action, _) = game
+        .actions()
+        .iter()
+        .find(|(p, _, _)| *p == ukraine)
+        .unwrap();
+    assert_eq!((*p, action), (ukraine, &Action::Pass));
+    assert!(game.round() >= 2, "the round went on");
+    let timer = &app.world().resource::<Session>().facilitator.timer;
+    assert_eq!(timer.round, game.round(), "each round is timed afresh");
+}
+
+/// With allies' and mediators' moves held, each waits for the facilitator, who lets it
+/// happen, cancels it (the party passes) or makes another; each overruling is in the
+/// transcript, and the game resumes from its save exactly.
+#[test]
+fn the_facilitator_lets_cancels_or_makes_held_moves() {
+    use accord::game::facilitator::{FacilitatorSetting, Overrule};
+    use accord::sim::scenario::PartyKind;
+    let mut app = app();
+    start_with(&mut app, Default::default());
+    app.world_mut()
+        .write_message(FacilitatorSetting::HoldThirdParties(true));
+    let model = common::istanbul();
+    let mut answers = vec![Overrule::Cancel, Overrule::Allow];
+    let mut made = false;
+    for _ in 0..40 {
+        app.update();
+        let session = app.world().resource::<Session>();
+        if session.game().is_over() {
+            break;
+        }
+        let Some((p, _)) = &session.facilitator.pending else {
+            if session.human_to_move().is_some() {
+                let p = session.human_to_move().unwrap();
+                app.world_mut().write_message(HumanAction {
+                    party: p,
+                    action: Action::Pass,
+                });
+            }
+            continue;
+        };
+        assert_ne!(model.kind(*p), PartyKind::Delegation);
+        assert_eq!(session.game().to_move(), Some(*p), "its move waits");
+        let lever = model
+            .scenario
+            .levers
+            .iter()
+            .find(|l| l.owner == model.party_id(*p))
+            .map(|l| Action::UseLever {
+                lever: l.id.clone(),
+            });
+        let answer = match (made, lever) {
+            (false, Some(action)) if session.game().check_action(*p, &action).is_ok() => {
+                made = true;
+                Overrule::Make(action)
+            }
+            _ => answers.pop().unwrap_or(Overrule::Allow),
+        };
+        app.world_mut().write_message(answer);
+    }
+    let texts = facilitator_texts(&app);
+    assert!(made, "a lever was made");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("makes this turn's move for")),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("cancels the planned move of")),
+        "{texts:?}"
+    );
+    let session = app.world().resource::<Session>();
+    let record = session.save_file().record;
+    let resumed = accord::sim::ai::Table::resume(&record, &session.controls).unwrap();
+    assert_eq!(
+        serde_json::to_string(resumed.game.transcript()).unwrap(),
+        serde_json::to_string(session.game().transcript()).unwrap()
+    );
+}
+
+/// A PIN keeps the panel shut until it is entered, and closing the panel locks it again;
+/// the projector shows every brief only when the facilitator says so.
+#[test]
+fn the_pin_guards_the_panel_and_briefs_are_revealed_on_demand() {
+    use accord::game::facilitator::{FacilitatorSetting, FacilitatorSetup, all_briefs};
+    let mut app = app();
+    start_with(
+        &mut app,
+        FacilitatorSetup {
+            pin: Some("4321".into()),
+            round_seconds: 0,
+        },
+    );
+    app.update();
+    let unlocked = |app: &App| app.world().resource::<Session>().facilitator.unlocked;
+    assert!(!unlocked(&app));
+    app.world_mut()
+        .write_message(FacilitatorSetting::Unlock("1234".into()));
+    app.update();
+    assert!(!unlocked(&app), "a wrong PIN does not open it");
+    assert!(app.world().resource::<Session>().error.is_some());
+    app.world_mut()
+        .write_message(FacilitatorSetting::Unlock(" 4321 ".into()));
+    app.update();
+    assert!(unlocked(&app));
+    app.world_mut().write_message(FacilitatorSetting::Lock);
+    app.update();
+    assert!(!unlocked(&app), "closing locks it again");
+    assert!(!app.world().resource::<Session>().facilitator.reveal_briefs);
+    app.world_mut()
+        .write_message(FacilitatorSetting::RevealBriefs(true));
+    app.update();
+    let session = app.world().resource::<Session>();
+    assert!(session.facilitator.reveal_briefs);
+    let briefs = all_briefs(&session.model);
+    assert_eq!(briefs.len(), session.model.scenario.parties.len());
+    assert!(briefs.iter().all(|(_, b)| !b.is_empty()));
 }

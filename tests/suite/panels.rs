@@ -106,3 +106,107 @@ fn key_p_proposes_the_chosen_package() {
     };
     assert_eq!(h.state().intent, Some(TableIntent::Act(expected)));
 }
+
+mod facilitator {
+    use accord::game::facilitator::{FacilitatorSetting, FacilitatorState, Overrule};
+    use accord::game::ui::facilitator::{FacilitatorForm, FacilitatorIntent, facilitator_panel};
+    use accord::sim::Game;
+    use accord::sim::ai::Table;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::common;
+
+    struct Panel {
+        game: Game,
+        state: FacilitatorState,
+        form: FacilitatorForm,
+        intents: Vec<FacilitatorIntent>,
+    }
+
+    fn harness(panel: Panel) -> Harness<'static, Panel> {
+        Harness::builder()
+            .with_size(bevy_egui::egui::Vec2::new(1280.0, 900.0))
+            .build_ui_state(
+                |ui, p: &mut Panel| {
+                    let model = p.game.model().clone();
+                    let mut open = true;
+                    let intents = facilitator_panel(
+                        ui.ctx(),
+                        &model,
+                        &p.game,
+                        &p.state,
+                        false,
+                        &mut p.form,
+                        &mut open,
+                    );
+                    p.intents.extend(intents);
+                },
+                panel,
+            )
+    }
+
+    /// An Istanbul game whose first mover (an ally) has planned its move.
+    fn planned() -> (Game, FacilitatorState) {
+        let mut table = Table::all_ai(Game::new(common::istanbul(), 5));
+        let pending = table.plan();
+        assert!(pending.is_some());
+        let state = FacilitatorState {
+            unlocked: true,
+            pending,
+            ..FacilitatorState::default()
+        };
+        (table.game, state)
+    }
+
+    #[test]
+    fn a_locked_panel_shows_only_the_pin_prompt() {
+        let (game, mut state) = planned();
+        state.pin = Some("77".into());
+        state.unlocked = false;
+        let mut h = harness(Panel {
+            game,
+            state,
+            form: FacilitatorForm::default(),
+            intents: Vec::new(),
+        });
+        h.run();
+        h.get_by_label("Enter the facilitator's PIN:");
+        assert!(h.query_by_label("Inject an event").is_none());
+        assert!(h.query_by_label_contains("plans:").is_none());
+        assert!(h.query_by_label("The AI's private rationales").is_none());
+        h.state_mut().form.pin = "77".into();
+        h.get_by_label("Open").click();
+        h.run();
+        assert_eq!(
+            h.state().intents,
+            vec![FacilitatorIntent::Setting(FacilitatorSetting::Unlock(
+                "77".into()
+            ))]
+        );
+    }
+
+    #[test]
+    fn a_held_move_can_be_let_or_cancelled_from_the_panel() {
+        let (game, state) = planned();
+        let mut h = harness(Panel {
+            game,
+            state,
+            form: FacilitatorForm::default(),
+            intents: Vec::new(),
+        });
+        h.run();
+        h.get_by_label_contains("plans:");
+        h.get_by_label("Cancel it").click();
+        h.run();
+        h.get_by_label("Let it happen").click();
+        h.run();
+        assert_eq!(
+            h.state().intents,
+            vec![
+                FacilitatorIntent::Overrule(Overrule::Cancel),
+                FacilitatorIntent::Overrule(Overrule::Allow)
+            ]
+        );
+    }
+}

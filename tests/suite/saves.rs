@@ -280,12 +280,10 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
             // Not its turn: refused, and nothing changes.
             let other = model.party_id(model.delegations[0]).to_string();
             let before = state(&live.game);
-            let refused = live
-                .game
-                .facilitate(FacilitatorMove::CancelMove {
-                    party: other,
-                    planned: "x".into(),
-                });
+            let refused = live.game.facilitate(FacilitatorMove::CancelMove {
+                party: other,
+                planned: "x".into(),
+            });
             assert!(matches!(refused, Err(ActionError::NotYourTurn { .. })));
             assert_eq!(state(&live.game), before);
             overruled += 1;
@@ -335,6 +333,10 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
         assert_eq!(state(&resumed.game), state(&live.game), "seed {seed}");
         live.run_ai();
         resumed.run_ai();
-        assert_eq!(state(&resumed.game), state(&live.game), "seed {seed}: went on alike");
+        assert_eq!(
+            state(&resumed.game),
+            state(&live.game),
+            "seed {seed}: went on alike"
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod briefing;
 pub mod debrief;
+pub mod facilitator;
 pub mod setup;
 pub mod table;
 pub mod title;

@@ -15,6 +15,10 @@ pub struct SetupForm {
     pub seed: u64,
     pub seed_text: String,
     pub deadline: u32,
+    /// A PIN for the facilitator's panel (F2); none when empty.
+    pub pin: String,
+    /// Seconds per round (0: no timer).
+    pub round_seconds: u32,
 }
 
 impl SetupForm {
@@ -34,6 +38,8 @@ impl SetupForm {
             seed,
             seed_text: seed.to_string(),
             deadline: model.scenario.rules.deadline,
+            pin: String::new(),
+            round_seconds: 0,
         }
     }
 }
@@ -113,6 +119,31 @@ pub fn setup(ui: &mut egui::Ui, model: &Model, form: &mut SetupForm) -> Option<S
     ui.horizontal(|ui| {
         ui.label("Deadline");
         ui.add(egui::Slider::new(&mut form.deadline, 1..=40).suffix(" rounds"));
+    });
+    ui.add_space(8.0);
+    ui.label(egui::RichText::new("For a class").strong());
+    ui.horizontal(|ui| {
+        ui.label("Time per round");
+        ui.add(
+            egui::DragValue::new(&mut form.round_seconds)
+                .range(0..=3600)
+                .speed(5.0)
+                .suffix(" s"),
+        )
+        .on_hover_text("0: no timer. When time runs out, the human seats still to move pass.");
+        if form.round_seconds == 0 {
+            ui.label("(no timer)");
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Facilitator PIN");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.pin)
+                .password(true)
+                .desired_width(100.0)
+                .hint_text("optional"),
+        )
+        .on_hover_text("Asked for before the facilitator's panel (F2) opens");
     });
     let humans = form
         .controls

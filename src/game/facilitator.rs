@@ -1,0 +1,283 @@
+//! The facilitator (a teacher) during a game: a PIN for the panel, a timer per round,
+//! allies' and mediators' moves held for approval (let, cancel or replace them), and the
+//! projector showing every brief. Rendering-free, like `session`: the panel in
+//! `ui/facilitator.rs` only sends the messages handled here, and every move on the game
+//! goes through the core (`Game::facilitate`), so that it is in the transcript and the
+//! record.
+
+use bevy::prelude::*;
+
+use crate::sim::ai::Decision;
+use crate::sim::scenario::PartyKind;
+use crate::sim::{Action, FacilitatorMove, Model};
+
+use super::Screen;
+use super::session::{Pacing, Session};
+
+/// What the setup screen chooses for the facilitator.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FacilitatorSetup {
+    /// A PIN that guards the facilitator's panel; none when empty.
+    pub pin: Option<String>,
+    /// Seconds per round; 0 for no timer.
+    pub round_seconds: u32,
+}
+
+/// The facilitator's state for the game in progress (part of the `Session`).
+#[derive(Debug, Clone, Default)]
+pub struct FacilitatorState {
+    pub pin: Option<String>,
+    /// The panel is open to whoever is at the screen: no PIN, or the right one entered
+    /// since it was last closed.
+    pub unlocked: bool,
+    /// Allies' and mediators' moves wait for the facilitator.
+    pub hold_third_parties: bool,
+    /// The move an ally or mediator plans, waiting for the facilitator.
+    pub pending: Option<(usize, Decision)>,
+    /// The screen shows every party's brief (for the projector).
+    pub reveal_briefs: bool,
+    pub timer: RoundTimer,
+}
+
+/// A countdown per round: it starts again with each round, stops while the facilitator
+/// pauses, and when it runs out each human seat still to move in the round passes.
+#[derive(Debug, Clone, Default)]
+pub struct RoundTimer {
+    /// Seconds per round; 0: no timer.
+    pub seconds: u32,
+    /// The round being timed.
+    pub round: u32,
+    /// Seconds left in it.
+    pub left: f32,
+}
+
+impl RoundTimer {
+    pub fn on(&self) -> bool {
+        self.seconds > 0
+    }
+
+    /// `m:ss` left, for the countdown.
+    pub fn display(&self) -> String {
+        let s = self.left.max(0.0).ceil() as u32;
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+impl FacilitatorState {
+    pub fn new(setup: &FacilitatorSetup) -> FacilitatorState {
+        let pin = setup.pin.clone().filter(|p| !p.trim().is_empty());
+        FacilitatorState {
+            unlocked: pin.is_none(),
+            pin,
+            timer: RoundTimer {
+                seconds: setup.round_seconds,
+                ..RoundTimer::default()
+            },
+            ..FacilitatorState::default()
+        }
+    }
+
+    /// Opens the panel if `entered` is the PIN; returns whether it did.
+    pub fn unlock(&mut self, entered: &str) -> bool {
+        self.unlocked = self.pin.as_deref().is_none_or(|pin| pin == entered.trim());
+        self.unlocked
+    }
+
+    /// Closes the panel: with a PIN, it must be entered again.
+    pub fn lock(&mut self) {
+        self.unlocked = self.pin.is_none();
+    }
+}
+
+/// Every party's confidential brief, for the projector, when the facilitator reveals
+/// them: (party name, brief).
+pub fn all_briefs(model: &Model) -> Vec<(String, String)> {
+    model
+        .scenario
+        .parties
+        .iter()
+        .map(|p| (p.name.clone(), p.confidential_brief.clone()))
+        .collect()
+}
+
+/// A planned move in a few words, for the panel and the transcript.
+pub fn describe(model: &Model, action: &Action) -> String {
+    match action {
+        Action::UseLever { lever } => model
+            .scenario
+            .levers
+            .iter()
+            .find(|l| l.id == *lever)
+            .map_or_else(|| lever.clone(), |l| l.name.clone()),
+        Action::Propose { package, .. } => {
+            let issues: Vec<&str> = package.keys().map(String::as_str).collect();
+            format!("propose a text on {}", issues.join(", "))
+        }
+        other => other.name().to_string(),
+    }
+}
+
+/// What the facilitator does with an ally's or mediator's planned move.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum Overrule {
+    /// Let it happen.
+    Allow,
+    /// Cancel it: the party passes this turn.
+    Cancel,
+    /// Make this move for the party instead.
+    Make(Action),
+}
+
+/// Facilitator settings changed from the panel.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum FacilitatorSetting {
+    /// Try a PIN.
+    Unlock(String),
+    /// Close the panel (locks it again when there is a PIN).
+    Lock,
+    /// Set a new PIN (empty: none).
+    SetPin(String),
+    HoldThirdParties(bool),
+    RevealBriefs(bool),
+    /// Seconds per round (0: off); the countdown restarts.
+    RoundSeconds(u32),
+}
+
+fn settings(mut session: ResMut<Session>, mut changes: MessageReader<FacilitatorSetting>) {
+    for change in changes.read() {
+        let f = &mut session.facilitator;
+        match change {
+            FacilitatorSetting::Unlock(pin) => {
+                if !f.unlock(pin) {
+                    session.error = Some("facilitator: wrong PIN".into());
+                }
+            }
+            FacilitatorSetting::Lock => f.lock(),
+            FacilitatorSetting::SetPin(pin) => {
+                f.pin = Some(pin.trim().to_string()).filter(|p| !p.is_empty());
+            }
+            FacilitatorSetting::HoldThirdParties(on) => f.hold_third_parties = *on,
+            FacilitatorSetting::RevealBriefs(on) => f.reveal_briefs = *on,
+            FacilitatorSetting::RoundSeconds(s) => {
+                f.timer.seconds = *s;
+                f.timer.left = *s as f32;
+            }
+        }
+    }
+}
+
+/// Applies the facilitator's answer to a held move.
+fn overrule(mut session: ResMut<Session>, mut answers: MessageReader<Overrule>) {
+    for answer in answers.read() {
+        let Some((p, decision)) = session.facilitator.pending.take() else {
+            continue;
+        };
+        let model = session.model.clone();
+        let party = model.party_id(p).to_string();
+        let result = match answer {
+            Overrule::Allow => {
+                session.table.play(p, decision);
+                Ok(())
+            }
+            Overrule::Cancel => {
+                let planned = describe(&model, &decision.action);
+                let game = &mut session.table.game;
+                game.facilitate(FacilitatorMove::CancelMove { party, planned })
+                    .map(|_| ())
+                    .and_then(|()| game.apply_index(p, Action::Pass).map(|_| ()))
+            }
+            Overrule::Make(action) => {
+                let game = &mut session.table.game;
+                match game.check_action(p, action) {
+                    Ok(()) => game
+                        .facilitate(FacilitatorMove::MakeMove { party })
+                        .map(|_| ())
+                        .and_then(|()| game.apply_index(p, action.clone()).map(|_| ())),
+                    Err(e) => {
+                        // Refused: the planned move still waits.
+                        session.facilitator.pending = Some((p, decision));
+                        Err(e)
+                    }
+                }
+            }
+        };
+        session.error = result.err().map(|e| format!("facilitator: {e}"));
+    }
+}
+
+/// Holds an ally's or mediator's move for the facilitator when asked to: the AI plans it
+/// once, and it waits in `pending`. Runs before the AI's pacing, which leaves a held
+/// party's turn alone.
+fn hold(mut session: ResMut<Session>) {
+    let session = &mut *session;
+    let to_move = session.game().to_move();
+    if session.game().is_over() {
+        session.facilitator.pending = None;
+        return;
+    }
+    if let Some((p, _)) = &session.facilitator.pending {
+        let p = *p;
+        if to_move != Some(p) {
+            session.facilitator.pending = None;
+        } else if !session.facilitator.hold_third_parties
+            && let Some((p, decision)) = session.facilitator.pending.take()
+        {
+            // Holding was switched off: the planned move goes ahead.
+            session.table.play(p, decision);
+        }
+        return;
+    }
+    let Some(p) = to_move else {
+        return;
+    };
+    if session.facilitator.hold_third_parties
+        && session.model.kind(p) != PartyKind::Delegation
+        && session.table.ai_to_move()
+    {
+        session.facilitator.pending = session.table.plan();
+    }
+}
+
+/// The countdown of the round. When it runs out, the human seat to move passes (the
+/// transcript says time was up), and so does every human seat after it in that round.
+fn round_timer(mut session: ResMut<Session>, pacing: Res<Pacing>, time: Res<Time>) {
+    let session = &mut *session;
+    let round = session.game().round();
+    let over = session.game().is_over();
+    let timer = &mut session.facilitator.timer;
+    if !timer.on() || over {
+        return;
+    }
+    if timer.round != round {
+        timer.round = round;
+        timer.left = timer.seconds as f32;
+    }
+    if pacing.paused {
+        return;
+    }
+    timer.left = (timer.left - time.delta_secs()).max(0.0);
+    if timer.left > 0.0 {
+        return;
+    }
+    if let Some(p) = session.human_to_move() {
+        let party = session.model.party_id(p).to_string();
+        let game = &mut session.table.game;
+        let result = game
+            .facilitate(FacilitatorMove::TimeUp { party })
+            .map(|_| ())
+            .and_then(|()| game.apply_index(p, Action::Pass).map(|_| ()));
+        session.error = result.err().map(|e| format!("timer: {e}"));
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.add_message::<Overrule>()
+        .add_message::<FacilitatorSetting>()
+        .add_systems(
+            Update,
+            (settings, overrule, hold, round_timer)
+                .chain()
+                .before(super::session::AiTurns)
+                .run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
+        );
+}

@@ -137,7 +137,28 @@ impl GameRecord {
 
     /// Re-runs the game from its seed and actions.
     pub fn replay(&self) -> Result<Game, ReplayError> {
+        self.replay_with(|_| {})
+    }
+
+    /// The game at every stop of a replay: as it starts, as each round ends, and as it
+    /// ends (the last stop is what [`GameRecord::replay`] gives). Stepping through these
+    /// is stepping through the rounds.
+    pub fn replay_rounds(&self) -> Result<Vec<Game>, ReplayError> {
+        let mut stops: Vec<Game> = Vec::new();
+        let last = self.replay_with(|g| stops.push(g.clone()))?;
+        if stops
+            .last()
+            .is_none_or(|s| s.transcript().len() != last.transcript().len())
+        {
+            stops.push(last);
+        }
+        Ok(stops)
+    }
+
+    /// Replays the record; `stop` sees the game as it starts and as each round ends.
+    fn replay_with(&self, mut stop: impl FnMut(&Game)) -> Result<Game, ReplayError> {
         let mut game = self.replay_start()?;
+        stop(&game);
         for (index, step) in self.actions.iter().enumerate() {
             for m in self.facilitator_before(index) {
                 let _ = game.facilitate(m.clone());
@@ -151,6 +172,7 @@ impl GameRecord {
                         action: step.action.name(),
                         error: ActionError::UnknownParty(step.party.clone()),
                     })?;
+            let round = game.round();
             game.apply_explained(party, step.action.clone(), step.explanation.clone())
                 .map_err(|error| ReplayError::Action {
                     index,
@@ -158,6 +180,9 @@ impl GameRecord {
                     action: step.action.name(),
                     error,
                 })?;
+            if game.round() != round {
+                stop(&game);
+            }
         }
         for m in self.facilitator_before(self.actions.len()) {
             let _ = game.facilitate(m.clone());

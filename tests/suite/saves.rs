@@ -340,3 +340,35 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
         );
     }
 }
+
+/// A replay steps through the rounds: it starts before any move, stops as each round ends
+/// and ends on the final state, and stepping is exact (each stop is the game as it was).
+#[test]
+fn a_replay_stops_at_every_round_and_each_stop_is_exact() {
+    use accord::sim::ai::Table;
+    let model = common::istanbul();
+    for seed in 0..10 {
+        // Played live, with the state noted as each round ends.
+        let mut table = Table::all_ai(Game::new(model.clone(), seed));
+        let mut live = vec![state(&table.game)];
+        while !table.game.is_over() {
+            let round = table.game.round();
+            table.step();
+            if table.game.round() != round {
+                live.push(state(&table.game));
+            }
+        }
+        if live.last() != Some(&state(&table.game)) {
+            live.push(state(&table.game));
+        }
+        let record = GameRecord::of(&table.game, "built-in:istanbul-2025", vec![]);
+        let stops = record.replay_rounds().unwrap();
+        assert_eq!(stops.len(), live.len(), "seed {seed}");
+        assert!(stops[0].actions().is_empty());
+        assert_eq!(stops[0].round(), 1);
+        for (k, (stop, expected)) in stops.iter().zip(&live).enumerate() {
+            assert_eq!(&state(stop), expected, "seed {seed}, stop {k}");
+        }
+        assert!(stops.last().unwrap().is_over());
+    }
+}

@@ -77,12 +77,21 @@ pub enum Command {
         #[arg(long)]
         handouts: bool,
     },
-    /// Replay a saved game from its seed and actions and print it round by round.
+    /// Replay a saved game from its seed and actions and print it round by round, or
+    /// step through it in the game's window.
     Replay {
         file: PathBuf,
         /// Stop after this round.
         #[arg(long)]
         round: Option<u32>,
+        /// Open the replay in the window: the table view, round by round, forward and back,
+        /// with the debrief's charts.
+        #[arg(long)]
+        window: bool,
+        /// With --window: save a PNG of the window to this path after it has drawn (at
+        /// --round when given), then quit.
+        #[arg(long, requires = "window")]
+        screenshot: Option<PathBuf>,
     },
     /// Write a commented template for a new scenario that validates and plays.
     NewScenario {
@@ -130,6 +139,12 @@ pub struct PlayArgs {
     /// Scenario file or built-in id.
     #[arg(long, default_value = "istanbul-2025")]
     pub scenario: String,
+    /// Open this saved game as a replay, round by round (as `accord replay FILE --window`).
+    #[arg(long, value_name = "SAVE")]
+    pub replay: Option<PathBuf>,
+    /// With `replay`: open it at the end of this round.
+    #[arg(skip)]
+    pub replay_round: Option<u32>,
     /// Save a PNG of the window to this path after it has drawn, then quit.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
@@ -204,7 +219,8 @@ pub fn run(command: Command) -> Option<ExitCode> {
             csv,
             handouts,
         } => report(&input, &out, csv.as_deref(), handouts),
-        Command::Replay { file, round } => replay(&file, round),
+        Command::Replay { window: true, .. } => return None,
+        Command::Replay { file, round, .. } => replay(&file, round),
         Command::Scenario(ScenarioCommand::List { json }) => list(json),
         Command::Scenario(ScenarioCommand::Show {
             scenario,

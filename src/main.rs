@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use accord::cli::{Cli, Command, run};
+use accord::cli::{Cli, Command, PlayArgs, run};
 
 /// The engine and the AI allocate many small, short-lived objects (transcript entries,
 /// packages, reasons); mimalloc serves them faster than the system allocator.
@@ -16,6 +16,18 @@ fn main() -> ExitCode {
     let play = match cli.command {
         None => cli.play,
         Some(Command::Play(args)) => args,
+        Some(Command::Replay {
+            file,
+            window: true,
+            round,
+            screenshot,
+        }) => PlayArgs {
+            scenario: "istanbul-2025".into(),
+            replay: Some(file),
+            replay_round: round,
+            screenshot,
+            ..PlayArgs::default()
+        },
         Some(command) => return run(command).unwrap_or(ExitCode::SUCCESS),
     };
     play_game(play)

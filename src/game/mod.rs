@@ -7,10 +7,12 @@
 //! - `settings`: UI scale, pacing and window size, kept in the user's config folder;
 //! - `screens`: the egui screens — title, setup, briefing, table, debrief — each drawn by
 //!   functions of `&mut egui::Ui` in `ui/`;
+//! - `replay`: a saved game replayed in the table view, round by round;
 //! - `demo`: `accord play --demo`, an AI-vs-AI game at speed with a screenshot per screen.
 
 pub mod demo;
 pub mod facilitator;
+pub mod replay;
 pub mod scenarios;
 pub mod screens;
 pub mod session;
@@ -45,6 +47,8 @@ pub enum Screen {
     Briefing,
     Table,
     Debrief,
+    /// A saved game played again, round by round.
+    Replay,
 }
 
 /// Scenarios the player can choose from: built-in, `scenarios/`, the user's folder.
@@ -78,6 +82,21 @@ pub fn run(args: PlayArgs) -> ExitCode {
             .map_or_else(|_| args.scenario.clone(), |p| p.display().to_string())
     };
     let catalogue = catalogue(first.model, &origin);
+    let replay = match &args.replay {
+        Some(path) => match replay::Replay::open(path) {
+            Ok(mut r) => {
+                if let Some(round) = args.replay_round {
+                    r.at = (round as usize).min(r.end());
+                }
+                Some(r)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => None,
+    };
     let settings = settings::Settings::load();
     let (width, height) = args.size.unwrap_or_else(|| settings.window_size());
     let folders = scenarios::ScenarioFolders::standard();
@@ -109,6 +128,12 @@ pub fn run(args: PlayArgs) -> ExitCode {
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn(Camera2d);
     });
+    if let Some(r) = replay {
+        app.insert_resource(r)
+            .add_systems(Startup, |mut next: ResMut<NextState<Screen>>| {
+                next.set(Screen::Replay);
+            });
+    }
     if args.demo || args.screenshots.is_some() {
         app.add_plugins(demo::DemoPlugin {
             seed: args.seed.unwrap_or(1),
@@ -132,6 +157,7 @@ impl Plugin for CorePlugin {
         app.init_state::<Screen>();
         session::plugin(app);
         facilitator::plugin(app);
+        replay::plugin(app);
     }
 }
 

@@ -9,6 +9,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use crate::sim::analysis::OutcomeSpace;
 
 use super::facilitator::{FacilitatorSetting, Overrule, all_briefs};
+use super::replay::{OpenReplay, Replay};
 use super::session::{
     Facilitate, HumanAction, LiftCurtain, LoadGame, LoadProblem, Pacing, SaveGame, SavesDir,
     Session, SetupChoice, StartGame,
@@ -19,6 +20,7 @@ use super::ui::debrief::{DebriefIntent, debrief};
 use super::ui::facilitator::{
     FacilitatorForm, FacilitatorIntent, briefs_window, facilitator_panel,
 };
+use super::ui::replay::{ReplayIntent, replay_controls, replay_view};
 use super::ui::setup::{SetupForm, SetupIntent, setup};
 use super::ui::shortcut;
 use super::ui::table::{self, TableForm, TableIntent};
@@ -69,6 +71,16 @@ pub fn plugin(app: &mut App) {
             load_screen.run_if(in_state(Screen::Load)),
         )
         .add_systems(OnEnter(Screen::Load), list_saves)
+        .add_systems(
+            EguiPrimaryContextPass,
+            replay_screen.run_if(in_state(Screen::Replay).and_then(resource_exists::<Replay>)),
+        )
+        .add_systems(
+            OnEnter(Screen::Replay),
+            |mut forms: ResMut<Forms>, replay: Res<Replay>| {
+                forms.table = Some(TableForm::new(replay.model().issue_count()));
+            },
+        )
         .add_systems(
             EguiPrimaryContextPass,
             setup_screen.run_if(in_state(Screen::Setup)),
@@ -648,6 +660,32 @@ impl FacilitatorWriters<'_> {
     }
 }
 
+fn replay_screen(
+    mut contexts: EguiContexts,
+    mut replay: ResMut<Replay>,
+    mut forms: ResMut<Forms>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let Some(form) = forms.table.as_mut() else {
+        return Ok(());
+    };
+    let ctx = contexts.ctx_mut()?;
+    let mut root = root_ui(ctx);
+    let mut intent = None;
+    egui::Panel::top("replay-controls").show(&mut root, |ui| {
+        intent = replay_controls(ui, &replay);
+    });
+    replay_view(&mut root, &replay, form);
+    match intent {
+        Some(ReplayIntent::Step(by)) => replay.step(by),
+        Some(ReplayIntent::Go(at)) => replay.at = at.min(replay.end()),
+        Some(ReplayIntent::Seat(p)) => replay.seat = p,
+        Some(ReplayIntent::Back) => next.set(Screen::Load),
+        None => {}
+    }
+    Ok(())
+}
+
 fn debrief_screen(
     mut contexts: EguiContexts,
     mut session: ResMut<Session>,
@@ -724,10 +762,11 @@ fn load_screen(
     problem: Res<LoadProblem>,
     mut next: ResMut<NextState<Screen>>,
     mut loads: MessageWriter<LoadGame>,
+    mut replays: MessageWriter<OpenReplay>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
-        ui.heading("Load a saved game");
+        ui.heading("Resume or replay a saved game");
         if let Some(p) = &problem.0 {
             ui.label(egui::RichText::new(p).color(egui::Color32::LIGHT_RED));
         }
@@ -743,8 +782,19 @@ fn load_screen(
                         .file_name()
                         .map_or(String::new(), |n| n.to_string_lossy().into_owned());
                     ui.horizontal(|ui| {
-                        if ui.button("Load").clicked() {
+                        if ui
+                            .button("Resume")
+                            .on_hover_text("Go on playing from where it was saved")
+                            .clicked()
+                        {
                             loads.write(LoadGame(path.clone()));
+                        }
+                        if ui
+                            .button("Replay")
+                            .on_hover_text("Watch it again round by round, with the charts")
+                            .clicked()
+                        {
+                            replays.write(OpenReplay(path.clone()));
                         }
                         ui.label(egui::RichText::new(name).strong());
                     });
@@ -771,7 +821,12 @@ fn shortcuts(
     if keys.just_pressed(KeyCode::Escape)
         && matches!(
             state.get(),
-            Screen::Scenarios | Screen::HowToPlay | Screen::Settings | Screen::Setup | Screen::Load
+            Screen::Scenarios
+                | Screen::HowToPlay
+                | Screen::Settings
+                | Screen::Setup
+                | Screen::Load
+                | Screen::Replay
         )
     {
         next.set(Screen::Title);

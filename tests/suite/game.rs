@@ -603,3 +603,51 @@ fn the_pin_guards_the_panel_and_briefs_are_revealed_on_demand() {
     assert_eq!(briefs.len(), session.model.scenario.parties.len());
     assert!(briefs.iter().all(|(_, b)| !b.is_empty()));
 }
+
+/// A saved game opens as a replay from the load screen's message: it steps forward and
+/// back through the rounds, each stop the game as it was, and a damaged save is refused
+/// with its error on the load screen.
+#[test]
+fn a_save_opens_as_a_replay_that_steps_through_the_rounds() {
+    use accord::game::replay::{OpenReplay, Replay};
+    use accord::game::session::LoadProblem;
+    use accord::sim::save::{self, SaveFile};
+    let mut app = app();
+    let game = accord::sim::simulate::play(&common::istanbul(), 5, &[]);
+    let dir = std::env::temp_dir().join(format!("accord-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("game.ron");
+    save::save(
+        &path,
+        &SaveFile::of(&game, "built-in:istanbul-2025", vec![]),
+    )
+    .unwrap();
+    app.world_mut().write_message(OpenReplay(path.clone()));
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Replay);
+    let mut replay = app.world_mut().resource_mut::<Replay>();
+    assert_eq!(replay.at, 0);
+    assert!(replay.game().actions().is_empty());
+    replay.step(-1);
+    assert_eq!(replay.at, 0, "no stop before the start");
+    replay.step(2);
+    assert_eq!(replay.game().round(), 3, "two rounds played");
+    replay.step(100);
+    assert_eq!(replay.at, replay.end());
+    assert_eq!(
+        serde_json::to_string(replay.game().transcript()).unwrap(),
+        serde_json::to_string(game.transcript()).unwrap(),
+        "the last stop is the game as it ended"
+    );
+    replay.step(-1);
+    assert!(replay.game().actions().len() < game.actions().len());
+
+    std::fs::write(&path, "(save_version: 1, title: \"x\"").unwrap();
+    app.world_mut().write_message(OpenReplay(path.clone()));
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Load);
+    let problem = app.world().resource::<LoadProblem>().0.clone().unwrap();
+    assert!(problem.contains("game.ron"), "{problem}");
+}

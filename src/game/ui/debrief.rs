@@ -80,7 +80,7 @@ pub fn debrief(
         }
         ui.add_space(8.0);
         ui.columns(2, |cols| {
-            utility_chart(&mut cols[0], model, game);
+            utility_chart(&mut cols[0], model, game, game.round());
             outcome_space_chart(&mut cols[1], model, game, space, viewer);
         });
         ui.separator();
@@ -155,13 +155,17 @@ fn outcome_words(model: &Model, o: &crate::sim::Outcome) -> String {
 }
 
 /// Each delegation's utility of every offer, by the round it was made.
-fn utility_chart(ui: &mut egui::Ui, model: &Model, game: &Game) {
+/// The utility of every offer to each delegation, by round, with the BATNA lines; the
+/// rounds axis spans `rounds`.
+pub fn utility_chart(ui: &mut egui::Ui, model: &Model, game: &Game, rounds: u32) {
     ui.strong("Utility of the offers, round by round");
     let plot = Plot::new("utilities")
         .legend(Legend::default())
         .height(260.0)
         .include_y(0.0)
-        .include_y(100.0);
+        .include_y(100.0)
+        .include_x(0.5)
+        .include_x(rounds as f64 + 0.5);
     plot.show(ui, |plot| {
         for &d in &model.delegations {
             let party = &model.scenario.parties[d];
@@ -189,7 +193,7 @@ fn utility_chart(ui: &mut egui::Ui, model: &Model, game: &Game) {
 }
 
 /// The outcome space: the viewer's utility against the other delegation's.
-fn outcome_space_chart(
+pub fn outcome_space_chart(
     ui: &mut egui::Ui,
     model: &Model,
     game: &Game,
@@ -260,8 +264,13 @@ fn outcome_space_chart(
                     .radius(3.5),
             );
             if let Some(d) = deal {
+                let label = if game.is_over() {
+                    "final deal"
+                } else {
+                    "agreed so far"
+                };
                 plot.points(
-                    Points::new("final deal", PlotPoints::from(vec![d]))
+                    Points::new(label, PlotPoints::from(vec![d]))
                         .color(Color32::WHITE)
                         .radius(7.0),
                 );

@@ -28,7 +28,7 @@ pub fn title(ui: &mut egui::Ui, scenario: &str, date: &str) -> Option<TitleInten
         if new.clicked() {
             intent = Some(TitleIntent::NewGame);
         }
-        if menu_button(ui, "Load").clicked() {
+        if menu_button(ui, "Resume or replay").clicked() {
             intent = Some(TitleIntent::Load);
         }
         if menu_button(ui, "Scenarios").clicked() {

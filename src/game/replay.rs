@@ -1,0 +1,116 @@
+//! Replays in the window: a saved game played again from its seed and actions, shown in
+//! the table view one round at a time, forward and back, with the debrief's charts
+//! following. Every stop is computed once when the replay opens
+//! (`GameRecord::replay_rounds`), so stepping is instant and exact. Rendering-free; the
+//! screen is drawn in `screens`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use crate::sim::analysis::OutcomeSpace;
+use crate::sim::save;
+use crate::sim::{Game, Model};
+
+use super::Screen;
+use super::session::LoadProblem;
+
+/// The replay being watched.
+#[derive(Resource)]
+pub struct Replay {
+    /// What the save calls itself (scenario, seed, round).
+    pub title: String,
+    pub path: PathBuf,
+    /// The game as it starts, at the end of each round, and as it ends.
+    pub stops: Vec<Game>,
+    /// The stop shown.
+    pub at: usize,
+    /// The party whose view the table shows.
+    pub seat: usize,
+    /// The outcome space of the charts, computed once.
+    pub space: Arc<OutcomeSpace>,
+}
+
+impl Replay {
+    /// Reads a save and replays it, keeping every round; a damaged or foreign save gives
+    /// the save's error.
+    pub fn open(path: &std::path::Path) -> Result<Replay, String> {
+        let (file, _) = save::load(path).map_err(|e| e.to_string())?;
+        let stops = file
+            .record
+            .replay_rounds()
+            .map_err(|e| format!("{}: the game does not replay: {e}", path.display()))?;
+        let space = Arc::new(stops[stops.len() - 1].outcome_space());
+        let seat = stops[0].model().delegations.first().copied().unwrap_or(0);
+        Ok(Replay {
+            title: format!("{} — seed {}", file.title, file.record.seed),
+            path: path.to_path_buf(),
+            stops,
+            at: 0,
+            seat,
+            space,
+        })
+    }
+
+    pub fn game(&self) -> &Game {
+        &self.stops[self.at.min(self.stops.len() - 1)]
+    }
+
+    pub fn model(&self) -> &Arc<Model> {
+        self.stops[0].model()
+    }
+
+    /// The last stop.
+    pub fn end(&self) -> usize {
+        self.stops.len() - 1
+    }
+
+    /// Moves `by` stops (negative: back), staying within the replay.
+    pub fn step(&mut self, by: isize) {
+        self.at = self.at.saturating_add_signed(by).min(self.end());
+    }
+
+    /// Where the replay stands, in words: "Start", "End of round 3", "Final".
+    pub fn stop_name(&self) -> String {
+        if self.at == 0 {
+            return "Before the first move".into();
+        }
+        let game = self.game();
+        if self.at == self.end() && game.is_over() {
+            return format!("The end (round {})", game.round());
+        }
+        format!("End of round {}", game.round().saturating_sub(1).max(1))
+    }
+}
+
+/// Open this save as a replay.
+#[derive(Message, Debug, Clone)]
+pub struct OpenReplay(pub PathBuf);
+
+fn open_replay(
+    mut commands: Commands,
+    mut opens: MessageReader<OpenReplay>,
+    mut next: ResMut<NextState<Screen>>,
+    mut problem: ResMut<LoadProblem>,
+) {
+    let Some(OpenReplay(path)) = opens.read().last() else {
+        return;
+    };
+    match Replay::open(path) {
+        Ok(replay) => {
+            commands.insert_resource(replay);
+            problem.0 = None;
+            next.set(Screen::Replay);
+        }
+        Err(e) => {
+            problem.0 = Some(e);
+            next.set(Screen::Load);
+        }
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.add_message::<OpenReplay>()
+        .add_systems(Update, open_replay);
+}

@@ -52,12 +52,17 @@ fn resident_kib() -> u64 {
         .unwrap_or(0)
 }
 
+const FACILITATOR_SHOT: &str = "4b-facilitator.png";
+
 /// The screens, in order, and the file each picture goes to.
 const STEPS: &[(Screen, &str)] = &[
     (Screen::Title, "1-title.png"),
     (Screen::Setup, "2-setup.png"),
     (Screen::Briefing, "3-briefing.png"),
     (Screen::Table, "4-table.png"),
+    // The table again, with the facilitator's panel open, a round timer running and an
+    // ally's move held for the facilitator.
+    (Screen::Table, FACILITATOR_SHOT),
     (Screen::Debrief, "5-debrief.png"),
 ];
 
@@ -89,7 +94,8 @@ fn drive(
     state: Res<State<Screen>>,
     mut next: ResMut<NextState<Screen>>,
     catalogue: Res<Catalogue>,
-    session: Option<Res<Session>>,
+    mut session: Option<ResMut<Session>>,
+    mut forms: ResMut<super::screens::Forms>,
     mut pacing: ResMut<Pacing>,
     mut start: MessageWriter<StartGame>,
     mut exit: MessageWriter<AppExit>,
@@ -138,13 +144,33 @@ fn drive(
         return;
     };
     if *state.get() != screen {
-        // On the table, the AI plays fast; the table picture waits for round 3.
+        // On the table, the AI plays fast (the facilitator no longer holding it) until
+        // the debrief.
         if *state.get() == Screen::Table {
             pacing.seconds_per_move = 0.02;
+            forms.facilitator = false;
+            if let Some(s) = session.as_mut() {
+                s.facilitator.hold_third_parties = false;
+            }
         }
         return;
     }
-    if screen == Screen::Table {
+    if file == FACILITATOR_SHOT {
+        forms.facilitator = true;
+        pacing.seconds_per_move = 0.02;
+        let Some(s) = session.as_mut() else {
+            return;
+        };
+        s.facilitator.hold_third_parties = true;
+        if !s.facilitator.timer.on() {
+            s.facilitator.timer.seconds = 300;
+        }
+        if s.facilitator.pending.is_none() && !s.game().is_over() {
+            demo.frames = 0;
+            return;
+        }
+    }
+    if screen == Screen::Table && file != FACILITATOR_SHOT {
         pacing.seconds_per_move = 0.02;
         let mid_game = session
             .as_ref()
@@ -196,7 +222,8 @@ fn advance(
                 facilitator: Default::default(),
             }));
         }
-        Some(Screen::Table) => next.set(Screen::Table),
+        // (The facilitator's picture is taken on the table already open.)
+        Some(Screen::Table) if STEPS[demo.step].1 != FACILITATOR_SHOT => next.set(Screen::Table),
         // The debrief opens by itself when the game ends.
         _ => {}
     }

@@ -419,8 +419,11 @@ fn table_screen(
                 .to_move()
                 .map(|p| model.scenario.parties[p].name.clone())
                 .unwrap_or_else(|| "the talks are over".into());
+            let held = session.facilitator.pending.is_some();
             ui.label(if my_turn {
                 "Your move".to_string()
+            } else if held {
+                format!("{turn}: its move waits for the facilitator (F2)")
             } else {
                 format!("{turn} is moving…")
             });

@@ -1,5 +1,7 @@
 //! Benchmarks of the core: loading and validating the Istanbul scenario, the exact
-//! outcome-space analysis, a whole game, and building a party's view.
+//! outcome-space analysis, a whole game, building a party's view, and the classroom's
+//! files: saving and loading a whole Istanbul game, its replay by rounds, its printable
+//! report.
 //! Run with `cargo bench --no-default-features`.
 
 use std::hint::black_box;
@@ -70,5 +72,46 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(engine, benches);
+/// A whole Istanbul game saved (written atomically) and loaded (parsed and replayed); its
+/// replay stopping at every round; its HTML report. Sizes are printed once.
+fn classroom(c: &mut Criterion) {
+    use accord::sim::report::debrief_html;
+    use accord::sim::save::{self, SaveFile};
+    let model = Arc::new(load_str("istanbul.ron", ISTANBUL_2025).unwrap().model);
+    let game = simulate::play(&model, 7, &[]);
+    let dir = std::env::temp_dir().join(format!("accord-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("game.ron");
+    let file = SaveFile::of(&game, "built-in:istanbul-2025", vec![]);
+    save::save(&path, &file).unwrap();
+    let html = debrief_html(&game);
+    eprintln!(
+        "classroom files of a full Istanbul game ({} rounds, {} actions): save {} bytes, report {} bytes",
+        game.round(),
+        game.actions().len(),
+        std::fs::metadata(&path).unwrap().len(),
+        html.len()
+    );
+    c.bench_function("save_full_istanbul_game", |b| {
+        b.iter(|| {
+            save::save(
+                &path,
+                &SaveFile::of(black_box(&game), "built-in:istanbul-2025", vec![]),
+            )
+            .unwrap()
+        })
+    });
+    c.bench_function("load_full_istanbul_game", |b| {
+        b.iter(|| save::load(black_box(&path)).unwrap().1.round())
+    });
+    c.bench_function("replay_rounds_full_istanbul_game", |b| {
+        b.iter(|| file.record.replay_rounds().unwrap().len())
+    });
+    c.bench_function("report_full_istanbul_game", |b| {
+        b.iter(|| debrief_html(black_box(&game)).len())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(engine, benches, classroom);
 criterion_main!(engine);

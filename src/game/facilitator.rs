@@ -7,7 +7,7 @@
 
 use bevy::prelude::*;
 
-use crate::sim::ai::Decision;
+use crate::sim::ai::Plan;
 use crate::sim::scenario::PartyKind;
 use crate::sim::{Action, FacilitatorMove, Model};
 
@@ -32,8 +32,10 @@ pub struct FacilitatorState {
     pub unlocked: bool,
     /// Allies' and mediators' moves wait for the facilitator.
     pub hold_third_parties: bool,
-    /// The move an ally or mediator plans, waiting for the facilitator.
-    pub pending: Option<(usize, Decision)>,
+    /// The move an ally or mediator plans, waiting for the facilitator. Dropped (and
+    /// planned again) when the facilitator changes the game meanwhile, so that the AI
+    /// decides on what it sees when the move is made.
+    pub pending: Option<Plan>,
     /// The screen shows every party's brief (for the projector).
     pub reveal_briefs: bool,
     pub timer: RoundTimer,
@@ -169,36 +171,39 @@ fn settings(mut session: ResMut<Session>, mut changes: MessageReader<Facilitator
 /// Applies the facilitator's answer to a held move.
 fn overrule(mut session: ResMut<Session>, mut answers: MessageReader<Overrule>) {
     for answer in answers.read() {
-        let Some((p, decision)) = session.facilitator.pending.take() else {
+        let Some(plan) = session.facilitator.pending.take() else {
             continue;
         };
         let model = session.model.clone();
+        let p = plan.party;
         let party = model.party_id(p).to_string();
         let result = match answer {
             Overrule::Allow => {
-                session.table.play(p, decision);
+                session.table.play_plan(plan);
                 Ok(())
             }
-            Overrule::Cancel => {
-                let planned = describe(&model, &decision.action);
-                let game = &mut session.table.game;
-                game.facilitate(FacilitatorMove::CancelMove { party, planned })
-                    .map(|_| ())
-                    .and_then(|()| game.apply_index(p, Action::Pass).map(|_| ()))
+            Overrule::Make(action) if session.game().check_action(p, action).is_err() => {
+                // Refused: the planned move still waits.
+                let refused = session.game().check_action(p, action);
+                session.facilitator.pending = Some(plan);
+                refused
             }
-            Overrule::Make(action) => {
+            Overrule::Cancel | Overrule::Make(_) => {
+                let (m, action) = match answer {
+                    Overrule::Make(action) => (FacilitatorMove::MakeMove { party }, action.clone()),
+                    _ => (
+                        FacilitatorMove::CancelMove {
+                            party,
+                            planned: describe(&model, &plan.decision.action),
+                        },
+                        Action::Pass,
+                    ),
+                };
+                session.table.overruled(plan);
                 let game = &mut session.table.game;
-                match game.check_action(p, action) {
-                    Ok(()) => game
-                        .facilitate(FacilitatorMove::MakeMove { party })
-                        .map(|_| ())
-                        .and_then(|()| game.apply_index(p, action.clone()).map(|_| ())),
-                    Err(e) => {
-                        // Refused: the planned move still waits.
-                        session.facilitator.pending = Some((p, decision));
-                        Err(e)
-                    }
-                }
+                game.facilitate(m)
+                    .map(|_| ())
+                    .and_then(|()| game.apply_index(p, action).map(|_| ()))
             }
         };
         session.error = result.err().map(|e| format!("facilitator: {e}"));
@@ -215,15 +220,14 @@ fn hold(mut session: ResMut<Session>) {
         session.facilitator.pending = None;
         return;
     }
-    if let Some((p, _)) = &session.facilitator.pending {
-        let p = *p;
-        if to_move != Some(p) {
+    if let Some(plan) = &session.facilitator.pending {
+        if to_move != Some(plan.party) {
             session.facilitator.pending = None;
         } else if !session.facilitator.hold_third_parties
-            && let Some((p, decision)) = session.facilitator.pending.take()
+            && let Some(plan) = session.facilitator.pending.take()
         {
             // Holding was switched off: the planned move goes ahead.
-            session.table.play(p, decision);
+            session.table.play_plan(plan);
         }
         return;
     }

@@ -234,6 +234,9 @@ pub struct Facilitate(pub crate::sim::FacilitatorMove);
 
 fn facilitate(mut session: ResMut<Session>, mut moves: MessageReader<Facilitate>) {
     for Facilitate(m) in moves.read() {
+        // A move held for the facilitator was decided before this: it is decided again
+        // on the changed game.
+        session.facilitator.pending = None;
         session.error = session
             .table
             .game

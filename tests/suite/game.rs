@@ -513,7 +513,7 @@ fn the_facilitator_lets_cancels_or_makes_held_moves() {
         if session.game().is_over() {
             break;
         }
-        let Some((p, _)) = &session.facilitator.pending else {
+        let Some(p) = session.facilitator.pending.as_ref().map(|plan| &plan.party) else {
             if session.human_to_move().is_some() {
                 let p = session.human_to_move().unwrap();
                 app.world_mut().write_message(HumanAction {

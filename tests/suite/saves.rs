@@ -266,17 +266,32 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
     for seed in 0..6 {
         let mut live = Table::all_ai(Game::new(model.clone(), seed));
         let mut overruled = 0;
+        let mut news = 0;
         while live.game.round() <= 3 && !live.game.is_over() {
-            let (p, decision) = live.plan().unwrap();
+            let mut plan = live.plan().unwrap();
+            let p = plan.party;
             let id = model.party_id(p).to_string();
             if model.kind(p) == PartyKind::Delegation {
                 let wrong = live
                     .game
                     .facilitate(FacilitatorMove::MakeMove { party: id.clone() });
                 assert!(matches!(wrong, Err(ActionError::NotAllowed { .. })));
-                live.play(p, decision);
+                live.play_plan(plan);
                 continue;
             }
+            if news < 2 {
+                // News while the move waits: the plan is dropped and made again on the
+                // changed game.
+                news += 1;
+                live.game
+                    .facilitate(FacilitatorMove::News {
+                        headline: "Rumour".into(),
+                        text: "A text is said to be ready.".into(),
+                    })
+                    .unwrap();
+                plan = live.plan().unwrap();
+            }
+            let decision = plan.decision.clone();
             // Not its turn: refused, and nothing changes.
             let other = model.party_id(model.delegations[0]).to_string();
             let before = state(&live.game);
@@ -287,6 +302,7 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
             assert!(matches!(refused, Err(ActionError::NotYourTurn { .. })));
             assert_eq!(state(&live.game), before);
             overruled += 1;
+            live.overruled(plan);
             if overruled % 2 == 0 {
                 live.game
                     .facilitate(FacilitatorMove::CancelMove {

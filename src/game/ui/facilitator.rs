@@ -120,8 +120,8 @@ fn controls(
             FacilitatorSetting::HoldThirdParties(hold),
         ));
     }
-    if let Some((p, decision)) = &state.pending {
-        held_move(ui, model, game, *p, &decision.action, intents);
+    if let Some(plan) = &state.pending {
+        held_move(ui, model, game, plan.party, &plan.decision.action, intents);
     }
     let mut reveal = state.reveal_briefs;
     if ui

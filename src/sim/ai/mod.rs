@@ -89,6 +89,15 @@ pub enum SeatControl {
     Ai(String),
 }
 
+/// An AI seat's planned move, not yet played, and the seat's agent as it is once it has
+/// decided.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub party: usize,
+    pub decision: Decision,
+    agent: Agent,
+}
+
 /// A game and the agents that play its AI seats.
 pub struct Table {
     pub game: Game,
@@ -151,7 +160,9 @@ impl Table {
             });
             if ai_seat && overruled {
                 // The AI planned this turn, then the facilitator played it instead.
-                let _ = table.plan();
+                if let Some(plan) = table.plan() {
+                    table.overruled(plan);
+                }
             } else if ai_seat && table.game.to_move() == party {
                 let before = table.game.actions().len();
                 table.step();
@@ -195,33 +206,51 @@ impl Table {
 
     /// Lets the AI take one turn if it is an AI's turn; returns whether it did.
     pub fn step(&mut self) -> bool {
-        match self.plan() {
-            Some((p, decision)) => {
-                self.play(p, decision);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// What the AI to move would do, without doing it yet (the facilitator may let it,
-    /// cancel it or make another move instead). Its agent's memory moves on as if it had
-    /// decided: plan each turn once, then [`Table::play`] the decision or the
-    /// facilitator's move.
-    pub fn plan(&mut self) -> Option<(usize, Decision)> {
-        let p = self.game.to_move()?;
-        let agent = self.agents[p].as_mut()?;
+        let Some(p) = self.game.to_move() else {
+            return false;
+        };
+        let Some(agent) = self.agents[p].as_mut() else {
+            return false;
+        };
         let started = self.timed.then(std::time::Instant::now);
         let decision = agent.decide(&Observation::new(&self.game, p));
         if let Some(started) = started {
             self.decision_nanos
                 .push(started.elapsed().as_nanos().min(u64::MAX as u128) as u64);
         }
-        Some((p, decision))
+        self.play(p, decision);
+        true
+    }
+
+    /// What the AI to move would do, without doing it (the facilitator may let it, cancel
+    /// it or make another move instead). Nothing changes until the plan is played
+    /// ([`Table::play_plan`]) or overruled ([`Table::overruled`]); a plan dropped (because
+    /// the game changed meanwhile) leaves the AI as it was, so it can plan again.
+    pub fn plan(&self) -> Option<Plan> {
+        let p = self.game.to_move()?;
+        let mut agent = self.agents[p].clone()?;
+        let decision = agent.decide(&Observation::new(&self.game, p));
+        Some(Plan {
+            party: p,
+            decision,
+            agent,
+        })
+    }
+
+    /// Plays a plan made on the current state.
+    pub fn play_plan(&mut self, plan: Plan) {
+        self.agents[plan.party] = Some(plan.agent);
+        self.play(plan.party, plan.decision);
+    }
+
+    /// The facilitator plays the planned turn instead: the AI remembers having planned
+    /// it (as on a replay of the record), and the caller applies the facilitator's move.
+    pub fn overruled(&mut self, plan: Plan) {
+        self.agents[plan.party] = Some(plan.agent);
     }
 
     /// Plays an AI seat's decision.
-    pub fn play(&mut self, p: usize, decision: Decision) {
+    fn play(&mut self, p: usize, decision: Decision) {
         let rationale = decision.explanation.rationale.clone();
         if self
             .game

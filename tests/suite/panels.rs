@@ -148,7 +148,7 @@ mod facilitator {
 
     /// An Istanbul game whose first mover (an ally) has planned its move.
     fn planned() -> (Game, FacilitatorState) {
-        let mut table = Table::all_ai(Game::new(common::istanbul(), 5));
+        let table = Table::all_ai(Game::new(common::istanbul(), 5));
         let pending = table.plan();
         assert!(pending.is_some());
         let state = FacilitatorState {

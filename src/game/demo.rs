@@ -144,6 +144,13 @@ fn drive(
         return;
     };
     if *state.get() != screen {
+        // The game ended before a picture of the table could be taken: skip it.
+        if *state.get() == Screen::Debrief && screen == Screen::Table {
+            warn!("demo: the game ended before the picture {file}");
+            demo.step += 1;
+            demo.frames = 0;
+            return;
+        }
         // On the table, the AI plays fast (the facilitator no longer holding it) until
         // the debrief.
         if *state.get() == Screen::Table {

@@ -8,6 +8,8 @@
 use bevy::prelude::*;
 
 use crate::sim::ai::Plan;
+use crate::sim::model::sha256_hex;
+use crate::sim::save::Classroom;
 use crate::sim::scenario::PartyKind;
 use crate::sim::{Action, FacilitatorMove, Model};
 
@@ -26,7 +28,9 @@ pub struct FacilitatorSetup {
 /// The facilitator's state for the game in progress (part of the `Session`).
 #[derive(Debug, Clone, Default)]
 pub struct FacilitatorState {
-    pub pin: Option<String>,
+    /// SHA-256 of the PIN that guards the panel, when there is one (saved with the game,
+    /// so the PIN itself is never written down).
+    pub pin_sha256: Option<String>,
     /// The panel is open to whoever is at the screen: no PIN, or the right one entered
     /// since it was last closed.
     pub unlocked: bool,
@@ -42,7 +46,8 @@ pub struct FacilitatorState {
 }
 
 /// A countdown per round: it starts again with each round, stops while the facilitator
-/// pauses, and when it runs out each human seat still to move in the round passes.
+/// pauses or decides on a held move, and when it runs out each human seat still to move
+/// in the round passes.
 #[derive(Debug, Clone, Default)]
 pub struct RoundTimer {
     /// Seconds per round; 0: no timer.
@@ -65,29 +70,65 @@ impl RoundTimer {
     }
 }
 
+/// The hash a PIN is kept as; `None` for an empty one. Spaces around it do not count.
+fn pin_hash(pin: &str) -> Option<String> {
+    let pin = pin.trim();
+    (!pin.is_empty()).then(|| sha256_hex(pin))
+}
+
 impl FacilitatorState {
     pub fn new(setup: &FacilitatorSetup) -> FacilitatorState {
-        let pin = setup.pin.clone().filter(|p| !p.trim().is_empty());
+        FacilitatorState::from_classroom(&Classroom {
+            pin_sha256: setup.pin.as_deref().and_then(pin_hash),
+            round_seconds: setup.round_seconds,
+            hold_third_parties: false,
+        })
+    }
+
+    /// The settings a save kept: the PIN's hash, the timer, holding.
+    pub fn from_classroom(c: &Classroom) -> FacilitatorState {
         FacilitatorState {
-            unlocked: pin.is_none(),
-            pin,
+            unlocked: c.pin_sha256.is_none(),
+            pin_sha256: c.pin_sha256.clone(),
+            hold_third_parties: c.hold_third_parties,
             timer: RoundTimer {
-                seconds: setup.round_seconds,
+                seconds: c.round_seconds,
                 ..RoundTimer::default()
             },
             ..FacilitatorState::default()
         }
     }
 
+    /// The settings to keep in a save.
+    pub fn classroom(&self) -> Classroom {
+        Classroom {
+            pin_sha256: self.pin_sha256.clone(),
+            round_seconds: self.timer.seconds,
+            hold_third_parties: self.hold_third_parties,
+        }
+    }
+
+    pub fn has_pin(&self) -> bool {
+        self.pin_sha256.is_some()
+    }
+
     /// Opens the panel if `entered` is the PIN; returns whether it did.
     pub fn unlock(&mut self, entered: &str) -> bool {
-        self.unlocked = self.pin.as_deref().is_none_or(|pin| pin == entered.trim());
+        self.unlocked = match &self.pin_sha256 {
+            None => true,
+            Some(hash) => pin_hash(entered).as_ref() == Some(hash),
+        };
         self.unlocked
     }
 
     /// Closes the panel: with a PIN, it must be entered again.
     pub fn lock(&mut self) {
-        self.unlocked = self.pin.is_none();
+        self.unlocked = self.pin_sha256.is_none();
+    }
+
+    /// Sets a new PIN (empty: none); the panel stays open to whoever set it.
+    pub fn set_pin(&mut self, pin: &str) {
+        self.pin_sha256 = pin_hash(pin);
     }
 }
 
@@ -155,9 +196,7 @@ fn settings(mut session: ResMut<Session>, mut changes: MessageReader<Facilitator
                 }
             }
             FacilitatorSetting::Lock => f.lock(),
-            FacilitatorSetting::SetPin(pin) => {
-                f.pin = Some(pin.trim().to_string()).filter(|p| !p.is_empty());
-            }
+            FacilitatorSetting::SetPin(pin) => f.set_pin(pin),
             FacilitatorSetting::HoldThirdParties(on) => f.hold_third_parties = *on,
             FacilitatorSetting::RevealBriefs(on) => f.reveal_briefs = *on,
             FacilitatorSetting::RoundSeconds(s) => {
@@ -213,7 +252,7 @@ fn overrule(mut session: ResMut<Session>, mut answers: MessageReader<Overrule>) 
 /// Holds an ally's or mediator's move for the facilitator when asked to: the AI plans it
 /// once, and it waits in `pending`. Runs before the AI's pacing, which leaves a held
 /// party's turn alone.
-fn hold(mut session: ResMut<Session>) {
+fn hold(mut session: ResMut<Session>, pacing: Res<Pacing>) {
     let session = &mut *session;
     let to_move = session.game().to_move();
     if session.game().is_over() {
@@ -224,9 +263,10 @@ fn hold(mut session: ResMut<Session>) {
         if to_move != Some(plan.party) {
             session.facilitator.pending = None;
         } else if !session.facilitator.hold_third_parties
+            && !pacing.paused
             && let Some(plan) = session.facilitator.pending.take()
         {
-            // Holding was switched off: the planned move goes ahead.
+            // Holding was switched off: the planned move goes ahead (once not paused).
             session.table.play_plan(plan);
         }
         return;
@@ -256,9 +296,10 @@ fn round_timer(mut session: ResMut<Session>, pacing: Res<Pacing>, time: Res<Time
         timer.round = round;
         timer.left = timer.seconds as f32;
     }
-    if pacing.paused {
+    if pacing.paused || session.facilitator.pending.is_some() {
         return;
     }
+    let timer = &mut session.facilitator.timer;
     timer.left = (timer.left - time.delta_secs()).max(0.0);
     if timer.left > 0.0 {
         return;

@@ -28,8 +28,9 @@ pub struct Replay {
     pub at: usize,
     /// The party whose view the table shows.
     pub seat: usize,
-    /// The outcome space of the charts, computed once.
-    pub space: Arc<OutcomeSpace>,
+    /// The outcome space of the charts at each stop (events and injects change values
+    /// and walk-away values), computed when the stop is first shown.
+    spaces: Vec<Option<Arc<OutcomeSpace>>>,
 }
 
 impl Replay {
@@ -41,7 +42,7 @@ impl Replay {
             .record
             .replay_rounds()
             .map_err(|e| format!("{}: the game does not replay: {e}", path.display()))?;
-        let space = Arc::new(stops[stops.len() - 1].outcome_space());
+        let spaces = vec![None; stops.len()];
         let seat = stops[0].model().delegations.first().copied().unwrap_or(0);
         Ok(Replay {
             title: format!("{} — seed {}", file.title, file.record.seed),
@@ -49,7 +50,7 @@ impl Replay {
             stops,
             at: 0,
             seat,
-            space,
+            spaces,
         })
     }
 
@@ -59,6 +60,15 @@ impl Replay {
 
     pub fn model(&self) -> &Arc<Model> {
         self.stops[0].model()
+    }
+
+    /// The outcome space as it stood at the stop shown.
+    pub fn space(&mut self) -> Arc<OutcomeSpace> {
+        let at = self.at.min(self.end());
+        let game = &self.stops[at];
+        self.spaces[at]
+            .get_or_insert_with(|| Arc::new(game.outcome_space()))
+            .clone()
     }
 
     /// The last stop.
@@ -79,6 +89,11 @@ impl Replay {
         let game = self.game();
         if self.at == self.end() && game.is_over() {
             return format!("The end (round {})", game.round());
+        }
+        let previous = &self.stops[self.at - 1];
+        if self.at == self.end() && game.round() == previous.round() {
+            // Saved during a round: the last stop is that round, unfinished.
+            return format!("Round {}, as saved", game.round());
         }
         format!("End of round {}", game.round().saturating_sub(1).max(1))
     }

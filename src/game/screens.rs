@@ -8,7 +8,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::sim::analysis::OutcomeSpace;
 
-use super::facilitator::{FacilitatorSetting, Overrule, all_briefs};
+use super::facilitator::{FacilitatorSetting, Overrule};
 use super::replay::{OpenReplay, Replay};
 use super::session::{
     Facilitate, HumanAction, LiftCurtain, LoadGame, LoadProblem, Pacing, SaveGame, SavesDir,
@@ -308,7 +308,7 @@ fn setup_screen(
                 seed: form.seed,
                 deadline: Some(form.deadline),
                 facilitator: crate::game::facilitator::FacilitatorSetup {
-                    pin: Some(form.pin.clone()).filter(|p| !p.trim().is_empty()),
+                    pin: Some(form.pin.trim().to_string()).filter(|p| !p.is_empty()),
                     round_seconds: form.round_seconds,
                 },
             }));
@@ -614,8 +614,8 @@ fn facilitator_overlay(
             intents.push(FacilitatorIntent::Setting(FacilitatorSetting::Lock));
         }
     }
-    if session.facilitator.reveal_briefs {
-        briefs_window(ctx, &all_briefs(&session.model));
+    if let Some(briefs) = session.projected_briefs() {
+        briefs_window(ctx, &briefs);
     }
     if *shown {
         let mut open = true;
@@ -678,7 +678,8 @@ fn replay_screen(
     egui::Panel::top("replay-controls").show(&mut root, |ui| {
         intent = replay_controls(ui, &replay);
     });
-    replay_view(&mut root, &replay, form);
+    let space = replay.space();
+    replay_view(&mut root, &replay, &space, form);
     match intent {
         Some(ReplayIntent::Step(by)) => replay.step(by),
         Some(ReplayIntent::Go(at)) => replay.at = at.min(replay.end()),

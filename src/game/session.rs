@@ -107,15 +107,21 @@ impl Session {
         let controls = controls_of(&file.record.seats, &file.record);
         let table = Table::resume(&file.record, &controls).map_err(|e| e.to_string())?;
         let model = table.game.model().clone();
+        let notice = table.diverged_at.map(|i| {
+            format!(
+                "Resumed; the AI no longer decides as recorded at move {}, so it goes on from the saved position without its memories of the game",
+                i + 1
+            )
+        });
         Ok(Session {
             table,
             model,
             controls,
             error: None,
-            notice: None,
+            notice,
             autosaved_round: 0,
             revealed: None,
-            facilitator: FacilitatorState::default(),
+            facilitator: FacilitatorState::from_classroom(&file.classroom),
         })
     }
 
@@ -138,7 +144,17 @@ impl Session {
 
     pub fn save_file(&self) -> SaveFile {
         let origin = format!("scenario:{}", self.model.scenario.meta.id);
-        SaveFile::of(self.game(), &origin, self.seats())
+        let mut file = SaveFile::of(self.game(), &origin, self.seats());
+        file.classroom = self.facilitator.classroom();
+        file
+    }
+
+    /// Every party's brief when the facilitator shows them on the projector; `None`
+    /// otherwise (the screen then shows only the seat's own, behind the curtain).
+    pub fn projected_briefs(&self) -> Option<Vec<(String, String)>> {
+        self.facilitator
+            .reveal_briefs
+            .then(|| super::facilitator::all_briefs(&self.model))
     }
 
     pub fn game(&self) -> &Game {
@@ -409,6 +425,8 @@ fn apply_human_actions(mut session: ResMut<Session>, mut actions: MessageReader<
 /// the player skips ahead.
 fn play_ai(mut session: ResMut<Session>, mut pacing: ResMut<Pacing>, time: Res<Time>) {
     if !session.ai_may_move() || pacing.paused {
+        // Space pressed while the AI could not move is not kept for later.
+        pacing.skip = false;
         return;
     }
     if pacing.skip || pacing.seconds_per_move <= 0.0 {

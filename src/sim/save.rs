@@ -32,6 +32,24 @@ pub struct SaveFile {
     /// The scenario's title, for lists of saves.
     pub title: String,
     pub record: GameRecord,
+    /// The facilitator's settings, so that a resumed lesson keeps them (not part of the
+    /// game: they change nothing a replay depends on).
+    #[serde(default)]
+    pub classroom: Classroom,
+}
+
+/// The facilitator's settings kept with a save.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Classroom {
+    /// SHA-256 of the facilitator's PIN (never the PIN itself), when there is one.
+    #[serde(default)]
+    pub pin_sha256: Option<String>,
+    /// Seconds per round; 0: no timer.
+    #[serde(default)]
+    pub round_seconds: u32,
+    /// Allies' and mediators' moves wait for the facilitator.
+    #[serde(default)]
+    pub hold_third_parties: bool,
 }
 
 #[derive(Debug, Error)]
@@ -61,6 +79,7 @@ impl SaveFile {
             round: game.round(),
             title: game.model().scenario.meta.title.clone(),
             record: GameRecord::of(game, origin, seats),
+            classroom: Classroom::default(),
         }
     }
 

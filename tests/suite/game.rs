@@ -556,13 +556,42 @@ fn the_facilitator_lets_cancels_or_makes_held_moves() {
             .any(|t| t.starts_with("cancels the planned move of")),
         "{texts:?}"
     );
+    // Resumed from its record now, the game goes on exactly as the live one: the AI
+    // remembers the turns the facilitator overruled.
     let session = app.world().resource::<Session>();
     let record = session.save_file().record;
-    let resumed = accord::sim::ai::Table::resume(&record, &session.controls).unwrap();
+    let controls = session.controls.clone();
+    let mut resumed = accord::sim::ai::Table::resume(&record, &controls).unwrap();
     assert_eq!(
-        serde_json::to_string(resumed.game.transcript()).unwrap(),
-        serde_json::to_string(session.game().transcript()).unwrap()
+        resumed.diverged_at, None,
+        "every AI move came out as recorded"
     );
+    let transcript = |g: &accord::sim::Game| serde_json::to_string(g.transcript()).unwrap();
+    assert_eq!(transcript(&resumed.game), transcript(session.game()));
+    app.world_mut()
+        .write_message(FacilitatorSetting::HoldThirdParties(false));
+    for _ in 0..200 {
+        app.update();
+        let session = app.world().resource::<Session>();
+        if session.game().is_over() {
+            break;
+        }
+        if let Some(p) = session.human_to_move() {
+            app.world_mut().write_message(HumanAction {
+                party: p,
+                action: Action::Pass,
+            });
+        }
+    }
+    while !resumed.game.is_over() {
+        resumed.run_ai();
+        if let Some(p) = resumed.game.to_move().filter(|_| !resumed.ai_to_move()) {
+            resumed.game.apply_index(p, Action::Pass).unwrap();
+        }
+    }
+    let live = app.world().resource::<Session>();
+    assert!(live.game().is_over());
+    assert_eq!(transcript(&resumed.game), transcript(live.game()));
 }
 
 /// A PIN keeps the panel shut until it is entered, and closing the panel locks it again;
@@ -593,15 +622,30 @@ fn the_pin_guards_the_panel_and_briefs_are_revealed_on_demand() {
     app.world_mut().write_message(FacilitatorSetting::Lock);
     app.update();
     assert!(!unlocked(&app), "closing locks it again");
-    assert!(!app.world().resource::<Session>().facilitator.reveal_briefs);
+    assert_eq!(app.world().resource::<Session>().projected_briefs(), None);
     app.world_mut()
         .write_message(FacilitatorSetting::RevealBriefs(true));
     app.update();
     let session = app.world().resource::<Session>();
-    assert!(session.facilitator.reveal_briefs);
-    let briefs = all_briefs(&session.model);
+    let briefs = session.projected_briefs().expect("shown on demand");
+    assert_eq!(briefs, all_briefs(&session.model));
     assert_eq!(briefs.len(), session.model.scenario.parties.len());
-    assert!(briefs.iter().all(|(_, b)| !b.is_empty()));
+    for party in &session.model.scenario.parties {
+        assert!(briefs.iter().any(|(_, b)| *b == party.confidential_brief));
+    }
+    // A save keeps the PIN's hash (never the PIN) and the timer: a resumed lesson asks
+    // for the same PIN.
+    let file = session.save_file();
+    let text = file.to_ron();
+    assert!(!text.contains("4321"), "the PIN is not written down");
+    let mut resumed = Session::from_save(&file).unwrap();
+    assert!(!resumed.facilitator.unlocked);
+    assert!(!resumed.facilitator.unlock("1234"));
+    assert!(resumed.facilitator.unlock("4321"));
+    app.world_mut()
+        .write_message(FacilitatorSetting::RevealBriefs(false));
+    app.update();
+    assert_eq!(app.world().resource::<Session>().projected_briefs(), None);
 }
 
 /// A saved game opens as a replay from the load screen's message: it steps forward and

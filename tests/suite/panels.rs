@@ -162,7 +162,7 @@ mod facilitator {
     #[test]
     fn a_locked_panel_shows_only_the_pin_prompt() {
         let (game, mut state) = planned();
-        state.pin = Some("77".into());
+        state.set_pin("77");
         state.unlocked = false;
         let mut h = harness(Panel {
             game,

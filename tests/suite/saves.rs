@@ -180,6 +180,7 @@ fn a_resumed_game_goes_on_as_if_never_interrupted() {
         let mut record = GameRecord::of(&full, "built-in:istanbul-2025", vec![]);
         record.actions.truncate(record.actions.len() / 2);
         let mut table = accord::sim::ai::Table::resume(&record, &[]).unwrap();
+        assert_eq!(table.diverged_at, None, "seed {seed}");
         table.run_ai();
         assert_eq!(state(&table.game), state(&full), "seed {seed}");
     }
@@ -346,6 +347,7 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
         let record = GameRecord::of(&live.game, "built-in:istanbul-2025", vec![]);
         assert_eq!(state(&record.replay().unwrap()), state(&live.game));
         let mut resumed = Table::resume(&record, &[]).unwrap();
+        assert_eq!(resumed.diverged_at, None, "seed {seed}");
         assert_eq!(state(&resumed.game), state(&live.game), "seed {seed}");
         live.run_ai();
         resumed.run_ai();

@@ -55,7 +55,9 @@ pub fn facilitator_panel(
                         .password(true)
                         .desired_width(120.0),
                 );
-                r.request_focus();
+                if ui.memory(|m| m.focused().is_none()) {
+                    r.request_focus();
+                }
                 let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if ui.button("Open").clicked() || enter {
                     intents.push(FacilitatorIntent::Setting(FacilitatorSetting::Unlock(
@@ -213,11 +215,7 @@ fn controls(
             egui::TextEdit::singleline(&mut form.new_pin)
                 .password(true)
                 .desired_width(90.0)
-                .hint_text(if state.pin.is_some() {
-                    "change"
-                } else {
-                    "none"
-                }),
+                .hint_text(if state.has_pin() { "change" } else { "none" }),
         );
         if ui
             .button("Set")
@@ -279,7 +277,8 @@ fn held_move(
                 };
                 if ui
                     .add_enabled(legal.is_ok(), egui::Button::new(&lever.name))
-                    .on_hover_text(hover)
+                    .on_hover_text(&hover)
+                    .on_disabled_hover_text(&hover)
                     .clicked()
                 {
                     intents.push(FacilitatorIntent::Overrule(Overrule::Make(action)));

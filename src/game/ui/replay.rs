@@ -8,6 +8,7 @@ use super::debrief::{outcome_space_chart, utility_chart};
 use super::table::{self, TableForm};
 use crate::game::replay::Replay;
 use crate::game::ui::shortcut;
+use crate::sim::analysis::OutcomeSpace;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplayIntent {
@@ -91,7 +92,13 @@ pub fn replay_controls(ui: &mut egui::Ui, replay: &Replay) -> Option<ReplayInten
 
 /// The whole screen below the controls: charts at the bottom, the issues on the left,
 /// offers and the transcript on the right, the table in the middle. Read-only.
-pub fn replay_view(root: &mut egui::Ui, replay: &Replay, form: &mut TableForm) {
+/// `space`: the outcome space as it stood at this stop.
+pub fn replay_view(
+    root: &mut egui::Ui,
+    replay: &Replay,
+    space: &OutcomeSpace,
+    form: &mut TableForm,
+) {
     let model = replay.model().clone();
     let game = replay.game();
     let view = game.view(replay.seat);
@@ -114,14 +121,23 @@ pub fn replay_view(root: &mut egui::Ui, replay: &Replay, form: &mut TableForm) {
                     game,
                     game.model().scenario.rules.deadline,
                 );
-                outcome_space_chart(&mut cols[1], &model, game, &replay.space, chart_seat);
+                outcome_space_chart(&mut cols[1], &model, game, space, chart_seat);
             });
         });
     egui::Panel::left("replay-issues")
         .default_size(400.0)
         .resizable(true)
         .show(root, |ui| {
-            let _ = table::issues_board(ui, &model, &view, prefs, &current, form, false);
+            egui::ScrollArea::vertical()
+                .id_salt("replay-issues-scroll")
+                .show(ui, |ui| {
+                    let _ = table::issues_board(ui, &model, &view, prefs, &current, form, false);
+                    egui::CollapsingHeader::new(format!(
+                        "Confidential brief — {}",
+                        model.scenario.parties[replay.seat].name
+                    ))
+                    .show(ui, |ui| ui.label(&view.confidential_brief));
+                });
         });
     egui::Panel::right("replay-offers")
         .default_size(380.0)

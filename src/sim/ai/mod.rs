@@ -106,6 +106,10 @@ pub struct Table {
     /// `timed`.
     pub decision_nanos: Vec<u64>,
     pub timed: bool,
+    /// When [`Table::resume`] found an AI deciding other than its record (it should
+    /// not): the index of that action. The game is then the record's, and the AI starts
+    /// afresh from there.
+    pub diverged_at: Option<usize>,
 }
 
 impl Table {
@@ -135,6 +139,7 @@ impl Table {
             agents,
             decision_nanos: Vec::new(),
             timed: false,
+            diverged_at: None,
         }
     }
 
@@ -156,7 +161,8 @@ impl Table {
             let ai_seat = party.is_some_and(|p| table.agents[p].is_some());
             let overruled = record.facilitator_before(index).any(|m| {
                 matches!(m, FacilitatorMove::CancelMove { party, .. }
-                    | FacilitatorMove::MakeMove { party } if *party == step.party)
+                    | FacilitatorMove::MakeMove { party }
+                    | FacilitatorMove::TimeUp { party } if *party == step.party)
             });
             if ai_seat && overruled {
                 // The AI planned this turn, then the facilitator played it instead.
@@ -176,7 +182,9 @@ impl Table {
                 }
                 // Diverged (it should not): rebuild from the record and stop resuming.
                 let game = record.replay()?;
-                return Ok(Table::new(game, controls));
+                let mut table = Table::new(game, controls);
+                table.diverged_at = Some(index);
+                return Ok(table);
             }
             if let Some(p) = party {
                 let _ =

@@ -684,8 +684,30 @@ fn a_save_opens_as_a_replay_that_steps_through_the_rounds() {
         serde_json::to_string(game.transcript()).unwrap(),
         "the last stop is the game as it ended"
     );
+    assert!(
+        replay.stop_name().starts_with("The end"),
+        "{}",
+        replay.stop_name()
+    );
     replay.step(-1);
     assert!(replay.game().actions().len() < game.actions().len());
+    assert!(replay.stop_name().starts_with("End of round"));
+
+    // A game saved during a round ends on that round, named as saved.
+    let mut half = accord::sim::ai::Table::all_ai(accord::sim::Game::new(common::istanbul(), 5));
+    while half.game.round() < 3 || half.game.actions().len() % 5 != 2 {
+        half.step();
+    }
+    save::save(
+        &path,
+        &SaveFile::of(&half.game, "built-in:istanbul-2025", vec![]),
+    )
+    .unwrap();
+    let mut mid = Replay::open(&path).unwrap();
+    mid.step(100);
+    assert_eq!(mid.stop_name(), "Round 3, as saved");
+    mid.step(-1);
+    assert_eq!(mid.stop_name(), "End of round 2");
 
     std::fs::write(&path, "(save_version: 1, title: \"x\"").unwrap();
     app.world_mut().write_message(OpenReplay(path.clone()));

@@ -32,7 +32,15 @@ fn screen(app: &App) -> Screen {
     *app.world().resource::<State<Screen>>().get()
 }
 
+/// Starts a game with Ukraine human (seed 11, four rounds) and opens its briefing.
 fn start(app: &mut App) -> usize {
+    let ukraine = begin(app, Default::default());
+    app.update();
+    ukraine
+}
+
+/// Sends the setup of a game with Ukraine human and the AI elsewhere, and lets it start.
+fn begin(app: &mut App, facilitator: accord::game::facilitator::FacilitatorSetup) -> usize {
     let model = common::istanbul();
     let ukraine = model.party_index("ukraine").unwrap();
     let controls = (0..model.scenario.parties.len())
@@ -49,9 +57,8 @@ fn start(app: &mut App) -> usize {
         controls,
         seed: 11,
         deadline: Some(4),
-        facilitator: Default::default(),
+        facilitator,
     }));
-    app.update();
     app.update();
     ukraine
 }
@@ -392,25 +399,7 @@ fn facilitator_moves_reach_the_transcript_and_a_pause_stops_the_ai() {
 
 /// Starts a game with Ukraine human and the facilitator's setup, and opens the table.
 fn start_with(app: &mut App, facilitator: accord::game::facilitator::FacilitatorSetup) -> usize {
-    let model = common::istanbul();
-    let ukraine = model.party_index("ukraine").unwrap();
-    let controls = (0..model.scenario.parties.len())
-        .map(|p| {
-            if p == ukraine {
-                SeatControl::Human
-            } else {
-                SeatControl::Ai("scenario".into())
-            }
-        })
-        .collect();
-    app.world_mut().write_message(StartGame(SetupChoice {
-        model,
-        controls,
-        seed: 11,
-        deadline: Some(4),
-        facilitator,
-    }));
-    app.update();
+    let ukraine = begin(app, facilitator);
     app.world_mut()
         .resource_mut::<NextState<Screen>>()
         .set(Screen::Table);

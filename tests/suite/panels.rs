@@ -124,7 +124,14 @@ mod facilitator {
         intents: Vec<FacilitatorIntent>,
     }
 
-    fn harness(panel: Panel) -> Harness<'static, Panel> {
+    /// The panel over a game, with its state and empty fields.
+    fn harness(game: Game, state: FacilitatorState) -> Harness<'static, Panel> {
+        let panel = Panel {
+            game,
+            state,
+            form: FacilitatorForm::default(),
+            intents: Vec::new(),
+        };
         Harness::builder()
             .with_size(bevy_egui::egui::Vec2::new(1280.0, 900.0))
             .build_ui_state(
@@ -164,12 +171,7 @@ mod facilitator {
         let (game, mut state) = planned();
         state.set_pin("77");
         state.unlocked = false;
-        let mut h = harness(Panel {
-            game,
-            state,
-            form: FacilitatorForm::default(),
-            intents: Vec::new(),
-        });
+        let mut h = harness(game, state);
         h.run();
         h.get_by_label("Enter the facilitator's PIN:");
         assert!(h.query_by_label("Inject an event").is_none());
@@ -189,12 +191,7 @@ mod facilitator {
     #[test]
     fn a_held_move_can_be_let_or_cancelled_from_the_panel() {
         let (game, state) = planned();
-        let mut h = harness(Panel {
-            game,
-            state,
-            form: FacilitatorForm::default(),
-            intents: Vec::new(),
-        });
+        let mut h = harness(game, state);
         h.run();
         h.get_by_label_contains("plans:");
         h.get_by_label("Cancel it").click();

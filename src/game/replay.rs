@@ -21,7 +21,10 @@ use super::session::LoadProblem;
 pub struct Replay {
     /// What the save calls itself (scenario, seed, round).
     pub title: String,
-    pub path: PathBuf,
+    /// The save it was read from, if any.
+    pub path: Option<PathBuf>,
+    /// The screen "Back" returns to: the load screen, or the debrief it was opened from.
+    pub back: Screen,
     /// The game as it starts, at the end of each round, and as it ends.
     pub stops: Vec<Game>,
     /// The stop shown.
@@ -38,15 +41,22 @@ impl Replay {
     /// the save's error.
     pub fn open(path: &std::path::Path) -> Result<Replay, String> {
         let (file, _) = save::load(path).map_err(|e| e.to_string())?;
-        let stops = file
-            .record
-            .replay_rounds()
+        let mut replay = Replay::of(&file)
             .map_err(|e| format!("{}: the game does not replay: {e}", path.display()))?;
+        replay.path = Some(path.to_path_buf());
+        Ok(replay)
+    }
+
+    /// The replay of a game in memory (the debrief's); "Back" returns to the load screen
+    /// unless `back` is changed.
+    pub fn of(file: &save::SaveFile) -> Result<Replay, crate::sim::record::ReplayError> {
+        let stops = file.record.replay_rounds()?;
         let spaces = vec![None; stops.len()];
         let seat = stops[0].model().delegations.first().copied().unwrap_or(0);
         Ok(Replay {
             title: format!("{} — seed {}", file.title, file.record.seed),
-            path: path.to_path_buf(),
+            path: None,
+            back: Screen::Load,
             stops,
             at: 0,
             seat,

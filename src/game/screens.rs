@@ -377,6 +377,10 @@ fn table_screen(
                 if menu_button(ui, "Ready").clicked() || shortcut(ui, egui::Key::Enter) {
                     lifts.write(LiftCurtain);
                 }
+                if session.facilitator.timer.on() {
+                    ui.add_space(20.0);
+                    countdown(ui, &session.facilitator.timer, 24.0);
+                }
             });
         });
         let forms = &mut *forms;
@@ -427,25 +431,9 @@ fn table_screen(
             } else {
                 format!("{turn} is moving…")
             });
-            let timer = &session.facilitator.timer;
-            if timer.on() {
+            if session.facilitator.timer.on() {
                 ui.separator();
-                let colour = if timer.left <= 0.0 {
-                    egui::Color32::LIGHT_RED
-                } else if timer.left < 15.0 {
-                    egui::Color32::from_rgb(255, 170, 90)
-                } else {
-                    ui.visuals().strong_text_color()
-                };
-                let text = if timer.left <= 0.0 {
-                    "Time is up".to_string()
-                } else {
-                    format!("Time left {}", timer.display())
-                };
-                ui.label(egui::RichText::new(text).size(18.0).strong().color(colour))
-                    .on_hover_text(
-                        "The round's timer: when it runs out, the human seats still to move pass",
-                    );
+                countdown(ui, &session.facilitator.timer, 18.0);
             }
             if pacing.paused {
                 ui.separator();
@@ -598,6 +586,24 @@ fn table_screen(
     Ok(())
 }
 
+/// The round's countdown: orange in its last 15 seconds, red when the time is up.
+fn countdown(ui: &mut egui::Ui, timer: &crate::game::facilitator::RoundTimer, size: f32) {
+    let colour = if timer.left <= 0.0 {
+        egui::Color32::LIGHT_RED
+    } else if timer.left < 15.0 {
+        egui::Color32::from_rgb(255, 170, 90)
+    } else {
+        ui.visuals().strong_text_color()
+    };
+    let text = if timer.left <= 0.0 {
+        "Time is up".to_string()
+    } else {
+        format!("Time left {}", timer.display())
+    };
+    ui.label(egui::RichText::new(text).size(size).strong().color(colour))
+        .on_hover_text("The round's timer: when it runs out, the human seats still to move pass");
+}
+
 /// The facilitator's panel (F2, behind its PIN if any) and, when the facilitator shows
 /// them, every brief: drawn over the table and over the hot-seat curtain alike.
 fn facilitator_overlay(
@@ -684,13 +690,14 @@ fn replay_screen(
         Some(ReplayIntent::Step(by)) => replay.step(by),
         Some(ReplayIntent::Go(at)) => replay.at = at.min(replay.end()),
         Some(ReplayIntent::Seat(p)) => replay.seat = p,
-        Some(ReplayIntent::Back) => next.set(Screen::Load),
+        Some(ReplayIntent::Back) => next.set(replay.back),
         None => {}
     }
     Ok(())
 }
 
 fn debrief_screen(
+    mut commands: Commands,
     mut contexts: EguiContexts,
     mut session: ResMut<Session>,
     saves_dir: Res<SavesDir>,
@@ -708,6 +715,14 @@ fn debrief_screen(
         }
         match debrief(ui, &session.model, session.game(), &space, session.viewer()) {
             Some(DebriefIntent::BackToTitle) => next.set(Screen::Title),
+            Some(DebriefIntent::Replay) => match Replay::of(&session.save_file()) {
+                Ok(mut replay) => {
+                    replay.back = Screen::Debrief;
+                    commands.insert_resource(replay);
+                    next.set(Screen::Replay);
+                }
+                Err(e) => session.notice = Some(format!("Cannot replay: {e}")),
+            },
             Some(DebriefIntent::WriteReport) => {
                 let notice = write_report(&session, &saves_dir);
                 session.notice = Some(notice);

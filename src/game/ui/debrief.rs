@@ -17,6 +17,8 @@ pub enum DebriefIntent {
     BackToTitle,
     /// Write the printable report (HTML) of this game.
     WriteReport,
+    /// Step through this game again, round by round.
+    Replay,
 }
 
 /// `viewer`: the seat whose utility is on the horizontal axis of the outcome space.
@@ -37,6 +39,13 @@ pub fn debrief(
                 .clicked()
             {
                 intent = Some(DebriefIntent::BackToTitle);
+            }
+            if ui
+                .button(egui::RichText::new("Replay it").size(16.0))
+                .on_hover_text("Step through the game again, round by round, with the charts")
+                .clicked()
+            {
+                intent = Some(DebriefIntent::Replay);
             }
             if ui
                 .button(egui::RichText::new("Write a printable report").size(16.0))

@@ -83,9 +83,11 @@ pub fn how_to_play(ui: &mut egui::Ui) {
         "Keys at the table: P propose, C counter, A accept and R reject the newest offer, \
          M ask the mediator, N pass, W walk out (it asks first), Enter or Esc to answer a \
          question; Space lets the AI move at once; F2 opens the facilitator's panel (pause, \
-         inject events and news, end the talks, read the AI's rationales). Elsewhere: F1 opens this help from the \
-         title, Esc goes back from the menus. Tab moves between controls everywhere and \
-         Enter presses the focused one.",
+         the round timer, injects and news, holding or overruling the allies' moves, every \
+         brief on the projector, the end of the talks, the AI's rationales). In a replay, \
+         \u{2190} and \u{2192} step a round back and forward, Home and End jump to the start \
+         and the end. Elsewhere: F1 opens this help from the title, Esc goes back from the \
+         menus. Tab moves between controls everywhere and Enter presses the focused one.",
     );
     ui.separator();
     egui::Grid::new("glossary")

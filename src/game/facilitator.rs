@@ -213,39 +213,31 @@ fn overrule(mut session: ResMut<Session>, mut answers: MessageReader<Overrule>) 
         let Some(plan) = session.facilitator.pending.take() else {
             continue;
         };
-        let model = session.model.clone();
-        let p = plan.party;
-        let party = model.party_id(p).to_string();
-        let result = match answer {
+        let party = session.model.party_id(plan.party).to_string();
+        session.error = None;
+        let (m, action) = match answer {
             Overrule::Allow => {
                 session.table.play_plan(plan);
-                Ok(())
+                continue;
             }
-            Overrule::Make(action) if session.game().check_action(p, action).is_err() => {
-                // Refused: the planned move still waits.
-                let refused = session.game().check_action(p, action);
-                session.facilitator.pending = Some(plan);
-                refused
-            }
-            Overrule::Cancel | Overrule::Make(_) => {
-                let (m, action) = match answer {
-                    Overrule::Make(action) => (FacilitatorMove::MakeMove { party }, action.clone()),
-                    _ => (
-                        FacilitatorMove::CancelMove {
-                            party,
-                            planned: describe(&model, &plan.decision.action),
-                        },
-                        Action::Pass,
-                    ),
-                };
-                session.table.overruled(plan);
-                let game = &mut session.table.game;
-                game.facilitate(m)
-                    .map(|_| ())
-                    .and_then(|()| game.apply_index(p, action).map(|_| ()))
-            }
+            Overrule::Make(action) => (FacilitatorMove::MakeMove { party }, action.clone()),
+            Overrule::Cancel => (
+                FacilitatorMove::CancelMove {
+                    party,
+                    planned: describe(&session.model, &plan.decision.action),
+                },
+                Action::Pass,
+            ),
         };
-        session.error = result.err().map(|e| format!("facilitator: {e}"));
+        match session.table.game.play_turn(m, action) {
+            // The AI remembers having planned the turn, as on a replay of the record.
+            Ok(()) => session.table.overruled(plan),
+            // Refused (the state unchanged): the planned move still waits.
+            Err(e) => {
+                session.facilitator.pending = Some(plan);
+                session.error = Some(format!("facilitator: {e}"));
+            }
+        }
     }
 }
 
@@ -306,11 +298,10 @@ fn round_timer(mut session: ResMut<Session>, pacing: Res<Pacing>, time: Res<Time
     }
     if let Some(p) = session.human_to_move() {
         let party = session.model.party_id(p).to_string();
-        let game = &mut session.table.game;
-        let result = game
-            .facilitate(FacilitatorMove::TimeUp { party })
-            .map(|_| ())
-            .and_then(|()| game.apply_index(p, Action::Pass).map(|_| ()));
+        let result = session
+            .table
+            .game
+            .play_turn(FacilitatorMove::TimeUp { party }, Action::Pass);
         session.error = result.err().map(|e| format!("timer: {e}"));
     }
 }

@@ -195,6 +195,8 @@ pub enum ActionError {
     NoMediator,
     #[error("unknown inject `{0}`")]
     UnknownInject(String),
+    #[error("the facilitator cannot play a turn with {0}")]
+    NotATurn(&'static str),
     #[error("`{0}` is not an ally")]
     NotAnAlly(String),
     #[error("a statement needs a stance or some text")]

@@ -372,6 +372,26 @@ impl Game {
         self.facilitator_moves.push((self.actions.len(), m));
         Ok(&self.log[first..])
     }
+    /// The facilitator plays the turn of the party to move: `CancelMove` and `TimeUp`
+    /// with a pass, `MakeMove` with the facilitator's `action`. Everything is checked
+    /// before anything changes; then the move and the party's action are applied one after
+    /// the other, as a replay of the record applies them.
+    pub fn play_turn(&mut self, m: FacilitatorMove, action: Action) -> Result<(), ActionError> {
+        let party = match (&m, &action) {
+            (FacilitatorMove::MakeMove { party }, _)
+            | (FacilitatorMove::CancelMove { party, .. }, Action::Pass)
+            | (FacilitatorMove::TimeUp { party }, Action::Pass) => party,
+            (FacilitatorMove::CancelMove { .. } | FacilitatorMove::TimeUp { .. }, _) => {
+                return Err(ActionError::NotATurn("anything but a pass"));
+            }
+            _ => return Err(ActionError::NotATurn("an inject, news or the end of the talks")),
+        };
+        let p = self.turn_of(party)?;
+        self.check(p, &action)?;
+        self.facilitate(m)?;
+        self.apply_index(p, action).map(|_| ())
+    }
+
     /// The index of `party` if it is its turn (a move on its turn).
     fn turn_of(&self, party: &str) -> Result<usize, ActionError> {
         let p = self

@@ -304,14 +304,32 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
             assert_eq!(state(&live.game), before);
             overruled += 1;
             live.overruled(plan);
+            let cancel = FacilitatorMove::CancelMove {
+                party: id.clone(),
+                planned: decision.action.name().into(),
+            };
+            // A turn is played whole or not at all: a cancelled move is a pass, and an
+            // illegal move made for the party changes nothing.
+            let before = state(&live.game);
+            let not_a_pass = Action::UseLever {
+                lever: "no_such_lever".into(),
+            };
+            for (m, action) in [
+                (cancel.clone(), not_a_pass.clone()),
+                (FacilitatorMove::MakeMove { party: id.clone() }, not_a_pass),
+                (
+                    FacilitatorMove::News {
+                        headline: "Not a turn".into(),
+                        text: String::new(),
+                    },
+                    Action::Pass,
+                ),
+            ] {
+                assert!(live.game.play_turn(m, action).is_err());
+                assert_eq!(state(&live.game), before);
+            }
             if overruled % 2 == 0 {
-                live.game
-                    .facilitate(FacilitatorMove::CancelMove {
-                        party: id,
-                        planned: decision.action.name().into(),
-                    })
-                    .unwrap();
-                live.game.apply_index(p, Action::Pass).unwrap();
+                live.game.play_turn(cancel, Action::Pass).unwrap();
             } else {
                 let lever = model
                     .scenario
@@ -320,14 +338,12 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
                     .find(|l| l.owner == id)
                     .map(|l| Action::UseLever {
                         lever: l.id.clone(),
-                    });
+                    })
+                    .filter(|a| live.game.check_action(p, a).is_ok());
+                let made = FacilitatorMove::MakeMove { party: id };
                 live.game
-                    .facilitate(FacilitatorMove::MakeMove { party: id })
+                    .play_turn(made, lever.unwrap_or(Action::Pass))
                     .unwrap();
-                let made = lever.unwrap_or(Action::Pass);
-                if live.game.apply_index(p, made).is_err() {
-                    live.game.apply_index(p, Action::Pass).unwrap();
-                }
             }
         }
         assert!(overruled >= 4, "seed {seed}: {overruled} third-party turns");

@@ -10,7 +10,6 @@ use bevy::prelude::*;
 use crate::sim::ai::Plan;
 use crate::sim::model::sha256_hex;
 use crate::sim::save::Classroom;
-use crate::sim::scenario::PartyKind;
 use crate::sim::{Action, FacilitatorMove, Model};
 
 use super::Screen;
@@ -263,13 +262,7 @@ fn hold(mut session: ResMut<Session>, pacing: Res<Pacing>) {
         }
         return;
     }
-    let Some(p) = to_move else {
-        return;
-    };
-    if session.facilitator.hold_third_parties
-        && session.model.kind(p) != PartyKind::Delegation
-        && session.table.ai_to_move()
-    {
+    if session.held_turn().is_some() && session.table.ai_to_move() {
         session.facilitator.pending = session.table.plan();
     }
 }

@@ -21,8 +21,6 @@ use super::session::LoadProblem;
 pub struct Replay {
     /// What the save calls itself (scenario, seed, round).
     pub title: String,
-    /// The save it was read from, if any.
-    pub path: Option<PathBuf>,
     /// The screen "Back" returns to: the load screen, or the debrief it was opened from.
     pub back: Screen,
     /// The game as it starts, at the end of each round, and as it ends.
@@ -40,11 +38,8 @@ impl Replay {
     /// Reads a save and replays it, keeping every round; a damaged or foreign save gives
     /// the save's error.
     pub fn open(path: &std::path::Path) -> Result<Replay, String> {
-        let (file, _) = save::load(path).map_err(|e| e.to_string())?;
-        let mut replay = Replay::of(&file)
-            .map_err(|e| format!("{}: the game does not replay: {e}", path.display()))?;
-        replay.path = Some(path.to_path_buf());
-        Ok(replay)
+        let file = save::read(path).map_err(|e| e.to_string())?;
+        Replay::of(&file).map_err(|e| format!("{}: the game does not replay: {e}", path.display()))
     }
 
     /// The replay of a game in memory (the debrief's); "Back" returns to the load screen
@@ -55,7 +50,6 @@ impl Replay {
         let seat = stops[0].model().delegations.first().copied().unwrap_or(0);
         Ok(Replay {
             title: format!("{} — seed {}", file.title, file.record.seed),
-            path: None,
             back: Screen::Load,
             stops,
             at: 0,

@@ -354,9 +354,19 @@ fn table_screen(
     let model = session.model.clone();
     let game = session.game();
     let viewer = session.viewer();
+    let ctx = contexts.ctx_mut()?;
+    let forms = &mut *forms;
+    // The facilitator's panel and the projected briefs, over the table or the curtain.
+    let intents = facilitator_overlay(
+        ctx,
+        &session,
+        &mut forms.facilitator,
+        &mut forms.facilitator_form,
+        pacing.paused,
+    );
+    facilitator.send(intents, &mut pacing);
     if let Some(seat) = session.curtain() {
         // Hot-seat: nothing confidential is drawn until the next player is at the screen.
-        let ctx = contexts.ctx_mut()?;
         egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() * 0.3);
@@ -383,15 +393,6 @@ fn table_screen(
                 }
             });
         });
-        let forms = &mut *forms;
-        let intents = facilitator_overlay(
-            ctx,
-            &session,
-            &mut forms.facilitator,
-            &mut forms.facilitator_form,
-            pacing.paused,
-        );
-        facilitator.send(intents, &mut pacing);
         return Ok(());
     }
     let key = (game.transcript().len(), viewer);
@@ -406,11 +407,9 @@ fn table_screen(
     let prefs = &game.prefs()[viewer];
     let current = game.current_package();
     let my_turn = session.human_to_move() == Some(viewer);
-    let forms = &mut *forms;
     let Some(form) = forms.table.as_mut() else {
         return Ok(());
     };
-    let ctx = contexts.ctx_mut()?;
     let mut intents: Vec<TableIntent> = Vec::new();
     let mut root = root_ui(ctx);
     egui::Panel::top("status").show(&mut root, |ui| {
@@ -513,14 +512,6 @@ fn table_screen(
             table::transcript(ui, &model, &view, form);
         });
     egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, &model, &view));
-    let intents_f = facilitator_overlay(
-        ctx,
-        &session,
-        &mut forms.facilitator,
-        &mut forms.facilitator_form,
-        pacing.paused,
-    );
-    facilitator.send(intents_f, &mut pacing);
     // News pop-up: each event's news, one at a time, until dismissed.
     let news: Vec<_> = view
         .transcript

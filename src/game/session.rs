@@ -207,12 +207,16 @@ impl Session {
     /// Whether the AI may take the turn now: an AI seat is to move and, when the
     /// facilitator holds allies' and mediators' moves, it is a delegation.
     pub fn ai_may_move(&self) -> bool {
-        let held = self.facilitator.hold_third_parties
-            && self
-                .game()
-                .to_move()
-                .is_some_and(|p| self.model.kind(p) != crate::sim::PartyKind::Delegation);
-        self.table.ai_to_move() && !held
+        self.table.ai_to_move() && self.held_turn().is_none()
+    }
+
+    /// The party to move when its move must wait for the facilitator: an ally or a
+    /// mediator while the facilitator holds their moves.
+    pub fn held_turn(&self) -> Option<usize> {
+        self.game().to_move().filter(|&p| {
+            self.facilitator.hold_third_parties
+                && self.model.kind(p) != crate::sim::PartyKind::Delegation
+        })
     }
 
     pub fn apply_human(&mut self, party: usize, action: Action) -> Result<(), ActionError> {
@@ -339,9 +343,12 @@ fn load_game(
     let Some(LoadGame(path)) = loads.read().last() else {
         return;
     };
-    let session = save::load(path)
+    let session = save::read(path)
         .map_err(|e| e.to_string())
-        .and_then(|(file, _)| Session::from_save(&file));
+        .and_then(|file| {
+            Session::from_save(&file)
+                .map_err(|e| format!("{}: the game does not replay: {e}", path.display()))
+        });
     match session {
         Ok(mut session) => {
             session.autosaved_round = session.game().round();

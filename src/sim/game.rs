@@ -384,7 +384,11 @@ impl Game {
             (FacilitatorMove::CancelMove { .. } | FacilitatorMove::TimeUp { .. }, _) => {
                 return Err(ActionError::NotATurn("anything but a pass"));
             }
-            _ => return Err(ActionError::NotATurn("an inject, news or the end of the talks")),
+            _ => {
+                return Err(ActionError::NotATurn(
+                    "an inject, news or the end of the talks",
+                ));
+            }
         };
         let p = self.turn_of(party)?;
         self.check(p, &action)?;

@@ -336,12 +336,15 @@ fn space_chart(game: &Game, space: &OutcomeSpace) -> String {
         W - PAD,
         y(bb)
     );
+    // A package's place: the two delegations' utilities, from 0 to 1.
+    let place = |package: &crate::sim::Package| {
+        (
+            game.prefs()[a].utility(package) / 100.0,
+            game.prefs()[b].utility(package) / 100.0,
+        )
+    };
     for o in game.offers() {
-        let package = game.complete(&o.package);
-        let (ua, ub) = (
-            game.prefs()[a].utility(&package) / 100.0,
-            game.prefs()[b].utility(&package) / 100.0,
-        );
+        let (ua, ub) = place(&game.complete(&o.package));
         let _ = writeln!(
             svg,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"none\" stroke=\"#1f5fbf\"/>",
@@ -358,11 +361,7 @@ fn space_chart(game: &Game, space: &OutcomeSpace) -> String {
             y(p[1]) - 4.5
         );
     }
-    let final_package = game.current_package();
-    let (fa, fb) = (
-        game.prefs()[a].utility(&final_package) / 100.0,
-        game.prefs()[b].utility(&final_package) / 100.0,
-    );
+    let (fa, fb) = place(&game.current_package());
     let _ = writeln!(
         svg,
         "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"7\" fill=\"#c0392b\"/>",

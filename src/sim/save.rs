@@ -150,6 +150,14 @@ pub fn save(path: &Path, file: &SaveFile) -> Result<(), SaveError> {
 
 /// Reads and replays a save: the save file and the game it holds.
 pub fn load(path: &Path) -> Result<(SaveFile, Game), SaveError> {
+    let file = read(path)?;
+    let game = file.game(&path.display().to_string())?;
+    Ok((file, game))
+}
+
+/// Reads a save without replaying it, for callers that replay it their own way (resume,
+/// replay by rounds): a damaged, foreign, too large or other-version file is refused.
+pub fn read(path: &Path) -> Result<SaveFile, SaveError> {
     let name = path.display().to_string();
     let read_error = |source| SaveError::Read {
         path: name.clone(),
@@ -167,9 +175,7 @@ pub fn load(path: &Path) -> Result<(SaveFile, Game), SaveError> {
         path: name.clone(),
         detail: "it is not UTF-8 text".into(),
     })?;
-    let file = SaveFile::from_ron(&name, &text)?;
-    let game = file.game(&name)?;
-    Ok((file, game))
+    SaveFile::from_ron(&name, &text)
 }
 
 /// Writes `bytes` to `path` so that `path` holds either its old content or the new, never

@@ -5,6 +5,8 @@
 //! goes through the core (`Game::facilitate`), so that it is in the transcript and the
 //! record.
 
+use std::time::Duration;
+
 use bevy::prelude::*;
 
 use crate::sim::ai::Plan;
@@ -13,6 +15,7 @@ use crate::sim::save::Classroom;
 use crate::sim::{Action, FacilitatorMove, Model};
 
 use super::Screen;
+use super::redraw::{Redraw, RedrawMessage};
 use super::session::{Pacing, Session};
 
 /// What the setup screen chooses for the facilitator.
@@ -60,6 +63,14 @@ pub struct RoundTimer {
 impl RoundTimer {
     pub fn on(&self) -> bool {
         self.seconds > 0
+    }
+
+    /// Seconds until the countdown shows one second less: it shows whole seconds, rounded
+    /// up. A little more than that, so that the frame falls after the change.
+    pub fn until_next_second(&self) -> f32 {
+        let left = self.left.max(0.0);
+        let whole = left.ceil() - 1.0;
+        (left - whole.max(0.0)).max(0.0) + 0.005
     }
 
     /// `m:ss` left, for the countdown.
@@ -269,7 +280,12 @@ fn hold(mut session: ResMut<Session>, pacing: Res<Pacing>) {
 
 /// The countdown of the round. When it runs out, the human seat to move passes (the
 /// transcript says time was up), and so does every human seat after it in that round.
-fn round_timer(mut session: ResMut<Session>, pacing: Res<Pacing>, time: Res<Time>) {
+fn round_timer(
+    mut session: ResMut<Session>,
+    pacing: Res<Pacing>,
+    time: Res<Time>,
+    mut redraw: ResMut<Redraw>,
+) {
     let session = &mut *session;
     let round = session.game().round();
     let over = session.game().is_over();
@@ -287,6 +303,8 @@ fn round_timer(mut session: ResMut<Session>, pacing: Res<Pacing>, time: Res<Time
     let timer = &mut session.facilitator.timer;
     timer.left = (timer.left - time.delta_secs()).max(0.0);
     if timer.left > 0.0 {
+        // The next frame when the countdown shows another second (or runs out).
+        redraw.after(Duration::from_secs_f32(timer.until_next_second()));
         return;
     }
     if let Some(p) = session.human_to_move() {
@@ -300,8 +318,8 @@ fn round_timer(mut session: ResMut<Session>, pacing: Res<Pacing>, time: Res<Time
 }
 
 pub fn plugin(app: &mut App) {
-    app.add_message::<Overrule>()
-        .add_message::<FacilitatorSetting>()
+    app.add_redrawing_message::<Overrule>()
+        .add_redrawing_message::<FacilitatorSetting>()
         .add_systems(
             Update,
             (settings, overrule, hold, round_timer)

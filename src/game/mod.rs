@@ -4,6 +4,8 @@
 //! - `scenarios`: scenario files as assets, through the core's loader, reloaded on save;
 //! - `session`: the game in progress and the messages that drive it (no rendering);
 //! - `facilitator`: the teacher's PIN, round timer, held moves and projector;
+//! - `redraw`: frames only when something changes (input, the AI's pacing, the timer, a
+//!   scenario file saved), so that an idle window costs no CPU;
 //! - `settings`: UI scale, pacing and window size, kept in the user's config folder;
 //! - `screens`: the egui screens — title, setup, briefing, table, debrief — each drawn by
 //!   functions of `&mut egui::Ui` in `ui/`;
@@ -12,6 +14,7 @@
 
 pub mod demo;
 pub mod facilitator;
+pub mod redraw;
 pub mod replay;
 pub mod scenarios;
 pub mod screens;
@@ -125,6 +128,7 @@ pub fn run(args: PlayArgs) -> ExitCode {
     .insert_resource(catalogue)
     .insert_resource(settings)
     .add_plugins(GamePlugin)
+    .add_plugins(redraw::WindowRedrawPlugin)
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn(Camera2d);
     });
@@ -155,6 +159,7 @@ pub struct CorePlugin;
 impl Plugin for CorePlugin {
     fn build(&self, app: &mut App) {
         app.init_state::<Screen>();
+        redraw::plugin(app);
         session::plugin(app);
         facilitator::plugin(app);
         replay::plugin(app);

@@ -14,6 +14,7 @@ use crate::sim::save;
 use crate::sim::{Game, Model};
 
 use super::Screen;
+use super::redraw::RedrawMessage;
 use super::session::LoadProblem;
 
 /// The replay being watched.
@@ -130,6 +131,6 @@ fn open_replay(
 }
 
 pub fn plugin(app: &mut App) {
-    app.add_message::<OpenReplay>()
+    app.add_redrawing_message::<OpenReplay>()
         .add_systems(Update, open_replay);
 }

@@ -6,13 +6,17 @@
 //! each registered as an asset source before `AssetPlugin` is built.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
-use bevy::asset::io::{AssetSourceBuilder, AssetSourceId, Reader};
+use bevy::asset::io::{
+    AssetSource, AssetSourceBuilder, AssetSourceEvent, AssetSourceId, AssetWatcher, Reader,
+};
 use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 
 use super::Catalogue;
+use super::redraw::{Alarm, Redraw};
 use crate::sim::Model;
 use crate::sim::load::load_str;
 use crate::sim::render::render;
@@ -31,6 +35,34 @@ pub struct ScenarioAsset {
 pub struct ScenarioLoader {
     /// Asset source name → the folder it reads, to name files as players know them.
     folders: Vec<(String, PathBuf)>,
+    /// Wakes the window when a file has been read, and says when.
+    loaded: LoadWake,
+}
+
+/// The window sleeps between frames: a file read on another thread wakes it, and for a
+/// moment after that it keeps drawing, until the asset server has handed the result over
+/// (which it does a little after the loader returns).
+#[derive(Resource, Clone)]
+struct LoadWake {
+    alarm: Alarm,
+    last: Arc<Mutex<Option<Instant>>>,
+}
+
+/// How long frames keep coming after a file was read.
+const AFTER_LOAD: Duration = Duration::from_secs(1);
+
+impl LoadWake {
+    fn loaded(&self) {
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
+        self.alarm.wake();
+    }
+}
+
+fn frames_after_loads(wake: Res<LoadWake>, mut redraw: ResMut<Redraw>) {
+    let last = *wake.last.lock().unwrap_or_else(PoisonError::into_inner);
+    if last.is_some_and(|t| t.elapsed() < AFTER_LOAD) {
+        redraw.after(Duration::from_millis(50));
+    }
 }
 
 impl AssetLoader for ScenarioLoader {
@@ -69,6 +101,7 @@ impl AssetLoader for ScenarioLoader {
                     .map_err(|d| render(&d.0, &origin, &text, false)),
             },
         };
+        self.loaded.loaded();
         Ok(ScenarioAsset { origin, outcome })
     }
 
@@ -100,13 +133,50 @@ impl ScenarioFolders {
     }
 
     /// Registers one asset source per folder. Must run before `AssetPlugin` is added.
+    /// Each source's file watcher also wakes the window when a file changes.
     pub fn register_sources(&self, app: &mut App) {
+        let alarm = app.world_mut().get_resource_or_init::<Alarm>().clone();
         for (name, dir) in &self.0 {
             let path = dir.display().to_string();
+            let mut watcher = AssetSource::get_default_watcher(path.clone(), WATCH_DEBOUNCE);
+            let alarm = alarm.clone();
             app.register_asset_source(
                 name.clone(),
-                AssetSourceBuilder::platform_default(&path, None),
+                AssetSourceBuilder::platform_default(&path, None).with_watcher(move |sender| {
+                    waking_watcher(&mut watcher, sender, alarm.clone())
+                }),
             );
+        }
+    }
+}
+
+/// How long the file watcher waits for a file to settle after a change (Bevy's default).
+const WATCH_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Bevy's file watcher for a folder, with a thread between it and the asset server that
+/// wakes the window for each change it passes on. The thread ends with the watcher.
+fn waking_watcher(
+    watcher: &mut impl FnMut(async_channel::Sender<AssetSourceEvent>) -> Option<Box<dyn AssetWatcher>>,
+    to_server: async_channel::Sender<AssetSourceEvent>,
+    alarm: Alarm,
+) -> Option<Box<dyn AssetWatcher>> {
+    let (sender, receiver) = async_channel::unbounded();
+    let inner = watcher(sender)?;
+    let spawned = std::thread::Builder::new()
+        .name("accord-watch".into())
+        .spawn(move || {
+            while let Ok(event) = receiver.recv_blocking() {
+                if to_server.send_blocking(event).is_err() {
+                    break;
+                }
+                alarm.wake();
+            }
+        });
+    match spawned {
+        Ok(_) => Some(inner),
+        Err(e) => {
+            error!("cannot watch scenario files: {e}");
+            None
         }
     }
 }
@@ -119,10 +189,18 @@ pub struct ScenarioAssetsPlugin {
 
 impl Plugin for ScenarioAssetsPlugin {
     fn build(&self, app: &mut App) {
+        let loaded = LoadWake {
+            alarm: app.world_mut().get_resource_or_init::<Alarm>().clone(),
+            last: Arc::default(),
+        };
         app.init_asset::<ScenarioAsset>()
             .register_asset_loader(ScenarioLoader {
                 folders: self.folders.0.clone(),
+                loaded: loaded.clone(),
             })
+            .insert_resource(loaded)
+            .init_resource::<Redraw>()
+            .add_systems(Update, frames_after_loads)
             .insert_resource(self.folders.clone())
             .init_resource::<ScenarioHandles>()
             .add_systems(Startup, load_folders)

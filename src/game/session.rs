@@ -6,6 +6,7 @@
 //! so headless tests drive it with `MinimalPlugins`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bevy::prelude::*;
 
@@ -16,6 +17,7 @@ use crate::sim::{Action, ActionError, Game, Model};
 
 use super::Screen;
 use super::facilitator::{FacilitatorSetup, FacilitatorState};
+use super::redraw::{Redraw, RedrawMessage};
 
 /// Who plays each delegation, chosen on the setup screen.
 #[derive(Debug, Clone)]
@@ -47,6 +49,8 @@ pub struct Pacing {
     pub seconds_per_move: f32,
     pub skip: bool,
     pub elapsed: f32,
+    /// The AI could move at the last frame: `elapsed` counts from then.
+    pub waiting: bool,
     /// The facilitator paused the AI.
     pub paused: bool,
 }
@@ -57,6 +61,7 @@ impl Default for Pacing {
             seconds_per_move: 0.8,
             skip: false,
             elapsed: 0.0,
+            waiting: false,
             paused: false,
         }
     }
@@ -368,12 +373,12 @@ fn load_game(
 pub struct LoadProblem(pub Option<String>);
 
 pub fn plugin(app: &mut App) {
-    app.add_message::<StartGame>()
-        .add_message::<HumanAction>()
-        .add_message::<SaveGame>()
-        .add_message::<LoadGame>()
-        .add_message::<LiftCurtain>()
-        .add_message::<Facilitate>()
+    app.add_redrawing_message::<StartGame>()
+        .add_redrawing_message::<HumanAction>()
+        .add_redrawing_message::<SaveGame>()
+        .add_redrawing_message::<LoadGame>()
+        .add_redrawing_message::<LiftCurtain>()
+        .add_redrawing_message::<Facilitate>()
         .init_resource::<LoadProblem>()
         .init_resource::<SavesDir>()
         .add_systems(
@@ -428,12 +433,20 @@ fn apply_human_actions(mut session: ResMut<Session>, mut actions: MessageReader<
     }
 }
 
-/// One AI move every `seconds_per_move`, or all of them until a human is to move when
-/// the player skips ahead.
-fn play_ai(mut session: ResMut<Session>, mut pacing: ResMut<Pacing>, time: Res<Time>) {
+/// One AI move every `seconds_per_move`, counted from when the AI could first move, or
+/// all of them until a human is to move when the player skips ahead. Asks for the frame
+/// of the next move, since the window sleeps between frames.
+fn play_ai(
+    mut session: ResMut<Session>,
+    mut pacing: ResMut<Pacing>,
+    time: Res<Time>,
+    mut redraw: ResMut<Redraw>,
+) {
     if !session.ai_may_move() || pacing.paused {
         // Space pressed while the AI could not move is not kept for later.
         pacing.skip = false;
+        pacing.waiting = false;
+        pacing.elapsed = 0.0;
         return;
     }
     if pacing.skip || pacing.seconds_per_move <= 0.0 {
@@ -443,11 +456,21 @@ fn play_ai(mut session: ResMut<Session>, mut pacing: ResMut<Pacing>, time: Res<T
         pacing.skip = false;
         return;
     }
-    pacing.elapsed += time.delta_secs();
+    if pacing.waiting {
+        // The time since the last frame, however long the window slept.
+        pacing.elapsed += time.delta_secs();
+    } else {
+        // The frame the AI's turn began in counts from now, not from the frame before.
+        pacing.waiting = true;
+        pacing.elapsed = 0.0;
+    }
     if pacing.elapsed >= pacing.seconds_per_move {
         pacing.elapsed = 0.0;
         session.table.step();
     }
+    redraw.after(Duration::from_secs_f32(
+        (pacing.seconds_per_move - pacing.elapsed).max(0.0),
+    ));
 }
 
 fn finish(session: Res<Session>, mut next: ResMut<NextState<Screen>>) {

@@ -13,3 +13,5 @@ mod properties;
 mod reports;
 mod saves;
 mod scenarios;
+#[cfg(feature = "gui")]
+mod ui;

@@ -1,15 +1,15 @@
-//! The egui panels of the table screen, driven with egui_kittest: they are functions of
-//! `&mut egui::Ui` that return what the player asked for, so a test clicks and reads the
-//! intent without Bevy or a window.
+//! The egui panels of the table screen, driven by the test harness of `ui.rs`: they are
+//! functions of `&mut egui::Ui` that return what the player asked for, so a test clicks
+//! and reads the intent without Bevy or a window.
 
 use std::collections::BTreeMap;
 
 use accord::game::ui::table::{TableForm, TableIntent, issues_board};
 use accord::sim::{Action, Game};
-use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use bevy_egui::egui;
 
 use super::common;
+use super::ui::Harness;
 
 /// A game of the minimal scenario where an event has taken fishing off the table.
 fn game_with_locked_fishing() -> Game {
@@ -32,28 +32,25 @@ struct State {
     intent: Option<TableIntent>,
 }
 
-fn harness(game: Game) -> Harness<'static, State> {
+fn harness(game: Game) -> Harness<State> {
     let issues = game.model().issue_count();
     let state = State {
         game,
         form: TableForm::new(issues),
         intent: None,
     };
-    Harness::new_ui_state(
-        |ui, state: &mut State| {
-            let model = state.game.model().clone();
-            let north = model.party_index("north").unwrap();
-            let view = state.game.view(north);
-            let prefs = state.game.prefs()[north].clone();
-            let current = state.game.current_package();
-            if let Some(intent) =
-                issues_board(ui, &model, &view, &prefs, &current, &mut state.form, true)
-            {
-                state.intent = Some(intent);
-            }
-        },
-        state,
-    )
+    Harness::new_ui(egui::vec2(800.0, 600.0), state, |ui, state: &mut State| {
+        let model = state.game.model().clone();
+        let north = model.party_index("north").unwrap();
+        let view = state.game.view(north);
+        let prefs = state.game.prefs()[north].clone();
+        let current = state.game.current_package();
+        if let Some(intent) =
+            issues_board(ui, &model, &view, &prefs, &current, &mut state.form, true)
+        {
+            state.intent = Some(intent);
+        }
+    })
 }
 
 #[test]
@@ -61,10 +58,14 @@ fn clicking_propose_with_a_chosen_package_sends_that_proposal() {
     let mut h = harness(game_with_locked_fishing());
     h.run();
     // Choose "Half" on water: the button's label starts with the option's label.
-    h.get_by_label_contains("Half").click();
+    let w = h.get_by_label_contains("Half");
+    h.click(&w);
     h.run();
     assert_eq!(h.state().form.proposal[0], Some(1));
-    h.get_by_label("Propose").click();
+    let w = h.get_by_label("Propose");
+    assert_eq!(w.role, egui::accesskit::Role::Button);
+    assert!(!w.disabled, "a package is chosen");
+    h.click(&w);
     h.run();
     let expected = Action::Propose {
         package: BTreeMap::from([("water".to_string(), "half".to_string())]),
@@ -77,7 +78,9 @@ fn clicking_propose_with_a_chosen_package_sends_that_proposal() {
 fn propose_is_disabled_until_something_is_chosen() {
     let mut h = harness(game_with_locked_fishing());
     h.run();
-    h.get_by_label("Propose").click();
+    let w = h.get_by_label("Propose");
+    assert!(w.disabled, "nothing chosen yet");
+    h.click(&w);
     h.run();
     assert_eq!(h.state().intent, None);
 }
@@ -96,9 +99,10 @@ fn the_issues_board_shows_locked_items() {
 fn key_p_proposes_the_chosen_package() {
     let mut h = harness(game_with_locked_fishing());
     h.run();
-    h.get_by_label_contains("All").click();
+    let w = h.get_by_label_contains("All");
+    h.click(&w);
     h.run();
-    h.key_press(bevy_egui::egui::Key::P);
+    h.key_press(egui::Key::P);
     h.run();
     let expected = Action::Propose {
         package: BTreeMap::from([("water".to_string(), "all".to_string())]),
@@ -112,10 +116,10 @@ mod facilitator {
     use accord::game::ui::facilitator::{FacilitatorForm, FacilitatorIntent, facilitator_panel};
     use accord::sim::Game;
     use accord::sim::ai::Table;
-    use egui_kittest::Harness;
-    use egui_kittest::kittest::Queryable;
+    use bevy_egui::egui;
 
     use super::common;
+    use crate::ui::Harness;
 
     struct Panel {
         game: Game,
@@ -125,32 +129,27 @@ mod facilitator {
     }
 
     /// The panel over a game, with its state and empty fields.
-    fn harness(game: Game, state: FacilitatorState) -> Harness<'static, Panel> {
+    fn harness(game: Game, state: FacilitatorState) -> Harness<Panel> {
         let panel = Panel {
             game,
             state,
             form: FacilitatorForm::default(),
             intents: Vec::new(),
         };
-        Harness::builder()
-            .with_size(bevy_egui::egui::Vec2::new(1280.0, 900.0))
-            .build_ui_state(
-                |ui, p: &mut Panel| {
-                    let model = p.game.model().clone();
-                    let mut open = true;
-                    let intents = facilitator_panel(
-                        ui.ctx(),
-                        &model,
-                        &p.game,
-                        &p.state,
-                        false,
-                        &mut p.form,
-                        &mut open,
-                    );
-                    p.intents.extend(intents);
-                },
-                panel,
-            )
+        Harness::new(egui::vec2(1280.0, 900.0), panel, |ui, p: &mut Panel| {
+            let model = p.game.model().clone();
+            let mut open = true;
+            let intents = facilitator_panel(
+                ui.ctx(),
+                &model,
+                &p.game,
+                &p.state,
+                false,
+                &mut p.form,
+                &mut open,
+            );
+            p.intents.extend(intents);
+        })
     }
 
     /// An Istanbul game whose first mover (an ally) has planned its move.
@@ -178,7 +177,8 @@ mod facilitator {
         assert!(h.query_by_label_contains("plans:").is_none());
         assert!(h.query_by_label("The AI's private rationales").is_none());
         h.state_mut().form.pin = "77".into();
-        h.get_by_label("Open").click();
+        let w = h.get_by_label("Open");
+        h.click(&w);
         h.run();
         assert_eq!(
             h.state().intents,
@@ -194,9 +194,11 @@ mod facilitator {
         let mut h = harness(game, state);
         h.run();
         h.get_by_label_contains("plans:");
-        h.get_by_label("Cancel it").click();
+        let w = h.get_by_label("Cancel it");
+        h.click(&w);
         h.run();
-        h.get_by_label("Let it happen").click();
+        let w = h.get_by_label("Let it happen");
+        h.click(&w);
         h.run();
         assert_eq!(
             h.state().intents,

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use bevy::ecs::message::MessageCursor;
 use bevy::platform::collections::HashMap;
 use bevy::prelude::*;
+use bevy::time::{TimeSystems, TimeUpdateStrategy};
 use bevy::winit::{EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEvent};
 use bevy_egui::egui::{self, ViewportId};
 use bevy_egui::{EguiFullOutput, EguiInput, EguiInputSet, EguiPostUpdateSet, EguiPreUpdateSet};
@@ -158,6 +159,7 @@ pub struct WindowRedrawPlugin;
 impl Plugin for WindowRedrawPlugin {
     fn build(&self, app: &mut App) {
         app.add_systems(Startup, start_alarm)
+            .add_systems(First, frame_clock.before(TimeSystems))
             .add_systems(
                 PreUpdate,
                 drop_unchanged_modifiers
@@ -203,6 +205,14 @@ fn start_alarm(
         focused_mode: sleep,
         unfocused_mode: sleep,
     });
+}
+
+/// Each frame's time is the instant it starts. Bevy's default takes the instant the
+/// renderer finished the frame before, so that a frame's time step is the one before it:
+/// right when frames come at a steady rate, wrong by up to a whole sleep when they come
+/// on demand (the countdown would show the wrong second, the AI would move late).
+fn frame_clock(mut strategy: ResMut<TimeUpdateStrategy>) {
+    *strategy = TimeUpdateStrategy::ManualInstant(Instant::now());
 }
 
 fn set_alarm(redraw: Res<Redraw>, alarm: Res<Alarm>) {

@@ -735,6 +735,17 @@ mod redraw {
         (app, ukraine)
     }
 
+    /// Plays on until the human seat is to move.
+    fn until_human(app: &mut App, seat: usize) {
+        for _ in 0..50 {
+            if app.world().resource::<Session>().human_to_move() == Some(seat) {
+                return;
+            }
+            app.update();
+        }
+        panic!("the human seat never came to move");
+    }
+
     #[test]
     fn an_idle_screen_asks_for_no_frame() {
         let mut app = app();
@@ -745,12 +756,7 @@ mod redraw {
         assert_eq!(next_frame(&app), None, "the title screen sleeps");
         // At the table, once the AI is done and the human is to move: nothing moves.
         let (mut app, ukraine) = paced(0.0, FacilitatorSetup::default());
-        for _ in 0..50 {
-            if app.world().resource::<Session>().human_to_move() == Some(ukraine) {
-                break;
-            }
-            app.update();
-        }
+        until_human(&mut app, ukraine);
         app.update();
         assert_eq!(
             app.world().resource::<Session>().human_to_move(),
@@ -782,12 +788,7 @@ mod redraw {
     #[test]
     fn a_message_written_after_update_asks_for_the_next_frame() {
         let (mut app, ukraine) = paced(0.0, FacilitatorSetup::default());
-        for _ in 0..50 {
-            if app.world().resource::<Session>().human_to_move() == Some(ukraine) {
-                break;
-            }
-            app.update();
-        }
+        until_human(&mut app, ukraine);
         #[derive(Resource)]
         struct Send(Option<HumanAction>);
         app.insert_resource(Send(Some(HumanAction {
@@ -858,12 +859,7 @@ mod redraw {
                 round_seconds: 60,
             },
         );
-        for _ in 0..50 {
-            if app.world().resource::<Session>().human_to_move() == Some(ukraine) {
-                break;
-            }
-            app.update();
-        }
+        until_human(&mut app, ukraine);
         app.update();
         let wait = next_frame(&app).expect("the countdown asks for its next second");
         assert!(wait <= Duration::from_millis(1005), "{wait:?}");

@@ -225,10 +225,16 @@ fn set_alarm(redraw: Res<Redraw>, alarm: Res<Alarm>) {
 const LONGEST_EGUI_DELAY: Duration = Duration::from_secs(3600);
 
 /// egui asks for a frame later, for a tooltip that shows after a pause or a blinking text
-/// cursor: read before bevy_egui consumes the output.
+/// cursor: read before bevy_egui consumes the output. And a frame that added glyphs to
+/// egui's font atlas (new text: the countdown's next second) is drawn once more: the
+/// renderer has the new glyphs only from the next frame on, and without it the text would
+/// show with letters missing until something else redraws.
 fn egui_delays(outputs: Query<&EguiFullOutput>, mut redraw: ResMut<Redraw>) {
     for output in &outputs {
         let Some(full) = &output.0 else { continue };
+        if !full.textures_delta.is_empty() {
+            redraw.now();
+        }
         if let Some(viewport) = full.viewport_output.get(&ViewportId::ROOT)
             && viewport.repaint_delay < LONGEST_EGUI_DELAY
         {

@@ -73,18 +73,18 @@ impl Plugin for DemoPlugin {
         {
             error!("cannot create {}: {e}", dir.display());
         }
-        app.insert_resource(super::redraw::Continuous)
-            .insert_resource(Demo {
-                seed: self.seed,
-                dir: self.dir.clone(),
-                step: 0,
-                frames: 0,
-                pending: None,
-                table_frames: Vec::new(),
-                resident_kib: 0,
-                first_frame_reported: false,
-            })
-            .add_systems(Update, drive);
+        app.insert_resource(super::redraw::Continuous);
+        app.insert_resource(Demo {
+            seed: self.seed,
+            dir: self.dir.clone(),
+            step: 0,
+            frames: 0,
+            pending: None,
+            table_frames: Vec::new(),
+            resident_kib: 0,
+            first_frame_reported: false,
+        })
+        .add_systems(Update, drive);
     }
 }
 
@@ -251,13 +251,13 @@ struct One {
 
 impl Plugin for OneScreenshot {
     fn build(&self, app: &mut App) {
-        app.insert_resource(super::redraw::Continuous)
-            .insert_resource(One {
-                path: self.path.clone(),
-                frames: 0,
-                taken: false,
-            })
-            .add_systems(Update, one);
+        app.insert_resource(super::redraw::Continuous);
+        app.insert_resource(One {
+            path: self.path.clone(),
+            frames: 0,
+            taken: false,
+        })
+        .add_systems(Update, one);
     }
 }
 

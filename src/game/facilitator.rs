@@ -69,8 +69,7 @@ impl RoundTimer {
     /// up. A little more than that, so that the frame falls after the change.
     pub fn until_next_second(&self) -> f32 {
         let left = self.left.max(0.0);
-        let whole = left.ceil() - 1.0;
-        (left - whole.max(0.0)).max(0.0) + 0.005
+        left - (left.ceil() - 1.0).max(0.0) + 0.005
     }
 
     /// `m:ss` left, for the countdown.

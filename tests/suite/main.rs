@@ -10,6 +10,8 @@ mod game;
 #[cfg(feature = "gui")]
 mod panels;
 mod properties;
+#[cfg(feature = "gui")]
+mod redraw;
 mod reports;
 mod saves;
 mod scenarios;

@@ -145,6 +145,10 @@ pub struct PlayArgs {
     /// With `replay`: open it at the end of this round.
     #[arg(skip)]
     pub replay_round: Option<u32>,
+    /// Open on the public view of the scenario, for the projector: the situation, every
+    /// party's public line, the issues and options, the sources; no brief, no value.
+    #[arg(long)]
+    pub public_view: bool,
     /// Save a PNG of the window to this path after it has drawn, then quit.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,

@@ -44,6 +44,8 @@ pub enum Screen {
     Title,
     Load,
     Scenarios,
+    /// What every party may know, for the projector: no brief, no value.
+    PublicView,
     HowToPlay,
     Settings,
     Setup,
@@ -137,6 +139,11 @@ pub fn run(args: PlayArgs) -> ExitCode {
             .add_systems(Startup, |mut next: ResMut<NextState<Screen>>| {
                 next.set(Screen::Replay);
             });
+    }
+    if args.public_view {
+        app.add_systems(Startup, |mut next: ResMut<NextState<Screen>>| {
+            next.set(Screen::PublicView);
+        });
     }
     if args.demo || args.screenshots.is_some() {
         app.add_plugins(demo::DemoPlugin {

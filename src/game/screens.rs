@@ -20,6 +20,7 @@ use super::ui::debrief::{DebriefIntent, debrief};
 use super::ui::facilitator::{
     FacilitatorForm, FacilitatorIntent, briefs_window, facilitator_panel,
 };
+use super::ui::public::{PublicIntent, public_view};
 use super::ui::replay::{ReplayIntent, replay_controls, replay_view};
 use super::ui::setup::{SetupForm, SetupIntent, setup};
 use super::ui::shortcut;
@@ -61,6 +62,10 @@ pub fn plugin(app: &mut App) {
         .add_systems(
             EguiPrimaryContextPass,
             how_to_screen.run_if(in_state(Screen::HowToPlay)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            public_screen.run_if(in_state(Screen::PublicView)),
         )
         .add_systems(
             EguiPrimaryContextPass,
@@ -160,12 +165,29 @@ fn title_screen(
             Some(TitleIntent::NewGame) => next.set(Screen::Setup),
             Some(TitleIntent::Load) => next.set(Screen::Load),
             Some(TitleIntent::Scenarios) => next.set(Screen::Scenarios),
+            Some(TitleIntent::PublicView) => next.set(Screen::PublicView),
             Some(TitleIntent::HowToPlay) => next.set(Screen::HowToPlay),
             Some(TitleIntent::Settings) => next.set(Screen::Settings),
             Some(TitleIntent::Quit) => {
                 exit.write(AppExit::Success);
             }
             None => {}
+        }
+    });
+    Ok(())
+}
+
+/// The public view of the chosen scenario, for the projector.
+fn public_screen(
+    mut contexts: EguiContexts,
+    catalogue: Res<Catalogue>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let model = &catalogue.scenarios[catalogue.chosen].1;
+    let ctx = contexts.ctx_mut()?;
+    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+        if public_view(ui, model) == Some(PublicIntent::Back) {
+            next.set(Screen::Title);
         }
     });
     Ok(())
@@ -832,6 +854,7 @@ fn shortcuts(
         && matches!(
             state.get(),
             Screen::Scenarios
+                | Screen::PublicView
                 | Screen::HowToPlay
                 | Screen::Settings
                 | Screen::Setup

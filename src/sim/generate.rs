@@ -74,6 +74,7 @@ pub fn bilateral(seed: u64, issues: usize, options: usize, deadline: u32) -> Sce
             license: None,
             sources: Vec::new(),
             designer_notes: None,
+            historical: false,
         },
         parties: vec![a, b],
         issues: issue_ids

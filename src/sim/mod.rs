@@ -15,6 +15,7 @@ pub mod lint;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod notice;
 pub mod observe;
 pub mod record;
 pub mod render;

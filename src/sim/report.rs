@@ -8,6 +8,7 @@ use std::fmt::Write;
 use super::analysis::OutcomeSpace;
 use super::game::Game;
 use super::model::Model;
+use super::notice;
 use super::scenario::PartyKind;
 use super::transcript::Visibility;
 
@@ -32,7 +33,37 @@ padding:0 1em;color:#222;line-height:1.4}h1,h2{border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;\
 text-align:left;vertical-align:top}.weak{color:#666}.private{color:#8a4b00}\
 .facilitator{color:#555;font-style:italic}svg{background:#fafafa;border:1px solid #ddd}\
-.page{page-break-after:always}@media print{body{margin:0}}";
+.page{page-break-after:always}.notice{border:1px solid #ccc;background:#f6f6f0;padding:.4em .8em;\
+font-size:.9em}@media print{body{margin:0}}";
+
+/// The role-play line, at the top of every page a student may read.
+fn role_play(out: &mut String, model: &Model) {
+    let _ = writeln!(
+        out,
+        "<p class=\"notice\" id=\"role-play\">{}</p>",
+        esc(&notice::role_play(&model.scenario.meta))
+    );
+}
+
+/// The label that goes wherever values are shown.
+fn assumptions(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "<p class=\"notice\" id=\"assumptions\">{}</p>",
+        esc(notice::ASSUMPTIONS)
+    );
+}
+
+/// How the designer chose the numbers: for teachers and modders, after the game.
+fn designer_notes(out: &mut String, model: &Model) {
+    if let Some(notes) = &model.scenario.meta.designer_notes {
+        let _ = writeln!(
+            out,
+            "<section id=\"designer-notes\">\n<h2>The designer's notes</h2>\n<p>{}</p>\n</section>",
+            esc(notes)
+        );
+    }
+}
 
 fn page_start(out: &mut String, title: &str) {
     let _ = write!(
@@ -72,6 +103,7 @@ pub fn debrief_html(game: &Game) -> String {
         game.round(),
         s.rules.deadline
     );
+    role_play(&mut out, model);
 
     // Outcome.
     out.push_str("<section id=\"outcome\">\n<h2>Outcome</h2>\n");
@@ -101,8 +133,11 @@ pub fn debrief_html(game: &Game) -> String {
 
     // Scores.
     out.push_str(
-        "<section id=\"scores\">\n<h2>Scores against the walk-away alternative (BATNA)</h2>\n\
-         <table>\n<tr><th>Party</th><th>Outcome (0–100)</th><th>Initial BATNA</th>\
+        "<section id=\"scores\">\n<h2>Scores against the walk-away alternative (BATNA)</h2>\n",
+    );
+    assumptions(&mut out);
+    out.push_str(
+        "<table>\n<tr><th>Party</th><th>Outcome (0–100)</th><th>Initial BATNA</th>\
          <th>Final BATNA</th><th>Gain over initial BATNA</th></tr>\n",
     );
     for (r, party) in game.results().iter().zip(&s.parties) {
@@ -152,6 +187,7 @@ pub fn debrief_html(game: &Game) -> String {
 
     // Briefs.
     out.push_str("<section id=\"briefs\">\n<h2>Every brief, revealed</h2>\n");
+    role_play(&mut out, model);
     for party in &s.parties {
         let _ = write!(
             out,
@@ -183,6 +219,7 @@ pub fn debrief_html(game: &Game) -> String {
         None => out.push_str("<p>A fictional case: there is no historical outcome.</p>\n"),
     }
     out.push_str("</section>\n");
+    designer_notes(&mut out, model);
     sources(&mut out, model);
     page_end(&mut out);
     out
@@ -412,59 +449,47 @@ pub fn transcript_csv(game: &Game) -> String {
     out
 }
 
-/// Role handouts for a lesson: one page per party (the public situation and that party's
-/// confidential brief, its values and walk-away alternative) and one for the facilitator.
-/// Returns (file name, HTML) pairs.
+/// Role handouts for a lesson: one page per party (the role-play notice, the public
+/// situation and every party's public line, that party's confidential brief, the issues
+/// with what each option means and, for a delegation, its values and walk-away
+/// alternative) and one for the facilitator. Returns (file name, HTML) pairs.
 pub fn handouts(model: &Model) -> Vec<(String, String)> {
     let s = &model.scenario;
     let mut pages = Vec::new();
     for (p, party) in s.parties.iter().enumerate() {
         let mut out = String::new();
         page_start(&mut out, &format!("{} — {}", s.meta.title, party.name));
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<h1>{}</h1>\n<p class=\"weak\">Your role: <strong>{}</strong> ({}) · {}</p>\n\
-             <section id=\"situation\">\n<h2>The situation (everyone reads this)</h2>\n<p>{}</p>\n</section>\n\
-             <section id=\"brief\">\n<h2>Your confidential brief</h2>\n<p>{}</p>\n",
+            "<h1>{}</h1>\n<p class=\"weak\">Your role: <strong>{}</strong> ({}) · {}</p>",
             esc(&s.meta.title),
             esc(&party.name),
             esc(&party.head_of_delegation),
             esc(&s.meta.date),
-            esc(&s.meta.summary),
+        );
+        role_play(&mut out, model);
+        let _ = writeln!(
+            out,
+            "<section id=\"situation\">\n<h2>The situation (everyone reads this)</h2>\n<p>{}</p>\n</section>",
+            esc(&s.meta.summary)
+        );
+        public_lines(&mut out, model, Some(p));
+        let _ = writeln!(
+            out,
+            "<section id=\"brief\">\n<h2>Your confidential brief</h2>\n<p>{}</p>",
             esc(&party.confidential_brief)
         );
-        if party.kind == PartyKind::Delegation {
-            let prefs = &model.prefs[p];
+        let delegation = party.kind == PartyKind::Delegation;
+        if delegation {
             let _ = writeln!(
                 out,
                 "<p><strong>Your walk-away alternative (BATNA {:.0}):</strong> {}</p>",
-                prefs.batna,
+                model.prefs[p].batna,
                 esc(&party.batna_description)
             );
-            out.push_str(
-                "<table>\n<tr><th>Issue</th><th>Weight</th><th>Your value of each option</th></tr>\n",
-            );
-            for (i, issue) in s.issues.iter().enumerate() {
-                let values: Vec<String> = issue
-                    .options
-                    .iter()
-                    .enumerate()
-                    .map(|(o, opt)| {
-                        let red = if prefs.red[i][o] { " (red line)" } else { "" };
-                        format!("{} {:.0}{red}", esc(&opt.label), prefs.values[i][o])
-                    })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{}</td><td>{:.0}%</td><td>{}</td></tr>",
-                    esc(&issue.name),
-                    prefs.weights[i] * 100.0,
-                    values.join(" · ")
-                );
-            }
-            out.push_str("</table>\n");
         }
         out.push_str("</section>\n");
+        issues(&mut out, model, delegation.then_some(p));
         sources(&mut out, model);
         page_end(&mut out);
         pages.push((format!("{}.html", party.id), out));
@@ -478,6 +503,9 @@ pub fn handouts(model: &Model) -> Vec<(String, String)> {
         esc(&s.meta.title),
         esc(&s.meta.summary)
     );
+    role_play(&mut out, model);
+    public_lines(&mut out, model, None);
+    assumptions(&mut out);
     out.push_str("<section id=\"roles\">\n<h2>The roles</h2>\n<table>\n<tr><th>Role</th><th>Kind</th><th>Walk-away alternative</th><th>Confidential brief</th></tr>\n");
     for (p, party) in s.parties.iter().enumerate() {
         let _ = writeln!(
@@ -502,7 +530,9 @@ pub fn handouts(model: &Model) -> Vec<(String, String)> {
         );
     }
     out.push_str("</ul>\n</section>\n");
+    issues(&mut out, model, None);
     questions(&mut out, model);
+    designer_notes(&mut out, model);
     if let Some(h) = &s.historical_outcome {
         let _ = writeln!(
             out,
@@ -514,4 +544,72 @@ pub fn handouts(model: &Model) -> Vec<(String, String)> {
     page_end(&mut out);
     pages.push(("facilitator.html".to_string(), out));
     pages
+}
+
+/// Every party's public line; `me` is the reader's own party.
+fn public_lines(out: &mut String, model: &Model, me: Option<usize>) {
+    out.push_str("<section id=\"public-lines\">\n<h2>The parties in public</h2>\n<ul>\n");
+    for (p, party) in model.scenario.parties.iter().enumerate() {
+        let you = if me == Some(p) { " (you)" } else { "" };
+        let _ = writeln!(
+            out,
+            "<li><strong>{}{you}</strong>, led by {}: {}</li>",
+            esc(&party.name),
+            esc(&party.head_of_delegation),
+            esc(&party.public_line)
+        );
+    }
+    out.push_str("</ul>\n</section>\n");
+}
+
+/// The issues and what each option means; with `values`, that delegation's weights,
+/// values and red lines beside them, under the assumptions label.
+fn issues(out: &mut String, model: &Model, values: Option<usize>) {
+    let s = &model.scenario;
+    let heading = if values.is_some() {
+        "The issues, and what each option is worth to you"
+    } else {
+        "The issues and the options"
+    };
+    let _ = writeln!(out, "<section id=\"issues\">\n<h2>{heading}</h2>");
+    if values.is_some() {
+        assumptions(out);
+    }
+    for (i, issue) in s.issues.iter().enumerate() {
+        let weight = values.map_or_else(String::new, |p| {
+            format!(
+                " <span class=\"weak\">(weight {:.0}%)</span>",
+                model.prefs[p].weights[i] * 100.0
+            )
+        });
+        let _ = writeln!(
+            out,
+            "<h3>{}{weight}</h3>\n<p>{}</p>\n<ul>",
+            esc(&issue.name),
+            esc(&issue.description)
+        );
+        for (o, option) in issue.options.iter().enumerate() {
+            let status_quo = if option.id == issue.status_quo {
+                " (status quo)"
+            } else {
+                ""
+            };
+            let value = values.map_or_else(String::new, |p| {
+                let prefs = &model.prefs[p];
+                let red = if prefs.red[i][o] { ", a red line" } else { "" };
+                format!(
+                    " — <strong>worth {:.0} to you{red}</strong>",
+                    prefs.values[i][o]
+                )
+            });
+            let _ = writeln!(
+                out,
+                "<li><strong>{}</strong>{status_quo}: {}{value}</li>",
+                esc(&option.label),
+                esc(&option.description)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</section>\n");
 }

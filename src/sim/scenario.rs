@@ -61,9 +61,16 @@ pub struct Meta {
     #[serde(default)]
     pub license: Option<String>,
     pub sources: Vec<Source>,
-    /// A note on how the numbers were chosen: they are the designer's assumptions.
+    /// A note on how the numbers were chosen: they are the designer's assumptions. For
+    /// teachers and modders: shown to the facilitator, in the debrief and in reports, never
+    /// on a player's briefing.
     #[serde(default)]
     pub designer_notes: Option<String>,
+    /// The scenario portrays real events and real governments. Its news and lever texts
+    /// must then cite a source or say that they are hypothetical or illustrative (the
+    /// validator warns otherwise; docs/scenario-format.md, "Neutrality").
+    #[serde(default)]
+    pub historical: bool,
 }
 
 fn default_language() -> String {
@@ -264,6 +271,9 @@ pub struct Lever {
     #[serde(default = "one")]
     pub max_uses: u32,
     pub effects: Vec<Effect>,
+    /// The source (an id in `meta.sources`) of a move the owner really made, if it did.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 fn one() -> u32 {

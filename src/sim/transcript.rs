@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::action::{OfferId, PackageIds, Reason, Stance};
 use super::ai::reason::{PublicReason, Rationale};
 use super::model::Model;
+use super::notice::SIMULATED;
 use super::scenario::PartyId;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -240,7 +241,9 @@ impl Entry {
                     .unwrap_or_default()
             ),
             EntryKind::Caucus { by, ally, text } => format!("{by} caucuses with {ally}: “{text}”"),
-            EntryKind::LeverUsed { by, lever, text } => format!("{by} uses {lever}: {text}"),
+            EntryKind::LeverUsed { by, lever, text } => {
+                format!("{by} uses {lever} {SIMULATED}: {text}")
+            }
             EntryKind::EventFired { event, name } => format!("event {event}: {name}"),
             EntryKind::Facilitator { text } => format!("the facilitator: {text}"),
             EntryKind::News {
@@ -283,7 +286,7 @@ impl Entry {
             EntryKind::TalksEnded { outcome } => format!("the talks end: {outcome}"),
             EntryKind::Explained { by, reason } => {
                 format!(
-                    "{by} (simulated): “{}”",
+                    "{by} {SIMULATED}: “{}”",
                     reason.render(issue_name, option_label)
                 )
             }

@@ -102,7 +102,75 @@ impl<'a> Validator<'a> {
         self.events(&root.field("events"));
         self.injects(&root.field("injects"));
         self.history(&root.field("historical_outcome"));
+        self.neutrality(&root);
         self.feasibility(&root.field("parties"));
+    }
+
+    /// In a scenario about real events (`meta.historical`), every news item and lever text
+    /// either cites a source or says it is hypothetical or illustrative: otherwise the game
+    /// would put words in a real government's mouth that it never said.
+    fn neutrality(&mut self, root: &FieldPath) {
+        for (i, lever) in self.s.levers.iter().enumerate() {
+            if let Some(source) = &lever.source {
+                self.check_source(&root.field("levers").index(i).field("source"), source);
+            }
+        }
+        if !self.s.meta.historical {
+            return;
+        }
+        let hint = "cite a source (`source: Some(\"id\")`) or say in the text that it is \
+                    hypothetical or illustrative";
+        for (i, lever) in self.s.levers.iter().enumerate() {
+            let lp = root.field("levers").index(i);
+            if lever.source.is_none() && !is_marked(&[&lever.description, &lever.public_text]) {
+                self.warn(
+                    &lp.field("public_text"),
+                    format!(
+                        "historical scenario: lever `{}` speaks for `{}` without a source: {hint}",
+                        lever.id, lever.owner
+                    ),
+                );
+            }
+        }
+        let lists = [
+            (
+                "levers",
+                self.s
+                    .levers
+                    .iter()
+                    .map(|l| &l.effects[..])
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "events",
+                self.s.events.iter().map(|e| &e.effects[..]).collect(),
+            ),
+            (
+                "injects",
+                self.s.injects.iter().map(|e| &e.effects[..]).collect(),
+            ),
+        ];
+        for (list, items) in lists {
+            for (i, effects) in items.into_iter().enumerate() {
+                for (j, effect) in effects.iter().enumerate() {
+                    if let Effect::News {
+                        headline,
+                        text,
+                        source: None,
+                    } = effect
+                        && !is_marked(&[headline, text])
+                    {
+                        let ep = root.field(list).index(i).field("effects").index(j);
+                        self.warn(
+                            &ep.field("text"),
+                            format!(
+                                "historical scenario: the news “{headline}” has no source: {hint}"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn unique_ids<'x>(&mut self, what: &str, list: &FieldPath, ids: impl Iterator<Item = &'x str>) {
@@ -963,6 +1031,14 @@ fn from_first(r: Rounds, deadline: u32) -> Rounds {
     } else {
         rounds_from(r.trailing_zeros(), deadline)
     }
+}
+
+/// Whether a text says it is not a record of what happened.
+fn is_marked(texts: &[&String]) -> bool {
+    texts.iter().any(|t| {
+        let t = t.to_lowercase();
+        t.contains("hypothetical") || t.contains("illustrative")
+    })
 }
 
 fn is_colour(s: &str) -> bool {

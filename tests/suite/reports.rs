@@ -119,3 +119,65 @@ fn each_handout_shows_its_own_brief_only() {
         }
     }
 }
+
+#[test]
+fn handouts_explain_every_option_and_every_public_line_under_the_role_play_notice() {
+    let model = common::istanbul();
+    let s = &model.scenario;
+    let notes = esc(s
+        .meta
+        .designer_notes
+        .as_deref()
+        .expect("Istanbul has notes"));
+    for (name, html) in handouts(&model) {
+        assert!(
+            html.contains(&esc(&accord::sim::notice::role_play(&s.meta))),
+            "{name}: the role-play notice"
+        );
+        for party in &s.parties {
+            assert!(
+                html.contains(&esc(&party.public_line)),
+                "{name}: {}",
+                party.id
+            );
+        }
+        for issue in &s.issues {
+            assert!(
+                html.contains(&esc(&issue.description)),
+                "{name}: {}",
+                issue.id
+            );
+            for option in &issue.options {
+                assert!(
+                    html.contains(&esc(&option.description)),
+                    "{name}: {}={}",
+                    issue.id,
+                    option.id
+                );
+            }
+        }
+        // Values come with the label that they are assumptions; the designer's notes
+        // (which name the benchmark deal) are for the facilitator only.
+        let delegation = s.parties.iter().any(|p| {
+            format!("{}.html", p.id) == name && p.kind == accord::sim::PartyKind::Delegation
+        });
+        if delegation || name == "facilitator.html" {
+            assert!(
+                html.contains(&esc(accord::sim::notice::ASSUMPTIONS)),
+                "{name}: the assumptions label"
+            );
+        }
+        assert_eq!(html.contains(&notes), name == "facilitator.html", "{name}");
+    }
+}
+
+#[test]
+fn the_debrief_report_carries_the_notices_and_the_designers_notes() {
+    let model = common::istanbul();
+    let html = debrief_html(&simulate::play(&model, 5, &[]));
+    let meta = &model.scenario.meta;
+    assert!(html.contains(&esc(&accord::sim::notice::role_play(meta))));
+    assert!(html.contains(&esc(accord::sim::notice::ASSUMPTIONS)));
+    assert!(html.contains(&esc(meta.designer_notes.as_deref().unwrap())));
+    assert!(html.contains("<section id=\"designer-notes\">"));
+}

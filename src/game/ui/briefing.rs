@@ -1,11 +1,13 @@
 //! The briefing: the public situation for all, the player's own confidential brief in its
-//! own voice, what each option means, and the sources.
+//! own voice, what each option means, and the sources. The designer's notes are not here:
+//! they are for the facilitator and the debrief (they can name the deal to aim for).
 
 use bevy_egui::egui;
 
 use crate::sim::Model;
+use crate::sim::notice;
 
-use super::glossary_tip;
+use super::{glossary_tip, notice_label};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BriefingIntent {
@@ -48,6 +50,7 @@ pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<Briefi
                 }
                 let ui = &mut cols[1];
                 ui.strong(format!("Your confidential brief — {}", me.name));
+                notice_label(ui, &notice::role_play(&s.meta));
                 ui.label(&me.confidential_brief);
                 ui.add_space(6.0);
                 ui.label(egui::RichText::new("Your walk-away alternative (BATNA)").strong())
@@ -74,6 +77,7 @@ pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<Briefi
             });
             ui.separator();
             ui.strong("The issues, and what each option is worth to you");
+            notice_label(ui, notice::ASSUMPTIONS);
             let prefs = &model.prefs[party];
             egui::Grid::new("issues")
                 .striped(true)
@@ -115,9 +119,6 @@ pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<Briefi
                     src.title,
                     src.url.as_deref().unwrap_or("")
                 ));
-            }
-            if let Some(notes) = &s.meta.designer_notes {
-                ui.label(egui::RichText::new(notes).weak());
             }
         });
     intent

@@ -64,6 +64,7 @@ pub fn debrief(
     ui.separator();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.strong("Scores");
+        super::notice_label(ui, crate::sim::notice::ASSUMPTIONS);
         egui::Grid::new("scores").striped(true).num_columns(5).show(ui, |ui| {
             for h in ["Party", "Outcome worth", "Initial BATNA", "Gain", "Final BATNA"] {
                 ui.strong(h);
@@ -99,12 +100,18 @@ pub fn debrief(
             ui.separator();
         }
         egui::CollapsingHeader::new("Every confidential brief").show(ui, |ui| {
+            super::notice_label(ui, &crate::sim::notice::role_play(&s.meta));
             for p in &s.parties {
                 ui.label(egui::RichText::new(&p.name).strong());
                 ui.label(&p.confidential_brief);
                 ui.add_space(4.0);
             }
         });
+        if let Some(notes) = &s.meta.designer_notes {
+            egui::CollapsingHeader::new("The designer's notes").show(ui, |ui| {
+                ui.label(notes);
+            });
+        }
         egui::CollapsingHeader::new("The AI's private rationales").show(ui, |ui| {
             for e in game.transcript() {
                 if let EntryKind::Rationale { by, rationale } = &e.kind {

@@ -192,6 +192,15 @@ fn controls(
             form.end_reason.clear();
         }
     });
+    if let Some(notes) = &model.scenario.meta.designer_notes {
+        ui.separator();
+        egui::CollapsingHeader::new("The designer's notes (for you, not the players)").show(
+            ui,
+            |ui| {
+                ui.label(notes);
+            },
+        );
+    }
     ui.separator();
     ui.label(egui::RichText::new("The AI's private rationales").strong());
     egui::ScrollArea::vertical()

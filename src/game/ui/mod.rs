@@ -5,6 +5,7 @@
 pub mod briefing;
 pub mod debrief;
 pub mod facilitator;
+pub mod public;
 pub mod replay;
 pub mod setup;
 pub mod table;
@@ -53,6 +54,13 @@ pub fn glossary_tip(term: &str) -> &'static str {
         .iter()
         .find(|(t, _)| *t == term)
         .map_or("", |(_, d)| d)
+}
+
+/// A notice that goes with a text (role-play, assumptions): small, framed, never missed.
+pub fn notice_label(ui: &mut egui::Ui, text: &str) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(egui::RichText::new(text).size(12.5).weak());
+    });
 }
 
 /// A big, keyboard-reachable menu button.

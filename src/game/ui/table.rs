@@ -13,6 +13,7 @@ use crate::game::party_colour;
 use crate::sim::action::{Audience, Reason};
 use crate::sim::game::OfferStatus;
 use crate::sim::model::Prefs;
+use crate::sim::notice;
 use crate::sim::scenario::{PartyKind, Shape};
 use crate::sim::transcript::{EntryKind, Visibility};
 use crate::sim::view::PartyView;
@@ -82,7 +83,13 @@ pub fn issues_board(
     let s = &model.scenario;
     let mut intent = None;
     ui.heading("Issues");
-    ui.label(egui::RichText::new("Your value of each option (0–100); ● on the table now").weak());
+    ui.label(egui::RichText::new("Your value of each option (0–100); ● on the table now").weak())
+        .on_hover_text(notice::ASSUMPTIONS);
+    ui.label(
+        egui::RichText::new("The values are the scenario designer's assumptions.")
+            .size(11.5)
+            .weak(),
+    );
     egui::ScrollArea::vertical()
         .id_salt("issues")
         .max_height(ui.available_height() - 120.0)
@@ -441,7 +448,7 @@ pub fn allies_panel(ui: &mut egui::Ui, model: &Model, view: &PartyView) {
     {
         let last = view.transcript.iter().rev().find_map(|e| match &e.kind {
             EntryKind::LeverUsed { by, text, .. } if *by == party.id => {
-                Some(format!("round {}: {text}", e.round))
+                Some(format!("round {}: {text} {}", e.round, notice::SIMULATED))
             }
             EntryKind::Proposed {
                 by: Some(by),
@@ -705,12 +712,19 @@ fn marker(painter: &egui::Painter, c: Pos2, r: f32, shape: Shape, fill: Color32)
     painter.circle_stroke(c, r + 4.0, stroke);
 }
 
-fn bubble(painter: &egui::Painter, area: egui::Rect, anchor: Pos2, text: &str) {
-    let text: String = if text.chars().count() > 90 {
-        format!("{}…", text.chars().take(89).collect::<String>())
+/// What a speech bubble says: the words, cut to fit, and the mark that they are the
+/// game's, not a real person's.
+pub fn bubble_text(words: &str) -> String {
+    let words = if words.chars().count() > 80 {
+        format!("{}…", words.chars().take(79).collect::<String>())
     } else {
-        text.to_string()
+        words.to_string()
     };
+    format!("{words} {}", notice::SIMULATED)
+}
+
+fn bubble(painter: &egui::Painter, area: egui::Rect, anchor: Pos2, words: &str) {
+    let text = bubble_text(words);
     let galley = painter.layout(
         text,
         egui::FontId::proportional(12.0),

@@ -9,6 +9,8 @@ pub enum TitleIntent {
     NewGame,
     Load,
     Scenarios,
+    /// The public view of the scenario, for the projector.
+    PublicView,
     HowToPlay,
     Settings,
     Quit,
@@ -33,6 +35,9 @@ pub fn title(ui: &mut egui::Ui, scenario: &str, date: &str) -> Option<TitleInten
         }
         if menu_button(ui, "Scenarios").clicked() {
             intent = Some(TitleIntent::Scenarios);
+        }
+        if menu_button(ui, "Public view (projector)").clicked() {
+            intent = Some(TitleIntent::PublicView);
         }
         if menu_button(ui, "How to play").clicked() {
             intent = Some(TitleIntent::HowToPlay);

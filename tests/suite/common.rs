@@ -24,6 +24,16 @@ pub fn istanbul() -> Arc<Model> {
     model(accord::sim::load::ISTANBUL_2025)
 }
 
+/// A built-in scenario by id.
+#[allow(dead_code)]
+pub fn built_in(id: &str) -> Arc<Model> {
+    match accord::sim::load::load_built_in(id) {
+        Some(Ok(l)) => Arc::new(l.model),
+        Some(Err(d)) => panic!("{id} does not load:\n{d}"),
+        None => panic!("no built-in scenario {id}"),
+    }
+}
+
 pub fn pkg(items: &[(&str, &str)]) -> BTreeMap<String, String> {
     items
         .iter()

@@ -209,3 +209,116 @@ mod facilitator {
         );
     }
 }
+
+/// What a student's screens show and hide (issue 12): the briefing keeps the designer's
+/// notes for the facilitator, and the projector's public view shows no brief, walk-away
+/// value or number of any party.
+mod briefing_and_public_view {
+    use accord::game::ui::briefing::briefing;
+    use accord::game::ui::public::public_view;
+    use accord::sim::notice;
+    use bevy_egui::egui;
+
+    use super::super::common;
+    use super::Harness;
+
+    fn every_text(h: &Harness<()>) -> String {
+        h.texts().join("\n")
+    }
+
+    #[test]
+    fn no_player_briefing_shows_the_designers_notes() {
+        for (name, model) in [
+            ("istanbul", common::istanbul()),
+            ("river-valley", common::built_in("river-valley")),
+        ] {
+            let notes = model
+                .scenario
+                .meta
+                .designer_notes
+                .clone()
+                .unwrap_or_else(|| panic!("{name} has designer's notes"));
+            for party in 0..model.scenario.parties.len() {
+                let m = model.clone();
+                let mut h = Harness::new_ui(egui::vec2(1280.0, 6000.0), (), move |ui, _| {
+                    briefing(ui, &m, party);
+                });
+                h.run();
+                let shown = every_text(&h);
+                let me = &model.scenario.parties[party];
+                // The test reads the screen: the player's own brief is there...
+                assert!(shown.contains(&me.confidential_brief), "{name}/{}", me.id);
+                assert!(shown.contains(&notice::role_play(&model.scenario.meta)));
+                assert!(shown.contains(notice::ASSUMPTIONS), "{name}/{}", me.id);
+                // ...and the designer's notes are not.
+                assert!(
+                    !shown.contains(&notes),
+                    "{name}/{}: designer's notes",
+                    me.id
+                );
+                for other in &model.scenario.parties {
+                    if other.id != me.id {
+                        assert!(!shown.contains(&other.confidential_brief));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_public_view_shows_no_brief_value_or_walk_away_alternative() {
+        for model in [common::istanbul(), common::built_in("istanbul-2025-06-02")] {
+            let m = model.clone();
+            let mut h = Harness::new_ui(egui::vec2(1280.0, 8000.0), (), move |ui, _| {
+                public_view(ui, &m);
+            });
+            h.run();
+            let shown = every_text(&h);
+            let s = &model.scenario;
+            assert!(shown.contains(&s.meta.summary));
+            assert!(shown.contains(&notice::role_play(&s.meta)));
+            for party in &s.parties {
+                assert!(shown.contains(&party.public_line), "{}", party.id);
+                assert!(!shown.contains(&party.confidential_brief), "{}", party.id);
+                assert!(!shown.contains(&party.batna_description), "{}", party.id);
+            }
+            for issue in &s.issues {
+                for option in &issue.options {
+                    assert!(shown.contains(&option.description), "{}", option.id);
+                }
+            }
+            if let Some(notes) = &s.meta.designer_notes {
+                assert!(!shown.contains(notes));
+            }
+            for word in ["BATNA", "walk-away", "weight", "worth", "red line", "✖"] {
+                assert!(!shown.contains(word), "the public view says {word:?}");
+            }
+            // No weight of any party: it would appear as "NN%" (addresses aside).
+            for t in h.texts().into_iter().filter(|t| !t.contains("://")) {
+                assert!(!t.contains('%'), "a percentage: {t}");
+            }
+            // No value: every option line is its label and description, nothing more.
+            for issue in &s.issues {
+                for option in &issue.options {
+                    let sq = if option.id == issue.status_quo {
+                        " (status quo)"
+                    } else {
+                        ""
+                    };
+                    let line = format!("• {}{sq}: {}", option.label, option.description);
+                    assert!(h.texts().contains(&line.as_str()), "{line}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn speech_bubbles_are_marked_simulated_even_when_cut() {
+        use accord::game::ui::table::bubble_text;
+        assert_eq!(bubble_text("We accept."), "We accept. (simulated)");
+        let long = "word ".repeat(40);
+        let cut = bubble_text(&long);
+        assert!(cut.ends_with("… (simulated)"), "{cut}");
+        assert!(cut.chars().count() < 100);
+    }
+}

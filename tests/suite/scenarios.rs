@@ -93,6 +93,65 @@ fn every_shipped_scenario_validates() {
     assert!(n >= 1);
 }
 
+/// A scenario about real events must not put unsourced words in a real government's mouth:
+/// the validator (and so `accord lint`) warns at the text, and only where it should.
+#[test]
+fn unsourced_unmarked_texts_of_a_historical_scenario_are_warned_about() {
+    let path = Path::new("tests/fixtures/warnings/historical_unsourced.ron");
+    let loaded = load_file(path).unwrap_or_else(|d| panic!("{d}"));
+    let found: Vec<(usize, usize, &str)> = loaded
+        .warnings
+        .iter()
+        .map(|d| (d.line, d.column, d.message.as_str()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), (99, 26));
+    assert!(
+        found[0]
+            .2
+            .contains("lever `chair_push` speaks for `chair` without a source")
+    );
+    assert_eq!((found[1].0, found[1].1), (111, 49));
+    assert!(found[1].2.contains("the news “Drought” has no source"));
+    // The marked inject and the sourced report are silent; so is the same file when it
+    // does not claim to be historical.
+    let src = fs::read_to_string(path).unwrap();
+    let fiction = src.replace("        historical: true,\n", "");
+    assert_ne!(fiction, src);
+    let loaded = load_str("fiction.ron", &fiction).unwrap_or_else(|d| panic!("{d}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    // A lever's source must exist.
+    let bad = src.replace(
+        "            effects: [MoveBatna(party: \"north\", by: -5)],\n",
+        "            effects: [MoveBatna(party: \"north\", by: -5)],\n            source: Some(\"nowhere\"),\n",
+    );
+    let Err(errors) = load_str("bad.ron", &bad) else {
+        panic!("an unknown source is an error");
+    };
+    assert!(
+        errors.to_string().contains("unknown source `nowhere`"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn shipped_historical_scenarios_source_or_mark_every_text() {
+    for (id, src) in [
+        ("istanbul-2025", accord::sim::load::ISTANBUL_2025),
+        (
+            "istanbul-2025-06-02",
+            accord::sim::load::ISTANBUL_2025_06_02,
+        ),
+    ] {
+        let loaded = load_str(id, src).unwrap_or_else(|d| panic!("{d}"));
+        assert!(
+            loaded.model.scenario.meta.historical,
+            "{id} declares itself historical"
+        );
+        assert!(loaded.warnings.is_empty(), "{id}: {:?}", loaded.warnings);
+    }
+}
+
 #[test]
 fn minimal_fixture_validates() {
     load_file(Path::new("tests/fixtures/valid/minimal.ron")).unwrap_or_else(|d| panic!("{d}"));

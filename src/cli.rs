@@ -460,7 +460,8 @@ pub fn describe(m: &Model, reveal: bool) -> String {
     if reveal {
         let _ = writeln!(
             out,
-            "\nWHO WANTS WHAT (confidential; the numbers are the designer's assumptions)"
+            "\nWHO WANTS WHAT (confidential; the numbers are the designer's assumptions)\n  {}",
+            crate::sim::notice::role_play(&s.meta)
         );
         for (p, party) in s.parties.iter().enumerate() {
             let prefs = &m.prefs[p];

@@ -213,7 +213,8 @@ fn scenarios_screen(
                         k,
                         egui::RichText::new(format!("{} ({})", meta.title, meta.date)).strong(),
                     );
-                    ui.label(&meta.summary);
+                    // The situation; the background paragraphs are on the briefing.
+                    ui.label(meta.summary.split("\n\n").next().unwrap_or_default());
                     ui.label(egui::RichText::new(origin).weak());
                     ui.add_space(6.0);
                 }

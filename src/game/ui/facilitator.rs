@@ -307,6 +307,7 @@ pub fn briefs_window(ctx: &egui::Context, briefs: &[(String, String)]) {
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
         .show(ctx, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
+                super::notice_label(ui, crate::sim::notice::ROLE_PLAY);
                 for (name, brief) in briefs {
                     ui.label(egui::RichText::new(name).strong().size(16.0));
                     ui.label(brief);

@@ -32,6 +32,8 @@ pub fn public_view(ui: &mut egui::Ui, model: &Model) -> Option<PublicIntent> {
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            // Room for the scroll bar: text never runs under it.
+            ui.set_max_width(ui.available_width() - 14.0);
             ui.columns(2, |cols| {
                 let ui = &mut cols[0];
                 ui.strong("The situation");

@@ -136,7 +136,10 @@ pub fn replay_view(
                         "Confidential brief — {}",
                         model.scenario.parties[replay.seat].name
                     ))
-                    .show(ui, |ui| ui.label(&view.confidential_brief));
+                    .show(ui, |ui| {
+                        super::notice_label(ui, crate::sim::notice::ROLE_PLAY);
+                        ui.label(&view.confidential_brief);
+                    });
                 });
         });
     egui::Panel::right("replay-offers")

@@ -113,5 +113,42 @@ fn classroom(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(engine, benches, classroom);
+/// Validation of the reference graphs that were once its worst cases (exponential in a
+/// doubled chain, cubic in a long one), up to the largest file the loader takes. The
+/// result of each is checked once, so a fast wrong answer cannot pass for a fix.
+fn worst_cases(c: &mut Criterion) {
+    use accord::sim::generate::{ReferenceShape, reference_graph};
+    use accord::sim::load::MAX_SOURCE_BYTES;
+    let biggest = (1..)
+        .map(|k| 1000 * k)
+        .take_while(|&n| reference_graph(ReferenceShape::Chain, n).len() <= MAX_SOURCE_BYTES)
+        .last()
+        .unwrap_or(1000);
+    let cases = [
+        ("doubled_chain_30", ReferenceShape::DoubledChain, 30, true),
+        ("chain_2000", ReferenceShape::Chain, 2_000, true),
+        (
+            "reverse_chain_2000",
+            ReferenceShape::ReverseChain,
+            2_000,
+            true,
+        ),
+        ("mesh_2000", ReferenceShape::Mesh, 2_000, true),
+        ("ring_2000", ReferenceShape::Ring, 2_000, false),
+        ("chain_at_size_limit", ReferenceShape::Chain, biggest, true),
+    ];
+    let mut group = c.benchmark_group("validate_worst_case");
+    group.sample_size(10);
+    for (name, shape, n, valid) in cases {
+        let src = reference_graph(shape, n);
+        assert_eq!(load_str("graph.ron", &src).is_ok(), valid, "{name}");
+        eprintln!("{name}: {n} events, {} bytes", src.len());
+        group.bench_function(name, |b| {
+            b.iter(|| load_str("graph.ron", black_box(&src)).is_ok())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(engine, benches, classroom, worst_cases);
 criterion_main!(engine);

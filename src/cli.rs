@@ -51,12 +51,12 @@ pub enum Command {
     Lint {
         /// Scenario file or built-in id.
         scenario: String,
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = 1000, value_parser = games_range())]
         games: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Worker threads (0: all cores). Results do not depend on it.
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, value_parser = threads_range())]
         threads: usize,
         /// Print the analysis as one JSON object.
         #[arg(long)]
@@ -113,7 +113,7 @@ pub struct SimulateArgs {
     #[arg(long, default_value = "istanbul-2025")]
     pub scenario: String,
     /// Number of games; game k uses seed S + k.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = games_range())]
     pub games: u64,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -124,14 +124,14 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub transcript: Option<PathBuf>,
     /// Worker threads (0: all cores). Results do not depend on it.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = threads_range())]
     pub threads: usize,
     /// Save game S (first seed) to this file, for `accord report` and `accord replay`.
     #[arg(long)]
     pub save: Option<PathBuf>,
-    /// Difficulty preset of the AI delegations: scenario, easy, normal or hard.
-    #[arg(long, default_value = "scenario")]
-    pub preset: String,
+    /// Difficulty preset of the AI delegations.
+    #[arg(long, value_enum, default_value_t = Preset::Scenario)]
+    pub preset: Preset,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -164,6 +164,43 @@ pub struct PlayArgs {
     /// Window size for this run, e.g. 1920x1080 (otherwise the saved setting).
     #[arg(long, value_parser = parse_size)]
     pub size: Option<(u32, u32)>,
+}
+
+/// The most games one `simulate` or `lint` runs: its summaries are kept in memory.
+pub const MAX_GAMES: u64 = 1_000_000;
+
+fn games_range() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=MAX_GAMES)
+}
+
+fn threads_range() -> impl clap::builder::TypedValueParser<Value = usize> {
+    use clap::builder::TypedValueParser;
+    clap::value_parser!(u16).range(0..=256).map(usize::from)
+}
+
+/// The AI's difficulty presets (`sim::ai::presets`), as the command line names them.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// As the scenario describes each delegation.
+    Scenario,
+    /// Concedes early, believes what it is told.
+    Easy,
+    /// Concedes steadily, takes statements with a grain of salt.
+    Normal,
+    /// Holds out until late, trusts little.
+    Hard,
+}
+
+impl Preset {
+    /// The preset's name in `sim::ai::presets`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Scenario => "scenario",
+            Preset::Easy => "easy",
+            Preset::Normal => "normal",
+            Preset::Hard => "hard",
+        }
+    }
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -533,21 +570,13 @@ fn simulate(args: &SimulateArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if !presets::is_preset(&args.preset) {
-        let names: Vec<&str> = presets::PRESETS.iter().map(|(n, _)| *n).collect();
-        eprintln!(
-            "unknown preset `{}` (one of: {})",
-            args.preset,
-            names.join(", ")
-        );
-        return ExitCode::FAILURE;
-    }
+    debug_assert!(presets::is_preset(args.preset.name()));
     let model = Arc::new(loaded.model);
     let controls: Vec<SeatControl> = model
         .scenario
         .parties
         .iter()
-        .map(|_| SeatControl::Ai(args.preset.clone()))
+        .map(|_| SeatControl::Ai(args.preset.name().to_string()))
         .collect();
     if let Some(path) = &args.save {
         use crate::sim::record::{Controller, Seat};
@@ -559,7 +588,7 @@ fn simulate(args: &SimulateArgs) -> ExitCode {
             .iter()
             .map(|p| Seat {
                 party: p.id.clone(),
-                controller: Controller::Ai(args.preset.clone()),
+                controller: Controller::Ai(args.preset.name().to_string()),
             })
             .collect();
         if let Err(e) = save(path, &SaveFile::of(&game, &args.scenario, seats)) {

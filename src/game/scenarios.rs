@@ -91,14 +91,22 @@ impl AssetLoader for ScenarioLoader {
             )
             .display()
             .to_string();
-        let mut bytes = Vec::new();
-        let outcome = match reader.read_to_end(&mut bytes).await {
-            Err(e) => Err(format!("{origin}: error: cannot read the file: {e}\n")),
-            Ok(_) => match String::from_utf8(bytes) {
+        let outcome = match read_limited(reader).await {
+            Err(e) => Err(format!("{origin}: error: {e}\n")),
+            Ok(bytes) => match String::from_utf8(bytes) {
                 Err(_) => Err(format!("{origin}: error: the file is not UTF-8 text\n")),
-                Ok(text) => load_str(&origin, &text)
-                    .map(|l| Arc::new(l.model))
-                    .map_err(|d| render(&d.0, &origin, &text, false)),
+                Ok(text) => {
+                    // Parsing and validating is CPU work: on the compute pool, never on
+                    // the window's thread (nor holding up the reading of other files).
+                    let origin = origin.clone();
+                    bevy::tasks::AsyncComputeTaskPool::get()
+                        .spawn(async move {
+                            load_str(&origin, &text)
+                                .map(|l| Arc::new(l.model))
+                                .map_err(|d| render(&d.0, &origin, &text, false))
+                        })
+                        .await
+                }
             },
         };
         self.loaded.loaded();
@@ -107,6 +115,29 @@ impl AssetLoader for ScenarioLoader {
 
     fn extensions(&self) -> &[&str] {
         &["ron"]
+    }
+}
+
+/// Reads a file, up to the core's size limit: a bigger one is refused unread.
+async fn read_limited(reader: &mut dyn Reader) -> Result<Vec<u8>, String> {
+    use bevy::tasks::futures_lite::AsyncReadExt;
+    let limit = crate::sim::load::MAX_SOURCE_BYTES;
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = reader
+            .read(&mut chunk)
+            .await
+            .map_err(|e| format!("cannot read the file: {e}"))?;
+        if n == 0 {
+            return Ok(bytes);
+        }
+        if bytes.len() + n > limit {
+            return Err(format!(
+                "the file is larger than the {limit} bytes a scenario may have"
+            ));
+        }
+        bytes.extend_from_slice(&chunk[..n]);
     }
 }
 

@@ -205,4 +205,6 @@ pub enum ActionError {
     NoAudience,
     #[error("text is longer than {MAX_TEXT_CHARS} characters")]
     TextTooLong,
+    #[error("more {what} than the {limit} there can be")]
+    TooMany { what: &'static str, limit: usize },
 }

@@ -193,6 +193,20 @@ pub enum FacilitatorMove {
     TimeUp { party: String },
 }
 
+impl FacilitatorMove {
+    /// What the move is, in a few words, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            FacilitatorMove::Inject { inject } => format!("inject `{inject}`"),
+            FacilitatorMove::News { headline, .. } => format!("news “{headline}”"),
+            FacilitatorMove::EndTalks { .. } => "end the talks".to_string(),
+            FacilitatorMove::CancelMove { party, .. } => format!("cancel {party}'s move"),
+            FacilitatorMove::MakeMove { party } => format!("make {party}'s move"),
+            FacilitatorMove::TimeUp { party } => format!("time up for {party}"),
+        }
+    }
+}
+
 /// The most transcript entries and actions a new game makes room for at once.
 const LOG_CAPACITY: usize = 4096;
 
@@ -288,6 +302,15 @@ impl Game {
             return Err(ActionError::TalksOver);
         }
         let first = self.log.len();
+        match &m {
+            FacilitatorMove::News { headline, text } => {
+                Self::text_ok(Some(headline))?;
+                Self::text_ok(Some(text))?;
+            }
+            FacilitatorMove::EndTalks { reason } => Self::text_ok(Some(reason))?,
+            FacilitatorMove::CancelMove { planned, .. } => Self::text_ok(Some(planned))?,
+            _ => {}
+        }
         match &m {
             FacilitatorMove::CancelMove { party, .. }
             | FacilitatorMove::MakeMove { party }
@@ -686,6 +709,14 @@ impl Game {
     }
 
     fn check_stances(&self, stances: &[Stance]) -> Result<(), ActionError> {
+        // A stance per option at most: more is a hostile or broken message.
+        let options: usize = self.model.option_counts().iter().sum();
+        if stances.len() > options {
+            return Err(ActionError::TooMany {
+                what: "stances",
+                limit: options,
+            });
+        }
         for s in stances {
             let i = self
                 .model
@@ -773,6 +804,12 @@ impl Game {
                 }
                 self.check_stances(stances)?;
                 if let Audience::Private(list) = to {
+                    if list.len() > m.scenario.parties.len() {
+                        return Err(ActionError::TooMany {
+                            what: "listeners",
+                            limit: m.scenario.parties.len(),
+                        });
+                    }
                     let mut any = false;
                     for id in list {
                         let q = m

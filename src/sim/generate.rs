@@ -106,3 +106,93 @@ pub fn bilateral(seed: u64, issues: usize, options: usize, deadline: u32) -> Sce
         historical_outcome: None,
     }
 }
+
+/// Shapes of event and lever reference graphs that once made validation slow: the
+/// worst cases of `benches/` and of the loader's tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceShape {
+    /// Event `i` waits on `Any([EventFired(i-1), EventFired(i-1)])`: a path-by-path
+    /// analysis doubles its work at every link.
+    DoubledChain,
+    /// Event `i` waits on event `i-1`; the first fires in round 1.
+    Chain,
+    /// Event `i` waits on event `i+1`; the last fires in round 1 (the chain read backwards).
+    ReverseChain,
+    /// A ring: every event waits on the next, so none can ever fire (one error each).
+    Ring,
+    /// Events and levers on each other, through `All`, `Any` and `Not`: event `i` waits on
+    /// lever `i-1` or event `i/2`, and not on event `i-2`; lever `i` on event `i`.
+    Mesh,
+}
+
+/// A valid-syntax scenario whose `n` events (and, for `Mesh`, `n` levers) reference each
+/// other in `shape`, around a minimal two-delegation table with a mediator.
+pub fn reference_graph(shape: ReferenceShape, n: usize) -> String {
+    use std::fmt::Write;
+    let n = n.max(1);
+    let mut out = String::from(
+        r##"Scenario(
+    format_version: 1,
+    meta: (id: "graph", title: "Reference graph", summary: "Generated.", date: "2025-01-01",
+        authors: [], sources: [(id: "src", title: "T", publisher: "P", date: "2025-01-01")]),
+    parties: [
+        (id: "a", name: "A", kind: Delegation, label: "A", leader: "A", head_of_delegation: "A",
+            colour: "#112233", public_line: "A.", confidential_brief: "A.",
+            preferences: {"x": (weight: 1, values: {"no": 0, "yes": 100})}, batna: 10),
+        (id: "b", name: "B", kind: Delegation, label: "B", leader: "B", head_of_delegation: "B",
+            colour: "#445566", public_line: "B.", confidential_brief: "B.",
+            preferences: {"x": (weight: 1, values: {"no": 0, "yes": 100})}, batna: 10),
+        (id: "m", name: "M", kind: Mediator, label: "M", leader: "M", head_of_delegation: "M",
+            colour: "#778899", public_line: "M.", confidential_brief: "M.",
+            preferences: {"x": (weight: 1, values: {"no": 0, "yes": 100})}, batna: 10),
+    ],
+    issues: [(id: "x", name: "X", description: "X.", options: [
+        (id: "no", label: "No", description: "No."), (id: "yes", label: "Yes", description: "Yes.")],
+        status_quo: "no")],
+    rules: (deadline: 10, turn_order: ["a", "b"]),
+"##,
+    );
+    let effects = r#"effects: [News(headline: "N", text: "T")]"#;
+    out.push_str("    levers: [\n");
+    if shape == ReferenceShape::Mesh {
+        for i in 0..n {
+            let _ = writeln!(
+                out,
+                "        (id: \"l{i}\", owner: \"m\", kind: Statement, name: \"L\", description: \"D\", \
+                 public_text: \"P\", enabled_when: EventFired(\"e{i}\"), {effects}),"
+            );
+        }
+    }
+    out.push_str("    ],\n    events: [\n");
+    for i in 0..n {
+        let trigger = match shape {
+            ReferenceShape::DoubledChain | ReferenceShape::Chain if i == 0 => {
+                "AtRound(1)".to_string()
+            }
+            ReferenceShape::DoubledChain => {
+                format!(
+                    "When(Any([EventFired(\"e{}\"), EventFired(\"e{}\")]))",
+                    i - 1,
+                    i - 1
+                )
+            }
+            ReferenceShape::Chain => format!("When(EventFired(\"e{}\"))", i - 1),
+            ReferenceShape::ReverseChain if i + 1 == n => "AtRound(1)".to_string(),
+            ReferenceShape::ReverseChain => format!("When(EventFired(\"e{}\"))", i + 1),
+            ReferenceShape::Ring => format!("When(EventFired(\"e{}\"))", (i + 1) % n),
+            ReferenceShape::Mesh if i == 0 => "AtRound(1)".to_string(),
+            ReferenceShape::Mesh => format!(
+                "When(All([Any([LeverUsed(\"l{}\"), EventFired(\"e{}\")]), Not(EventFired(\"e{}\"))]))",
+                i - 1,
+                i / 2,
+                i.saturating_sub(2)
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "        (id: \"e{i}\", name: \"E\", trigger: {trigger}, {effects}),"
+        );
+    }
+    out.push_str("    ],\n)\n");
+    out
+}

@@ -49,7 +49,9 @@ pub struct Loaded {
 pub fn load_str(file: &str, src: &str) -> Result<Loaded, Diagnostics> {
     let scenario = parse(file, src)?;
     let map = SourceMap::parse(src);
-    let found = validate(&scenario, file, &map);
+    let mut found = duplicate_keys(file, &map);
+    found.extend(validate(&scenario, file, &map));
+    found.sort_by_key(|d| (d.line, d.column));
     if found.iter().any(Diagnostic::is_error) {
         return Err(Diagnostics(found));
     }
@@ -90,6 +92,30 @@ pub fn read_source(path: &std::path::Path) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// A key written twice in one map is an error at the second: serde would keep the last
+/// silently, and other errors about the entry would point at the first.
+fn duplicate_keys(file: &str, map: &SourceMap) -> Vec<Diagnostic> {
+    map.duplicate_keys()
+        .into_iter()
+        .map(|(path, at, first)| Diagnostic {
+            file: file.to_string(),
+            line: at.line,
+            column: at.col,
+            message: format!(
+                "duplicate key `{}`: it is already given at line {}, column {}; a key may appear only once",
+                path.0.last().map_or(String::new(), |seg| match seg {
+                    crate::sim::locate::Seg::Key(k) => k.clone(),
+                    _ => String::new(),
+                }),
+                first.line,
+                first.col
+            ),
+            path: path.to_string(),
+            severity: Severity::Error,
+        })
+        .collect()
 }
 
 fn whole_file(file: &str, message: String) -> Diagnostic {

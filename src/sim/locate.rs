@@ -81,7 +81,8 @@ enum Kind {
         elems: Vec<Node>,
     },
     List(Vec<Node>),
-    Map(Vec<(Option<String>, Node)>),
+    /// Entries: key (when it is a string or an identifier), the key's position, value.
+    Map(Vec<(Option<String>, Pos, Node)>),
 }
 
 #[derive(Debug)]
@@ -145,8 +146,8 @@ impl SourceMap {
                 (Kind::List(items), Seg::Index(i)) => items.get(*i),
                 (Kind::Map(entries), Seg::Key(k)) => entries
                     .iter()
-                    .find(|(key, _)| key.as_deref() == Some(k.as_str()))
-                    .map(|(_, v)| v),
+                    .find(|(key, _, _)| key.as_deref() == Some(k.as_str()))
+                    .map(|(_, _, v)| v),
                 _ => None,
             };
             match next {
@@ -155,6 +156,71 @@ impl SourceMap {
             }
         }
         (node.pos, true)
+    }
+}
+
+impl SourceMap {
+    /// Every key written twice in one map: the map entry's path, where the second key is
+    /// and where the first was. Serde keeps the last silently, so the loader reports these.
+    /// The walk keeps its own stack: no recursion, whatever the nesting.
+    pub fn duplicate_keys(&self) -> Vec<(FieldPath, Pos, Pos)> {
+        /// A step of the walk: enter a node (reached through a segment), or leave one.
+        enum Step<'n> {
+            Enter(Option<Seg>, &'n Node),
+            Leave,
+        }
+        let mut found = Vec::new();
+        let mut trail: Vec<Seg> = Vec::new();
+        let mut stack: Vec<Step> = Vec::new();
+        if let Some(root) = &self.root {
+            stack.push(Step::Enter(None, root));
+        }
+        while let Some(step) = stack.pop() {
+            let (seg, node) = match step {
+                Step::Leave => {
+                    trail.pop();
+                    continue;
+                }
+                Step::Enter(seg, node) => (seg, node),
+            };
+            if let Some(seg) = seg {
+                trail.push(seg);
+                stack.push(Step::Leave);
+            }
+            match &unwrap_some(node).kind {
+                Kind::Scalar => {}
+                Kind::Paren { fields, elems, .. } => {
+                    for (name, v) in fields {
+                        stack.push(Step::Enter(Some(Seg::Field(name.clone())), v));
+                    }
+                    for (i, v) in elems.iter().enumerate() {
+                        stack.push(Step::Enter(Some(Seg::Index(i)), v));
+                    }
+                }
+                Kind::List(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        stack.push(Step::Enter(Some(Seg::Index(i)), v));
+                    }
+                }
+                Kind::Map(entries) => {
+                    let mut first: std::collections::HashMap<&str, Pos> =
+                        std::collections::HashMap::new();
+                    for (key, at, v) in entries {
+                        let Some(key) = key else { continue };
+                        if let Some(&was) = first.get(key.as_str()) {
+                            let mut path = FieldPath(trail.clone());
+                            path.0.push(Seg::Key(key.clone()));
+                            found.push((path, *at, was));
+                        } else {
+                            first.insert(key, *at);
+                        }
+                        stack.push(Step::Enter(Some(Seg::Key(key.clone())), v));
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|(_, at, _)| (at.line, at.col));
+        found
     }
 }
 
@@ -397,16 +463,15 @@ impl Parser<'_> {
                         Some(Tok::Ident(s)) => Some(s.clone()),
                         _ => None,
                     };
-                    let key_node = self.value();
-                    if key_node.is_none() {
+                    let Some(key_node) = self.value() else {
                         self.i += 1;
                         continue;
-                    }
+                    };
                     if self.peek() == Some(&Tok::Colon) {
                         self.i += 1;
                     }
                     if let Some(v) = self.value() {
-                        entries.push((key, v));
+                        entries.push((key, key_node.pos, v));
                     }
                     if self.peek() == Some(&Tok::Comma) {
                         self.i += 1;

@@ -79,7 +79,34 @@ pub enum ReplayError {
         action: &'static str,
         error: ActionError,
     },
+    #[error("facilitator move {index} ({what}, before action {at}) is refused: {error}")]
+    Facilitator {
+        index: usize,
+        at: usize,
+        what: String,
+        error: ActionError,
+    },
+    #[error(
+        "facilitator move {index} is recorded before action {at}, out of order or beyond the record's {actions} actions: the record is damaged"
+    )]
+    FacilitatorOrder {
+        index: usize,
+        at: usize,
+        actions: usize,
+    },
+    #[error("the record has {found} {what}, more than the {limit} a game can have")]
+    TooLong {
+        what: &'static str,
+        found: usize,
+        limit: usize,
+    },
 }
+
+/// The most actions a record may hold: far beyond any game (100 rounds of a few dozen
+/// parties), small enough that a hostile save cannot make a replay run for hours.
+pub const MAX_RECORD_ACTIONS: usize = 100_000;
+/// The most facilitator moves a record may hold.
+pub const MAX_RECORD_FACILITATOR_MOVES: usize = 10_000;
 
 impl GameRecord {
     /// The record of a game so far.
@@ -155,14 +182,54 @@ impl GameRecord {
         Ok(stops)
     }
 
-    /// Replays the record; `stop` sees the game as it starts and as each round ends.
+    /// Replays the record; `stop` sees the game as it starts and as each round ends. A
+    /// move or facilitator move the engine refuses stops the replay with an error naming
+    /// it: a replay never skips one.
     fn replay_with(&self, mut stop: impl FnMut(&Game)) -> Result<Game, ReplayError> {
+        for (what, found, limit) in [
+            ("actions", self.actions.len(), MAX_RECORD_ACTIONS),
+            (
+                "facilitator moves",
+                self.facilitator.len(),
+                MAX_RECORD_FACILITATOR_MOVES,
+            ),
+        ] {
+            if found > limit {
+                return Err(ReplayError::TooLong { what, found, limit });
+            }
+        }
+        // Facilitator moves in the order they were made, none after the last action.
+        let mut last = 0;
+        for (index, (at, _)) in self.facilitator.iter().enumerate() {
+            if *at < last || *at > self.actions.len() {
+                return Err(ReplayError::FacilitatorOrder {
+                    index,
+                    at: *at,
+                    actions: self.actions.len(),
+                });
+            }
+            last = *at;
+        }
         let mut game = self.replay_start()?;
         stop(&game);
-        for (index, step) in self.actions.iter().enumerate() {
-            for m in self.facilitator_before(index) {
-                let _ = game.facilitate(m.clone());
+        let mut next = 0;
+        let mut facilitate = |game: &mut Game, before: usize| -> Result<(), ReplayError> {
+            while let Some((at, m)) = self.facilitator.get(next)
+                && *at == before
+            {
+                game.facilitate(m.clone())
+                    .map_err(|error| ReplayError::Facilitator {
+                        index: next,
+                        at: *at,
+                        what: m.describe(),
+                        error,
+                    })?;
+                next += 1;
             }
+            Ok(())
+        };
+        for (index, step) in self.actions.iter().enumerate() {
+            facilitate(&mut game, index)?;
             let party =
                 game.model()
                     .party_index(&step.party)
@@ -184,9 +251,7 @@ impl GameRecord {
                 stop(&game);
             }
         }
-        for m in self.facilitator_before(self.actions.len()) {
-            let _ = game.facilitate(m.clone());
-        }
+        facilitate(&mut game, self.actions.len())?;
         Ok(game)
     }
 }

@@ -194,26 +194,19 @@ pub fn write_atomic(
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
-    let temporary = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        before_rename()?;
-        fs::rename(&temporary, path)?;
-        // Make the rename itself durable (where the platform allows opening a folder).
-        if let Ok(d) = File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temporary);
+    // A temporary file of its own, in the same folder (so the rename stays on one file
+    // system): two writers never share one. Removed if anything fails before the rename.
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{}.", name.to_string_lossy()))
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    before_rename()?;
+    file.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable (where the platform allows opening a folder).
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
     }
-    result
+    Ok(())
 }

@@ -1,9 +1,9 @@
 //! The batch simulator: many AI-vs-AI games, and the figures a designer needs from them
 //! (MODEL.md, "`simulate --json` shape").
 //!
-//! Game `k` uses seed `S + k`. Games run on as many threads as asked; each game's summary
-//! is kept by its index and the figures are summed in seed order, so the results are the
-//! same whatever the thread count.
+//! Game `k` uses seed `S + k`. Games run on a rayon pool of as many threads as asked;
+//! each game's summary is kept by its index and the figures are summed in seed order, so
+//! the results are the same whatever the thread count.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -161,38 +161,29 @@ pub fn run(
     controls: &[SeatControl],
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Report, Vec<GameSummary>) {
+    use rayon::prelude::*;
     let start = Instant::now();
     let threads = threads.clamp(1, 256).min(games.max(1) as usize);
     let done = AtomicU64::new(0);
-    let mut summaries: Vec<Option<GameSummary>> = vec![None; games as usize];
-    let mut timings: Vec<Vec<u64>> = Vec::new();
-    let chunk = (games as usize).div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = summaries
-            .chunks_mut(chunk)
-            .enumerate()
-            .map(|(c, slots)| {
-                let done = &done;
-                scope.spawn(move || {
-                    let mut cache = SpaceCache::default();
-                    let mut nanos = Vec::new();
-                    for (j, slot) in slots.iter_mut().enumerate() {
-                        let k = (c * chunk + j) as u64;
-                        let (game, timing) = play_timed(model, seed.wrapping_add(k), controls);
-                        nanos.extend(timing);
-                        *slot = Some(summarise(&game, &mut cache));
-                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        progress(n);
-                    }
-                    nanos
-                })
+    // Each game by its index, so the results come back in seed order whatever the
+    // threads; a game that panics takes the whole batch down with its message instead of
+    // losing its games quietly.
+    let work = || {
+        (0..games)
+            .into_par_iter()
+            .map_init(SpaceCache::default, |cache, k| {
+                let (game, timing) = play_timed(model, seed.wrapping_add(k), controls);
+                let summary = summarise(&game, cache);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                (summary, timing)
             })
-            .collect();
-        for w in workers {
-            timings.push(w.join().unwrap_or_default());
-        }
-    });
-    let summaries: Vec<GameSummary> = summaries.into_iter().flatten().collect();
+            .collect::<Vec<_>>()
+    };
+    let results = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    };
+    let (summaries, timings): (Vec<GameSummary>, Vec<Vec<u64>>) = results.into_iter().unzip();
     let seconds = start.elapsed().as_secs_f64();
     let mut report = aggregate(model, &summaries);
     report.games_per_second = if seconds > 0.0 {

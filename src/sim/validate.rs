@@ -4,7 +4,7 @@
 //! Every problem carries its field path and, through [`SourceMap`], its line and column.
 //! All problems of a file are collected; nothing here panics on any input.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::diagnostic::{Diagnostic, Severity};
 use super::locate::{FieldPath, SourceMap};
@@ -24,7 +24,23 @@ pub fn validate(s: &Scenario, file: &str, map: &SourceMap) -> Vec<Diagnostic> {
         file,
         map,
         out: Vec::new(),
+        event_ids: HashMap::new(),
+        lever_ids: HashMap::new(),
+        party_ids: first_index(s.parties.iter().map(|p| p.id.as_str())),
+        source_ids: first_index(s.meta.sources.iter().map(|x| x.id.as_str())),
+        has_mediator: s.parties.iter().any(|p| p.kind == PartyKind::Mediator),
+        batna_moved: all_effects(s)
+            .filter_map(|e| match e {
+                Effect::MoveBatna { party, .. } => Some(party.as_str()),
+                _ => None,
+            })
+            .collect(),
+        issue_ids: first_index(s.issues.iter().map(|i| i.id.as_str())),
+        event_reach: vec![0; s.events.len()],
+        lever_reach: vec![0; s.levers.len()],
+        suggestions: std::cell::Cell::new(0),
     };
+    v.reachability();
     v.run();
     v.out.sort_by_key(|d| (d.line, d.column));
     v.out
@@ -35,6 +51,44 @@ struct Validator<'a> {
     file: &'a str,
     map: &'a SourceMap,
     out: Vec<Diagnostic>,
+    /// Index of each event and lever id (the first, if one is duplicated).
+    event_ids: HashMap<&'a str, usize>,
+    lever_ids: HashMap<&'a str, usize>,
+    party_ids: HashMap<&'a str, usize>,
+    source_ids: HashMap<&'a str, usize>,
+    has_mediator: bool,
+    /// Parties whose BATNA some effect moves.
+    batna_moved: std::collections::HashSet<&'a str>,
+    issue_ids: HashMap<&'a str, usize>,
+    /// Rounds in which each event may fire, and each lever may be enabled
+    /// (over-approximated; see `reachability`).
+    event_reach: Vec<Rounds>,
+    lever_reach: Vec<Rounds>,
+    /// "Did you mean" suggestions given so far: each costs a pass over the known ids, so
+    /// a file full of unknown references gets only the first few.
+    suggestions: std::cell::Cell<usize>,
+}
+
+/// Each id's index in its list: the first, when an id is duplicated (an error of its own).
+fn first_index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id).or_insert(i);
+    }
+    map
+}
+
+/// The most conditions one `All` or `Any` may list.
+pub const MAX_CONDITION_LIST: usize = 256;
+
+/// The most "did you mean" suggestions one file gets.
+pub const MAX_SUGGESTIONS: usize = 64;
+
+/// An event or a lever, as a node of the reference graph.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Node {
+    Event(usize),
+    Lever(usize),
 }
 
 /// A set of rounds 1..=100, as bits.
@@ -71,10 +125,10 @@ impl<'a> Validator<'a> {
     }
 
     fn party(&self, id: &str) -> Option<&'a Party> {
-        self.s.parties.iter().find(|p| p.id == id)
+        self.party_ids.get(id).map(|&i| &self.s.parties[i])
     }
     fn issue(&self, id: &str) -> Option<&'a Issue> {
-        self.s.issues.iter().find(|i| i.id == id)
+        self.issue_ids.get(id).map(|&i| &self.s.issues[i])
     }
     fn deadline(&self) -> u32 {
         self.s.rules.deadline.clamp(1, MAX_DEADLINE)
@@ -273,7 +327,7 @@ impl<'a> Validator<'a> {
                         "status quo `{}` is not an option of issue `{}`{}",
                         issue.status_quo,
                         issue.id,
-                        suggest(&issue.status_quo, issue.options.iter().map(|o| &o.id))
+                        self.suggest(&issue.status_quo, issue.options.iter().map(|o| &o.id))
                     ),
                 );
             }
@@ -302,7 +356,7 @@ impl<'a> Validator<'a> {
                 issue_path,
                 format!(
                     "unknown issue `{issue}`{}",
-                    suggest(issue, self.s.issues.iter().map(|i| &i.id))
+                    self.suggest(issue, self.s.issues.iter().map(|i| &i.id))
                 ),
             );
             return false;
@@ -314,7 +368,7 @@ impl<'a> Validator<'a> {
                 option_path,
                 format!(
                     "issue `{issue}` has no option `{option}`{}",
-                    suggest(option, found.options.iter().map(|o| &o.id))
+                    self.suggest(option, found.options.iter().map(|o| &o.id))
                 ),
             );
             return false;
@@ -329,7 +383,7 @@ impl<'a> Validator<'a> {
                 path,
                 format!(
                     "unknown party `{id}`{}",
-                    suggest(id, self.s.parties.iter().map(|p| &p.id))
+                    self.suggest(id, self.s.parties.iter().map(|p| &p.id))
                 ),
             );
         }
@@ -469,7 +523,7 @@ impl<'a> Validator<'a> {
                                 format!(
                                     "issue `{}` has no option `{key}`{}",
                                     issue.id,
-                                    suggest(key, issue.options.iter().map(|o| &o.id))
+                                    self.suggest(key, issue.options.iter().map(|o| &o.id))
                                 ),
                             );
                         }
@@ -483,7 +537,7 @@ impl<'a> Validator<'a> {
                     &p.key(key),
                     format!(
                         "unknown issue `{key}`{}",
-                        suggest(key, self.s.issues.iter().map(|i| &i.id))
+                        self.suggest(key, self.s.issues.iter().map(|i| &i.id))
                     ),
                 );
             }
@@ -567,7 +621,7 @@ impl<'a> Validator<'a> {
             }
             self.condition(&lp.field("enabled_when"), &lever.enabled_when);
             self.effects(&lp.field("effects"), &lever.effects);
-            if self.lever_rounds(&lever.id, &mut Vec::new()) == 0 {
+            if self.lever_reach[i] == 0 {
                 self.err(
                     &lp.field("enabled_when"),
                     format!("lever `{}` can never be enabled", lever.id),
@@ -609,7 +663,7 @@ impl<'a> Validator<'a> {
                 self.err(&ep.field("effects"), "an event needs at least one effect");
             }
             self.unowned_effects(&ep.field("effects"), &event.effects);
-            if self.event_rounds(&event.id, &mut Vec::new()) == 0 {
+            if self.event_reach[i] == 0 {
                 self.err(&tp, format!("event `{}` can never fire", event.id));
             }
         }
@@ -640,12 +694,12 @@ impl<'a> Validator<'a> {
     }
 
     fn check_source(&mut self, path: &FieldPath, id: &str) {
-        if !self.s.meta.sources.iter().any(|s| s.id == id) {
+        if !self.source_ids.contains_key(id) {
             self.err(
                 path,
                 format!(
                     "unknown source `{id}`{}",
-                    suggest(id, self.s.meta.sources.iter().map(|s| &s.id))
+                    self.suggest(id, self.s.meta.sources.iter().map(|s| &s.id))
                 ),
             );
         }
@@ -679,25 +733,15 @@ impl<'a> Validator<'a> {
                 self.check_party(&p.field("party"), party);
             }
             Condition::LeverUsed(id) => {
-                if !self.s.levers.iter().any(|l| &l.id == id) {
-                    self.err(
-                        &p.index(0),
-                        format!(
-                            "unknown lever `{id}`{}",
-                            suggest(id, self.s.levers.iter().map(|l| &l.id))
-                        ),
-                    );
+                if !self.lever_ids.contains_key(id.as_str()) {
+                    let hint = self.suggest(id, self.s.levers.iter().map(|l| &l.id));
+                    self.err(&p.index(0), format!("unknown lever `{id}`{hint}"));
                 }
             }
             Condition::EventFired(id) => {
-                if !self.s.events.iter().any(|e| &e.id == id) {
-                    self.err(
-                        &p.index(0),
-                        format!(
-                            "unknown event `{id}`{}",
-                            suggest(id, self.s.events.iter().map(|e| &e.id))
-                        ),
-                    );
+                if !self.event_ids.contains_key(id.as_str()) {
+                    let hint = self.suggest(id, self.s.events.iter().map(|e| &e.id));
+                    self.err(&p.index(0), format!("unknown event `{id}`{hint}"));
                 }
             }
             Condition::MediatorAsked(id) => {
@@ -711,6 +755,15 @@ impl<'a> Validator<'a> {
                 }
             }
             Condition::All(list) | Condition::Any(list) => {
+                if list.len() > MAX_CONDITION_LIST {
+                    self.err(
+                        &p.index(0),
+                        format!(
+                            "{} conditions in one list: at most {MAX_CONDITION_LIST} (nest lists to combine more)",
+                            list.len()
+                        ),
+                    );
+                }
                 for (i, c) in list.iter().enumerate() {
                     self.condition(&p.index(0).index(i), c);
                 }
@@ -875,7 +928,7 @@ impl<'a> Validator<'a> {
     // ---- Can a condition ever hold? Sets of rounds, over- and under-approximated. ----
 
     /// Rounds in which `c` may hold (over-approximation) and in which it surely holds.
-    fn rounds(&self, c: &Condition, stack: &mut Vec<String>) -> (Rounds, Rounds) {
+    fn rounds(&self, c: &Condition) -> (Rounds, Rounds) {
         let all = self.all_rounds();
         let d = self.deadline();
         match c {
@@ -893,8 +946,7 @@ impl<'a> Validator<'a> {
                     .party(by)
                     .is_some_and(|p| p.kind == PartyKind::Delegation);
                 let needs_mediator = matches!(c, Condition::MediatorAsked(_));
-                let has_mediator = self.s.parties.iter().any(|p| p.kind == PartyKind::Mediator);
-                if is_delegation && (!needs_mediator || has_mediator) {
+                if is_delegation && (!needs_mediator || self.has_mediator) {
                     (all, 0)
                 } else {
                     (0, 0)
@@ -916,8 +968,7 @@ impl<'a> Validator<'a> {
                 } else {
                     *value >= 100.0
                 };
-                let moved = self
-                    .any_effect(|e| matches!(e, Effect::MoveBatna { party: p, .. } if p == party));
+                let moved = self.batna_moved.contains(party.as_str());
                 let start = self.party(party).map(|p| p.batna);
                 let holds_at_start = start.map(|b| if below { b < *value } else { b > *value });
                 if unreachable_bound || !value.is_finite() {
@@ -933,11 +984,17 @@ impl<'a> Validator<'a> {
             }
             Condition::LeverUsed(id) => {
                 // A lever is used in some round's ally phase; the condition holds from then.
-                let r = self.lever_rounds(id, stack);
+                let r = self
+                    .lever_ids
+                    .get(id.as_str())
+                    .map_or(0, |&i| self.lever_reach[i]);
                 (from_first(r, d), 0)
             }
             Condition::EventFired(id) => {
-                let r = self.event_rounds(id, stack);
+                let r = self
+                    .event_ids
+                    .get(id.as_str())
+                    .map_or(0, |&i| self.event_reach[i]);
                 (from_first(r, d), 0)
             }
             Condition::All(list) => {
@@ -950,69 +1007,147 @@ impl<'a> Validator<'a> {
                     return (0, 0);
                 }
                 list.iter().fold((all, all), |(p, s), c| {
-                    let (cp, cs) = self.rounds(c, stack);
+                    let (cp, cs) = self.rounds(c);
                     (p & cp, s & cs)
                 })
             }
             Condition::Any(list) => list.iter().fold((0, 0), |(p, s), c| {
-                let (cp, cs) = self.rounds(c, stack);
+                let (cp, cs) = self.rounds(c);
                 (p | cp, s | cs)
             }),
             Condition::Not(inner) => {
-                let (p, s) = self.rounds(inner, stack);
+                let (p, s) = self.rounds(inner);
                 (all & !s, all & !p)
             }
         }
     }
 
-    fn lever_rounds(&self, id: &str, stack: &mut Vec<String>) -> Rounds {
-        let key = format!("lever:{id}");
-        if stack.contains(&key) {
-            // A loop: through this path the lever waits on itself, so it is never first.
-            return 0;
-        }
-        let Some(lever) = self.s.levers.iter().find(|l| l.id == id) else {
-            return 0;
+    /// When each event may fire and each lever may be enabled: the least fixed point of
+    /// the conditions over the reference graph, found with a worklist. The analysis is
+    /// monotone (an event that may fire earlier can only make its dependents possible
+    /// earlier, `Not` included, since "surely fired" is never assumed), so starting from
+    /// "never" and re-evaluating a node whenever one it references changes converges; each
+    /// node changes at most once per round, so the work is linear in the size of the file
+    /// times the deadline, whatever the shape of the graph. Events and levers that only
+    /// wait on each other in a loop stay at "never".
+    fn reachability(&mut self) {
+        self.event_ids = first_index(self.s.events.iter().map(|e| e.id.as_str()));
+        self.lever_ids = first_index(self.s.levers.iter().map(|l| l.id.as_str()));
+        let (events, levers) = (self.s.events.len(), self.s.levers.len());
+        let slot = |n: Node| match n {
+            Node::Event(i) => i,
+            Node::Lever(i) => events + i,
         };
-        if lever.max_uses == 0 {
-            return 0;
+        // Who references whom, read off each node's condition.
+        let mut dependents: Vec<Vec<Node>> = vec![Vec::new(); events + levers];
+        let mut refs = Vec::new();
+        let nodes = (0..events)
+            .map(Node::Event)
+            .chain((0..levers).map(Node::Lever));
+        for node in nodes.clone() {
+            refs.clear();
+            match node {
+                Node::Event(i) => match &self.s.events[i].trigger {
+                    Trigger::AtRound(_) => {}
+                    Trigger::When(c) | Trigger::Random { when: c, .. } => {
+                        self.references(c, &mut refs)
+                    }
+                },
+                Node::Lever(i) => self.references(&self.s.levers[i].enabled_when, &mut refs),
+            }
+            for &r in &refs {
+                let deps = &mut dependents[slot(r)];
+                if deps.last() != Some(&node) {
+                    deps.push(node);
+                }
+            }
         }
-        stack.push(key);
-        let r = self.rounds(&lever.enabled_when, stack).0;
-        stack.pop();
-        r
+        let mut queue: std::collections::VecDeque<Node> = nodes.collect();
+        let mut queued = vec![true; events + levers];
+        while let Some(node) = queue.pop_front() {
+            queued[slot(node)] = false;
+            let (old, new) = match node {
+                Node::Event(i) => (self.event_reach[i], self.event_may_fire(i)),
+                Node::Lever(i) => (self.lever_reach[i], self.lever_may_be_enabled(i)),
+            };
+            if new == old {
+                continue;
+            }
+            match node {
+                Node::Event(i) => self.event_reach[i] = new,
+                Node::Lever(i) => self.lever_reach[i] = new,
+            }
+            for &d in &dependents[slot(node)] {
+                if !queued[slot(d)] {
+                    queued[slot(d)] = true;
+                    queue.push_back(d);
+                }
+            }
+        }
     }
 
-    fn event_rounds(&self, id: &str, stack: &mut Vec<String>) -> Rounds {
-        let key = format!("event:{id}");
-        if stack.contains(&key) {
-            return 0; // a loop: through this path the event never fires first
+    /// "; did you mean `x`?" for an unknown id, for the first few in a file.
+    fn suggest<'x>(&self, unknown: &str, known: impl Iterator<Item = &'x String>) -> String {
+        let n = self.suggestions.get();
+        if n >= MAX_SUGGESTIONS {
+            return String::new();
         }
-        let Some(event) = self.s.events.iter().find(|e| e.id == id) else {
-            return 0;
-        };
-        stack.push(key);
-        let r = match &event.trigger {
+        self.suggestions.set(n + 1);
+        suggest(unknown, known)
+    }
+
+    /// The events and levers a condition refers to (nesting is bounded by the parser).
+    fn references(&self, c: &Condition, out: &mut Vec<Node>) {
+        match c {
+            Condition::EventFired(id) => {
+                out.extend(self.event_ids.get(id.as_str()).map(|&i| Node::Event(i)))
+            }
+            Condition::LeverUsed(id) => {
+                out.extend(self.lever_ids.get(id.as_str()).map(|&i| Node::Lever(i)))
+            }
+            Condition::All(list) | Condition::Any(list) => {
+                for c in list {
+                    self.references(c, out);
+                }
+            }
+            Condition::Not(inner) => self.references(inner, out),
+            _ => {}
+        }
+    }
+
+    /// The rounds in which event `i` may fire, given what is known of the others.
+    fn event_may_fire(&self, i: usize) -> Rounds {
+        match &self.s.events[i].trigger {
             Trigger::AtRound(n) => rounds_from(*n, (*n).min(self.deadline())),
-            Trigger::When(c) => self.rounds(c, stack).0,
+            Trigger::When(c) => self.rounds(c).0,
             Trigger::Random { probability, when } => {
                 if probability.is_finite() && *probability > 0.0 {
-                    self.rounds(when, stack).0
+                    self.rounds(when).0
                 } else {
                     0
                 }
             }
-        };
-        stack.pop();
-        r
+        }
     }
 
-    fn any_effect(&self, pred: impl Fn(&Effect) -> bool) -> bool {
-        let s = self.s;
-        s.levers.iter().flat_map(|l| &l.effects).any(&pred)
-            || s.events.iter().flat_map(|e| &e.effects).any(&pred)
-            || s.injects.iter().flat_map(|e| &e.effects).any(&pred)
+    /// The rounds in which lever `i` may be enabled, given what is known of the others.
+    fn lever_may_be_enabled(&self, i: usize) -> Rounds {
+        let lever = &self.s.levers[i];
+        if lever.max_uses == 0 {
+            0
+        } else {
+            self.rounds(&lever.enabled_when).0
+        }
     }
+}
+
+/// Every effect of the scenario: its levers', events' and injects'.
+fn all_effects(s: &Scenario) -> impl Iterator<Item = &Effect> {
+    s.levers
+        .iter()
+        .flat_map(|l| &l.effects)
+        .chain(s.events.iter().flat_map(|e| &e.effects))
+        .chain(s.injects.iter().flat_map(|e| &e.effects))
 }
 
 /// Rounds `from..=to` (within 1..=100) as a bitset.
@@ -1060,28 +1195,13 @@ fn is_iso_date(s: &str) -> bool {
 /// "; did you mean `russia`?" when a known id is close to the unknown one.
 pub fn suggest<'x>(unknown: &str, known: impl Iterator<Item = &'x String>) -> String {
     let best = known
-        .map(|k| (edit_distance(unknown, k), k))
+        .map(|k| (strsim::levenshtein(unknown, k), k))
         .filter(|(d, k)| *d <= (k.chars().count() / 3).max(1))
         .min_by_key(|(d, _)| *d);
     match best {
         Some((_, k)) => format!("; did you mean `{k}`?"),
         None => String::new(),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Weights normalised to sum to 1 (all-zero weights give zeros).

@@ -406,3 +406,113 @@ fn a_replay_stops_at_every_round_and_each_stop_is_exact() {
         assert!(stops.last().unwrap().is_over());
     }
 }
+
+/// A record tampered with in each way a replay could be fooled: a move the engine refuses,
+/// a facilitator move it refuses, facilitator moves out of order or past the end, and more
+/// moves than a game can have. Replaying and resuming stop with an error naming the move;
+/// neither ever skips one.
+#[test]
+fn tampered_records_stop_the_replay_and_the_resume_naming_the_move() {
+    use accord::sim::ai::Table;
+    use accord::sim::record::{MAX_RECORD_ACTIONS, RecordedAction, ReplayError};
+    use accord::sim::{Action, FacilitatorMove};
+
+    let model = common::istanbul();
+    let mut table = Table::all_ai(Game::new(model.clone(), 4));
+    for _ in 0..8 {
+        table.step();
+    }
+    table
+        .game
+        .facilitate(FacilitatorMove::News {
+            headline: "Breaking".into(),
+            text: "A rumour.".into(),
+        })
+        .unwrap();
+    for _ in 0..4 {
+        table.step();
+    }
+    let good = GameRecord::of(&table.game, "built-in:istanbul-2025", vec![]);
+    assert!(good.replay().is_ok());
+    assert!(Table::resume(&good, &[]).is_ok());
+    let at = good.facilitator[0].0;
+    assert!(at > 0 && at < good.actions.len());
+
+    let both = |record: &GameRecord| {
+        let Err(replay) = record.replay() else {
+            panic!("the replay refuses it")
+        };
+        let resume = Table::resume(record, &[])
+            .err()
+            .expect("the resume refuses it");
+        (replay, resume)
+    };
+
+    // A recorded move the engine refuses: accepting an offer that was never made.
+    let mut bad = good.clone();
+    bad.actions[3].action = Action::Accept { offer: 999 };
+    let (replay, resume) = both(&bad);
+    for e in [&replay, &resume] {
+        assert!(matches!(e, ReplayError::Action { index: 3, .. }), "{e}");
+        assert!(e.to_string().contains("action 3"), "{e}");
+    }
+
+    // A facilitator move the engine refuses: an inject the scenario does not have.
+    let mut bad = good.clone();
+    bad.facilitator[0].1 = FacilitatorMove::Inject {
+        inject: "no_such_inject".into(),
+    };
+    let (replay, resume) = both(&bad);
+    for e in [&replay, &resume] {
+        assert!(
+            matches!(e, ReplayError::Facilitator { index: 0, .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("no_such_inject"), "{e}");
+    }
+
+    // Facilitator moves past the last action, or out of order.
+    let mut bad = good.clone();
+    bad.facilitator[0].0 = good.actions.len() + 1;
+    let (replay, resume) = both(&bad);
+    for e in [&replay, &resume] {
+        assert!(
+            matches!(e, ReplayError::FacilitatorOrder { index: 0, .. }),
+            "{e}"
+        );
+    }
+    let mut bad = good.clone();
+    bad.facilitator.push((at - 1, bad.facilitator[0].1.clone()));
+    let (replay, _) = both(&bad);
+    assert!(
+        matches!(replay, ReplayError::FacilitatorOrder { index: 1, .. }),
+        "{replay}"
+    );
+
+    // A record longer than any game.
+    let mut bad = good.clone();
+    let pass = RecordedAction {
+        party: "ukraine".into(),
+        action: Action::Pass,
+        explanation: None,
+    };
+    bad.actions.resize(MAX_RECORD_ACTIONS + 1, pass);
+    let (replay, resume) = both(&bad);
+    for e in [&replay, &resume] {
+        assert!(matches!(e, ReplayError::TooLong { .. }), "{e}");
+    }
+
+    // Through a save file too: the error reaches the player.
+    let dir = temp_dir("tampered");
+    let path = dir.join("tampered.ron");
+    let mut file = SaveFile::of(&table.game, "built-in:istanbul-2025", seats());
+    file.record.facilitator[0].1 = FacilitatorMove::Inject {
+        inject: "no_such_inject".into(),
+    };
+    std::fs::write(&path, file.to_ron()).unwrap();
+    let Err(err) = save::load(&path) else {
+        panic!("a tampered save does not load")
+    };
+    assert!(matches!(err, SaveError::Replay { .. }), "{err}");
+    assert!(err.to_string().contains("facilitator move 0"), "{err}");
+}

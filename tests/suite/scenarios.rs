@@ -523,3 +523,64 @@ fn lint_finds_events_that_never_fire_and_options_never_agreed() {
         .unwrap();
     assert!(drought.message.contains("100 games"), "{}", drought.message);
 }
+
+/// The reference graphs that once made validation exponential or cubic load, with the
+/// right verdict, whatever their shape (these tests assert results; `benches/engine.rs`
+/// times the same inputs).
+#[test]
+fn no_reference_graph_makes_the_validator_slow_or_wrong() {
+    use accord::sim::generate::{ReferenceShape, reference_graph};
+    for (shape, n) in [
+        (ReferenceShape::DoubledChain, 30),
+        (ReferenceShape::DoubledChain, 2_000),
+        (ReferenceShape::Chain, 2_000),
+        (ReferenceShape::ReverseChain, 2_000),
+        (ReferenceShape::Mesh, 2_000),
+    ] {
+        let src = reference_graph(shape, n);
+        let loaded = load_str("graph.ron", &src)
+            .unwrap_or_else(|d| panic!("{shape:?} {n}: every event can fire:\n{d}"));
+        assert_eq!(loaded.model.scenario.events.len(), n);
+    }
+    // In a ring every event waits on the next: none can fire, and each is reported.
+    let errors = errors_of(&reference_graph(ReferenceShape::Ring, 500));
+    assert_eq!(errors.len(), 500, "{:?}", &errors[..3]);
+    assert!(errors.iter().all(|e| e.contains("can never fire")));
+    // Broken anywhere, a chain stops there: the events after the break never fire.
+    let src = reference_graph(ReferenceShape::Chain, 1_000)
+        .replace("When(EventFired(\"e499\"))", "When(EventFired(\"e500\"))");
+    let errors = errors_of(&src);
+    assert_eq!(
+        errors.len(),
+        500,
+        "e500..e999 wait on each other or on e500"
+    );
+    // The largest file the loader takes: a chain of events up to its size limit.
+    let mut n = 1_000;
+    let src = loop {
+        let src = reference_graph(ReferenceShape::Chain, n * 2);
+        if src.len() > accord::sim::load::MAX_SOURCE_BYTES {
+            break reference_graph(ReferenceShape::Chain, n);
+        }
+        n *= 2;
+    };
+    assert!(src.len() > accord::sim::load::MAX_SOURCE_BYTES / 2);
+    assert!(load_str("big.ron", &src).is_ok());
+}
+
+/// Unknown references by the thousand get the error each, and "did you mean" only for
+/// the first few (each suggestion compares against every known id).
+#[test]
+fn unknown_references_by_the_thousand_are_each_reported() {
+    use accord::sim::generate::{ReferenceShape, reference_graph};
+    let src =
+        reference_graph(ReferenceShape::Chain, 3_000).replace("EventFired(\"e", "EventFired(\"x");
+    let errors = errors_of(&src);
+    let unknown = errors
+        .iter()
+        .filter(|e| e.contains("unknown event"))
+        .count();
+    assert_eq!(unknown, 2_999);
+    let suggested = errors.iter().filter(|e| e.contains("did you mean")).count();
+    assert_eq!(suggested, accord::sim::validate::MAX_SUGGESTIONS);
+}

@@ -152,9 +152,14 @@ fn controls(
         });
     }
     ui.label(egui::RichText::new("A news item").strong());
-    ui.add(egui::TextEdit::singleline(&mut form.news_headline).hint_text("headline"));
+    ui.add(
+        egui::TextEdit::singleline(&mut form.news_headline)
+            .char_limit(crate::sim::action::MAX_TEXT_CHARS)
+            .hint_text("headline"),
+    );
     ui.add(
         egui::TextEdit::multiline(&mut form.news_text)
+            .char_limit(crate::sim::action::MAX_TEXT_CHARS)
             .desired_rows(2)
             .hint_text("text"),
     );
@@ -176,6 +181,7 @@ fn controls(
     ui.horizontal(|ui| {
         ui.add(
             egui::TextEdit::singleline(&mut form.end_reason)
+                .char_limit(crate::sim::action::MAX_TEXT_CHARS)
                 .hint_text("why")
                 .desired_width(200.0),
         );

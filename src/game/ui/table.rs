@@ -309,7 +309,11 @@ pub fn offers_panel(
     }
     ui.horizontal(|ui| {
         ui.label("Reason for a rejection:");
-        ui.add(egui::TextEdit::singleline(&mut form.reject_text).desired_width(160.0));
+        ui.add(
+            egui::TextEdit::singleline(&mut form.reject_text)
+                .char_limit(crate::sim::action::MAX_TEXT_CHARS)
+                .desired_width(160.0),
+        );
     });
     intent
 }
@@ -326,7 +330,11 @@ pub fn actions_bar(
     let mut intent = None;
     ui.horizontal_wrapped(|ui| {
         ui.label("Statement:");
-        ui.add(egui::TextEdit::singleline(&mut form.statement).desired_width(260.0));
+        ui.add(
+            egui::TextEdit::singleline(&mut form.statement)
+                .char_limit(crate::sim::action::MAX_TEXT_CHARS)
+                .desired_width(260.0),
+        );
         ui.checkbox(&mut form.statement_public, "public");
         if ui
             .add_enabled(
@@ -390,6 +398,7 @@ pub fn actions_bar(
                 });
             ui.add(
                 egui::TextEdit::singleline(&mut form.caucus_text)
+                    .char_limit(crate::sim::action::MAX_TEXT_CHARS)
                     .hint_text("what you tell them")
                     .desired_width(160.0),
             );

@@ -151,15 +151,38 @@ impl Table {
         record: &crate::sim::record::GameRecord,
         controls: &[SeatControl],
     ) -> Result<Table, crate::sim::record::ReplayError> {
+        use crate::sim::record::ReplayError;
+        // The plain replay first: it refuses a record with a move or facilitator move the
+        // engine does not accept, or with facilitator moves out of order, so nothing
+        // below is ever skipped.
+        record.replay()?;
         let start = record.replay_start()?;
         let mut table = Table::new(start, controls);
-        for (index, step) in record.actions.iter().enumerate() {
-            for m in record.facilitator_before(index) {
-                let _ = table.game.facilitate(m.clone());
+        let moves = &record.facilitator;
+        let mut next = 0;
+        let facilitate = |table: &mut Table, next: &mut usize, before: usize| {
+            while let Some((at, m)) = moves.get(*next)
+                && *at == before
+            {
+                table
+                    .game
+                    .facilitate(m.clone())
+                    .map_err(|error| ReplayError::Facilitator {
+                        index: *next,
+                        at: *at,
+                        what: m.describe(),
+                        error,
+                    })?;
+                *next += 1;
             }
+            Ok::<(), ReplayError>(())
+        };
+        for (index, step) in record.actions.iter().enumerate() {
+            let first = next;
+            facilitate(&mut table, &mut next, index)?;
             let party = table.game.model().party_index(&step.party);
             let ai_seat = party.is_some_and(|p| table.agents[p].is_some());
-            let overruled = record.facilitator_before(index).any(|m| {
+            let overruled = moves[first..next].iter().any(|(_, m)| {
                 matches!(m, FacilitatorMove::CancelMove { party, .. }
                     | FacilitatorMove::MakeMove { party }
                     | FacilitatorMove::TimeUp { party } if *party == step.party)
@@ -186,16 +209,21 @@ impl Table {
                 table.diverged_at = Some(index);
                 return Ok(table);
             }
-            if let Some(p) = party {
-                let _ =
-                    table
-                        .game
-                        .apply_explained(p, step.action.clone(), step.explanation.clone());
-            }
+            let refused = |error| ReplayError::Action {
+                index,
+                party: step.party.clone(),
+                action: step.action.name(),
+                error,
+            };
+            let p = party.ok_or_else(|| {
+                refused(crate::sim::ActionError::UnknownParty(step.party.clone()))
+            })?;
+            table
+                .game
+                .apply_explained(p, step.action.clone(), step.explanation.clone())
+                .map_err(refused)?;
         }
-        for m in record.facilitator_before(record.actions.len()) {
-            let _ = table.game.facilitate(m.clone());
-        }
+        facilitate(&mut table, &mut next, record.actions.len())?;
         Ok(table)
     }
 

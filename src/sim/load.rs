@@ -47,8 +47,11 @@ pub struct Loaded {
 
 /// Parses and validates `src`; `file` names it in diagnostics.
 pub fn load_str(file: &str, src: &str) -> Result<Loaded, Diagnostics> {
-    let scenario = parse(file, src)?;
+    // One positional index of the text serves the version check, the duplicate keys and
+    // every diagnostic's position.
+    check_size(file, src)?;
     let map = SourceMap::parse(src);
+    let scenario = parse_with(file, src, &map)?;
     let mut found = duplicate_keys(file, &map);
     found.extend(validate(&scenario, file, &map));
     found.sort_by_key(|d| (d.line, d.column));
@@ -131,9 +134,8 @@ fn whole_file(file: &str, message: String) -> Diagnostic {
 
 /// The `format_version` as written, found without deserialising the rest, so that a
 /// file written for another version gets that message rather than a confusing field error.
-fn written_version(src: &str) -> Option<(u32, crate::sim::locate::Pos)> {
+fn written_version(src: &str, map: &SourceMap) -> Option<(u32, crate::sim::locate::Pos)> {
     let path = FieldPath::root().field("format_version");
-    let map = SourceMap::parse(src);
     if !map.has(&path) {
         return None;
     }
@@ -153,6 +155,12 @@ fn options() -> ron::Options {
 
 /// Deserialises without semantic checks.
 pub fn parse(file: &str, src: &str) -> Result<Scenario, Diagnostics> {
+    check_size(file, src)?;
+    parse_with(file, src, &SourceMap::parse(src))
+}
+
+/// A text larger than a scenario may be is refused before anything reads it.
+fn check_size(file: &str, src: &str) -> Result<(), Diagnostics> {
     if src.len() > MAX_SOURCE_BYTES {
         return Err(Diagnostics(vec![whole_file(
             file,
@@ -162,7 +170,11 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, Diagnostics> {
             ),
         )]));
     }
-    if let Some((version, pos)) = written_version(src)
+    Ok(())
+}
+
+fn parse_with(file: &str, src: &str, map: &SourceMap) -> Result<Scenario, Diagnostics> {
+    if let Some((version, pos)) = written_version(src, map)
         && version != FORMAT_VERSION
     {
         return Err(Diagnostics(vec![Diagnostic {
@@ -185,7 +197,12 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, Diagnostics> {
             // serde_path_to_error writes `?` for a segment it could not name.
             path: path.trim_end_matches(".?").to_string(),
             severity: Severity::Error,
-            message: e.code.to_string(),
+            message: match e.code {
+                ron::Error::ExceededRecursionLimit => format!(
+                    "nested more than {MAX_NESTING} levels deep: write it flatter (fewer `All`, `Any` and `Not` inside each other)"
+                ),
+                code => code.to_string(),
+            },
         }
     };
     let mut de = ron::Deserializer::from_str_with_options(src, &options())

@@ -251,8 +251,11 @@ enum Tok {
 }
 
 fn tokenize(src: &str) -> Vec<(Tok, Pos)> {
-    let chars: Vec<char> = src.chars().collect();
-    let mut out = Vec::new();
+    // Sized once (a char per byte at most, a token per two bytes at most: pages only
+    // reserved are never touched), so that a large file is not copied as the vectors grow.
+    let mut chars: Vec<char> = Vec::with_capacity(src.len());
+    chars.extend(src.chars());
+    let mut out = Vec::with_capacity(src.len() / 2 + 1);
     let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
     // Advance one character, keeping line and column.
     macro_rules! bump {

@@ -19,6 +19,7 @@ pub fn render(diagnostics: &[Diagnostic], file: &str, source: &str, color: bool)
         Buffer::no_color()
     };
     let config = Config::default();
+    let lines = LineStarts::new(source);
     for d in diagnostics {
         let (message, hint) = split_hint(&d.message);
         let report = match d.severity {
@@ -33,11 +34,12 @@ pub fn render(diagnostics: &[Diagnostic], file: &str, source: &str, color: bool)
         if let Some(hint) = hint {
             notes.push(format!("help: {hint}"));
         }
-        let report = if source.is_empty() {
+        // A line too long to print (a whole list on one line) is pointed at, not shown.
+        let report = if source.is_empty() || lines.len(source, d.line) > MAX_SHOWN_LINE {
             notes.insert(0, format!("at {}:{}:{}", d.file, d.line, d.column));
             report
         } else {
-            let start = offset(source, d.line, d.column);
+            let start = lines.offset(source, d.line, d.column);
             report.with_labels(vec![Label::primary((), start..token_end(source, start))])
         };
         let report = report.with_notes(notes);
@@ -63,20 +65,39 @@ fn split_hint(message: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// The byte offset of a 1-based line and column (columns count characters).
-fn offset(source: &str, line: usize, column: usize) -> usize {
-    let mut at = 0;
-    for (n, text) in source.split_inclusive('\n').enumerate() {
-        if n + 1 == line {
-            let within = text
-                .char_indices()
-                .nth(column.saturating_sub(1))
-                .map_or(text.trim_end_matches('\n').len(), |(i, _)| i);
-            return at + within;
-        }
-        at += text.len();
+/// Source lines longer than this (in bytes) are not printed under a diagnostic.
+const MAX_SHOWN_LINE: usize = 400;
+
+/// Where each line of a text starts, found once for all the diagnostics of a file.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(source: &str) -> LineStarts {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts(starts)
     }
-    source.len()
+
+    /// The length in bytes of a 1-based line.
+    fn len(&self, source: &str, line: usize) -> usize {
+        let start = self.0.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let end = self.0.get(line).copied().unwrap_or(source.len());
+        end.saturating_sub(start)
+    }
+
+    /// The byte offset of a 1-based line and column (columns count characters).
+    fn offset(&self, source: &str, line: usize, column: usize) -> usize {
+        let Some(&start) = self.0.get(line.saturating_sub(1)) else {
+            return source.len();
+        };
+        let end = self.0.get(line).copied().unwrap_or(source.len());
+        let text = &source[start..end];
+        let within = text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.trim_end_matches('\n').len(), |(i, _)| i);
+        start + within
+    }
 }
 
 /// Where the token at `start` ends: a string to its closing quote, a word or number to

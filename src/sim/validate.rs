@@ -39,9 +39,27 @@ pub fn validate(s: &Scenario, file: &str, map: &SourceMap) -> Vec<Diagnostic> {
         event_reach: vec![0; s.events.len()],
         lever_reach: vec![0; s.levers.len()],
         suggestions: std::cell::Cell::new(0),
+        dropped: 0,
     };
     v.reachability();
     v.run();
+    if v.dropped > 0 {
+        let dropped = v.dropped;
+        v.out.push(Diagnostic {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            path: String::new(),
+            severity: if v.out.iter().any(Diagnostic::is_error) {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            message: format!(
+                "{dropped} more problems not listed: the first {MAX_DIAGNOSTICS} are; fix those first"
+            ),
+        });
+    }
     v.out.sort_by_key(|d| (d.line, d.column));
     v.out
 }
@@ -67,7 +85,13 @@ struct Validator<'a> {
     /// "Did you mean" suggestions given so far: each costs a pass over the known ids, so
     /// a file full of unknown references gets only the first few.
     suggestions: std::cell::Cell<usize>,
+    /// Problems found past `MAX_DIAGNOSTICS`, counted only.
+    dropped: usize,
 }
+
+/// The most problems listed for one file: beyond, they are counted. A file with a
+/// million broken entries gets a readable report in bounded time.
+pub const MAX_DIAGNOSTICS: usize = 1000;
 
 /// Each id's index in its list: the first, when an id is duplicated (an error of its own).
 fn first_index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
@@ -82,7 +106,7 @@ fn first_index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize
 pub const MAX_CONDITION_LIST: usize = 256;
 
 /// The most "did you mean" suggestions one file gets.
-pub const MAX_SUGGESTIONS: usize = 64;
+pub const MAX_SUGGESTIONS: usize = 16;
 
 /// An event or a lever, as a node of the reference graph.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -107,6 +131,10 @@ fn in_range(x: f64, lo: f64, hi: f64) -> bool {
 
 impl<'a> Validator<'a> {
     fn push(&mut self, severity: Severity, path: &FieldPath, message: String) {
+        if self.out.len() >= MAX_DIAGNOSTICS {
+            self.dropped += 1;
+            return;
+        }
         let pos = self.map.locate(path);
         self.out.push(Diagnostic {
             file: self.file.to_string(),

@@ -7,6 +7,7 @@ mod common;
 mod engine;
 #[cfg(feature = "gui")]
 mod game;
+mod golden;
 #[cfg(feature = "gui")]
 mod panels;
 mod properties;

@@ -110,6 +110,10 @@ pub fn nash_text(
         .collect();
     let batnas: Vec<f64> = estimates.iter().map(|e| e.batna).collect();
     let m = estimates.len();
+    // A good package found by hill-climbing first: its product is a floor no branch that
+    // could hold the answer falls below, so the ordered search prunes from the start. It
+    // changes nothing in the answer (the first best package in index order).
+    let floor = climb(space, fixed, excluded, &contributions, &batnas);
     let mut search = Search {
         space,
         fixed,
@@ -121,9 +125,83 @@ pub fn nash_text(
         sums: vec![0.0; (n + 1) * m],
         parties: m,
         best: None,
+        floor,
     };
     search.visit(0);
     search.best
+}
+
+/// The product of a package as the search computes it (running sums in issue order, then
+/// the product in party order), if every party gains and none vetoes it.
+fn product_of(
+    options: &[usize],
+    contributions: &[Vec<Vec<Option<f64>>>],
+    batnas: &[f64],
+) -> Option<f64> {
+    let mut product = 1.0;
+    for (c, b) in contributions.iter().zip(batnas) {
+        let mut sum = 0.0;
+        for (i, &o) in options.iter().enumerate() {
+            sum += c[i][o]?;
+        }
+        let gain = sum - b;
+        if gain <= 0.0 {
+            return None;
+        }
+        product *= gain;
+    }
+    Some(product)
+}
+
+/// Hill-climbing from the package of each issue's most valued allowed option: one issue
+/// changed at a time while the product grows. The product of where it stops (a valid,
+/// not excluded package), or `None` when it finds none.
+fn climb(
+    space: &Space,
+    fixed: &[Option<usize>],
+    excluded: &[Vec<usize>],
+    contributions: &[Vec<Vec<Option<f64>>>],
+    batnas: &[f64],
+) -> Option<f64> {
+    let n = space.radix.len();
+    let mut options: Vec<usize> = (0..n)
+        .map(|i| {
+            allowed(space, fixed, i)
+                .max_by(|&a, &b| {
+                    let total = |o: usize| -> f64 {
+                        contributions.iter().map(|c| c[i][o].unwrap_or(-1e9)).sum()
+                    };
+                    total(a).total_cmp(&total(b)).then(b.cmp(&a))
+                })
+                .unwrap_or(0)
+        })
+        .collect();
+    let valid = |options: &[usize]| {
+        product_of(options, contributions, batnas)
+            .filter(|_| !excluded.iter().any(|x| x == options))
+    };
+    let mut best = valid(&options);
+    for _ in 0..8 {
+        let mut improved = false;
+        for i in 0..n {
+            let mut chosen = options[i];
+            for o in allowed(space, fixed, i) {
+                options[i] = o;
+                if let Some(p) = valid(&options)
+                    && best.is_none_or(|b| p > b)
+                {
+                    best = Some(p);
+                    chosen = o;
+                    improved = true;
+                }
+            }
+            options[i] = chosen;
+        }
+        if !improved {
+            break;
+        }
+    }
+    best
 }
 
 fn allowed<'a>(
@@ -150,6 +228,8 @@ struct Search<'a> {
     sums: Vec<f64>,
     parties: usize,
     best: Option<(Vec<usize>, f64)>,
+    /// The product of some valid package: a branch that cannot reach it holds no answer.
+    floor: Option<f64>,
 }
 
 impl Search<'_> {
@@ -182,10 +262,9 @@ impl Search<'_> {
             }
             // Branch and bound: ties keep the first package found, so a branch that can
             // at best equal the incumbent is skipped.
-            if self
-                .best
-                .as_ref()
-                .is_some_and(|(_, b)| bound * (1.0 + 1e-9) <= *b)
+            let reach = bound * (1.0 + 1e-9);
+            if self.best.as_ref().is_some_and(|(_, b)| reach <= *b)
+                || self.floor.is_some_and(|f| reach < f)
             {
                 continue;
             }

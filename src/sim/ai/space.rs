@@ -114,12 +114,33 @@ pub fn nash_text(
     // could hold the answer falls below, so the ordered search prunes from the start. It
     // changes nothing in the answer (the first best package in index order).
     let floor = climb(space, fixed, excluded, &contributions, &batnas);
+    // The same contributions laid out for the search's inner loop: `flat[(i, o) * m + e]`,
+    // a veto as −∞ (which prunes exactly where `None` did: the party can no longer gain).
+    let offsets: Vec<usize> = space
+        .radix
+        .iter()
+        .scan(0, |at, &r| {
+            let here = *at;
+            *at += r;
+            Some(here)
+        })
+        .collect();
+    let mut flat = Vec::with_capacity(space.radix.iter().sum::<usize>() * m);
+    for i in 0..n {
+        for o in 0..space.radix[i] {
+            flat.extend(contributions.iter().map(|c| c[i][o].unwrap_or(f64::NEG_INFINITY)));
+        }
+    }
+    let rest: Vec<f64> = (0..=n)
+        .flat_map(|i| best_rest.iter().map(move |r| r[i]))
+        .collect();
     let mut search = Search {
         space,
         fixed,
         excluded,
-        contributions: &contributions,
-        best_rest: &best_rest,
+        flat: &flat,
+        offsets: &offsets,
+        rest: &rest,
         batnas: &batnas,
         options: vec![0; n],
         sums: vec![0.0; (n + 1) * m],
@@ -220,8 +241,12 @@ struct Search<'a> {
     space: &'a Space,
     fixed: &'a [Option<usize>],
     excluded: &'a [Vec<usize>],
-    contributions: &'a [Vec<Vec<Option<f64>>>],
-    best_rest: &'a [Vec<f64>],
+    /// `flat[(offsets[i] + o) * parties + e]`: what option o of issue i adds for party e
+    /// (−∞ where e vetoes it).
+    flat: &'a [f64],
+    offsets: &'a [usize],
+    /// `rest[i * parties + e]`: the most issues i.. can still add for party e.
+    rest: &'a [f64],
     batnas: &'a [f64],
     options: Vec<usize>,
     /// Running utility sums: `sums[i * parties + e]` after issues `..i`.
@@ -248,12 +273,14 @@ impl Search<'_> {
         'options: for o in allowed(self.space, self.fixed, i) {
             // The most the product could still reach down this branch.
             let mut bound = 1.0;
+            let cell = (self.offsets[i] + o) * m;
             for e in 0..m {
-                let Some(c) = self.contributions[e][i][o] else {
+                let c = self.flat[cell + e];
+                if c == f64::NEG_INFINITY {
                     continue 'options;
-                };
+                }
                 let next = self.sums[i * m + e] + c;
-                let most = next + self.best_rest[e][i + 1] - self.batnas[e];
+                let most = next + self.rest[(i + 1) * m + e] - self.batnas[e];
                 if most <= 0.0 {
                     continue 'options;
                 }

@@ -128,7 +128,11 @@ pub fn nash_text(
     let mut flat = Vec::with_capacity(space.radix.iter().sum::<usize>() * m);
     for i in 0..n {
         for o in 0..space.radix[i] {
-            flat.extend(contributions.iter().map(|c| c[i][o].unwrap_or(f64::NEG_INFINITY)));
+            flat.extend(
+                contributions
+                    .iter()
+                    .map(|c| c[i][o].unwrap_or(f64::NEG_INFINITY)),
+            );
         }
     }
     let rest: Vec<f64> = (0..=n)

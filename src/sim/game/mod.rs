@@ -1,0 +1,364 @@
+//! The game: state, the round and phase machine, actions, events and outcomes
+//! (MODEL.md, "The protocol").
+//!
+//! A round: each ally, then each mediator, acts once; then each delegation once, in turn
+//! order; then the scenario's events fire in file order; then the next round begins, or
+//! the talks end at the deadline. [`Game::apply`] checks an action completely before it
+//! changes anything, so a refused action leaves the state exactly as it was.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::action::{
+    Action, ActionError, Audience, MAX_TEXT_CHARS, OfferId, PackageIds, Reason, Stance,
+};
+use super::ai::reason::{PublicReason, Rationale};
+use super::analysis::{OutcomeSpace, joint_gain};
+use super::model::{Model, Prefs};
+use super::rng::Stream;
+use super::scenario::{Condition, Effect, PartyKind, Trigger};
+use super::transcript::{Entry, EntryKind, Visibility};
+
+mod checks;
+mod conditions;
+mod effects;
+mod execute;
+mod facilitator;
+mod results;
+mod rounds;
+
+/// Why a party acted: a coarse public reason and the numbers behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub public: Option<PublicReason>,
+    /// Shared between the transcript and the record, not copied.
+    pub rationale: Arc<Rationale>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OfferStatus {
+    Standing,
+    Withdrawn,
+    /// Its author put another offer on the table.
+    Replaced,
+    /// Every delegation accepted it.
+    Settled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Offer {
+    pub id: OfferId,
+    /// Party index of the author; `None` for a text an event put on the table.
+    pub author: Option<usize>,
+    pub round: u32,
+    /// Option index per issue; `None`: the issue is not part of the offer.
+    pub package: Vec<Option<usize>>,
+    pub status: OfferStatus,
+    /// Delegations (party indices) that accept it, in the order they did.
+    pub accepted_by: Vec<usize>,
+    pub counter_to: Option<OfferId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    Allies,
+    Mediation,
+    Delegations,
+    Ended,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutcomeKind {
+    /// Every issue settled.
+    FullDeal,
+    /// Some issues settled when the talks ended.
+    PartialDeal,
+    /// Nothing settled.
+    NoDeal,
+    /// A delegation left the table.
+    WalkOut,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub kind: OutcomeKind,
+    /// The round in which the talks ended.
+    pub round: u32,
+    /// Who walked out, for a walk-out.
+    pub by: Option<String>,
+    pub reason: String,
+    /// The final package: settled options, status quo elsewhere.
+    pub package: PackageIds,
+    /// Ids of the settled issues.
+    pub settled: Vec<String>,
+}
+
+impl Outcome {
+    pub fn describe(&self) -> String {
+        let kind = match self.kind {
+            OutcomeKind::FullDeal => "full deal",
+            OutcomeKind::PartialDeal => "partial deal",
+            OutcomeKind::NoDeal => "no deal",
+            OutcomeKind::WalkOut => "walk-out",
+        };
+        let settled = if self.settled.is_empty() {
+            "nothing settled".to_string()
+        } else {
+            let items: Vec<String> = self
+                .settled
+                .iter()
+                .map(|i| format!("{i}={}", self.package.get(i).map_or("?", |s| s.as_str())))
+                .collect();
+            format!("settled {}", items.join(", "))
+        };
+        format!(
+            "{kind} in round {} ({}; {settled})",
+            self.round, self.reason
+        )
+    }
+}
+
+/// How a party fared: its outcome value against its initial BATNA.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartyResult {
+    pub party: String,
+    pub kind: PartyKind,
+    /// Utility of the final package if anything was settled, else the final BATNA.
+    pub utility: f64,
+    pub initial_batna: f64,
+    pub final_batna: f64,
+    /// `utility - initial_batna`.
+    pub gain: f64,
+    /// What its levers cost it (allies and mediators).
+    pub lever_costs: f64,
+}
+
+/// Measures of an agreement over the delegations, in normalised utility.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DealMetrics {
+    pub point: Vec<f64>,
+    pub distance_to_frontier: f64,
+    pub distance_to_nash: Option<f64>,
+    pub joint_gain: f64,
+}
+
+#[derive(Debug, Clone)]
+struct Rejection {
+    by: usize,
+    /// Issues the rejected offer put on a non-status-quo option.
+    issues: Vec<usize>,
+}
+
+/// A game in progress.
+#[derive(Debug, Clone)]
+pub struct Game {
+    model: Arc<Model>,
+    seed: u64,
+    round: u32,
+    /// Who acts in a round, in order: allies, mediators, delegations.
+    order: Vec<usize>,
+    turn: usize,
+    prefs: Vec<Prefs>,
+    offers: Vec<Offer>,
+    /// Options agreed by every delegation, per issue.
+    settled: Vec<Option<usize>>,
+    /// Options fixed by a `LockIssue` effect, per issue: off the table, but not agreed.
+    locked: Vec<Option<usize>>,
+    lever_uses: Vec<u32>,
+    lever_costs: Vec<f64>,
+    event_fired: Vec<u32>,
+    rejections: Vec<Rejection>,
+    mediator_asked: Vec<bool>,
+    log: Vec<Entry>,
+    outcome: Option<Outcome>,
+    events_rng: Stream,
+    /// Every action applied, with its party and explanation: the record's action list.
+    actions: Vec<(usize, Action, Option<Explanation>)>,
+    /// Facilitator moves, each with the number of actions played before it.
+    facilitator_moves: Vec<(usize, FacilitatorMove)>,
+}
+
+/// What the facilitator (a teacher) does during a game, outside the turns. Each move is
+/// written to the transcript as the facilitator's and kept in the record, so that replays
+/// stay exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FacilitatorMove {
+    /// One of the scenario's injects: its effects apply at once.
+    Inject { inject: String },
+    /// A free-text news item for everyone.
+    News { headline: String, text: String },
+    /// The talks end now, as at the deadline: what is settled stays settled.
+    EndTalks { reason: String },
+    /// An ally's or mediator's planned move is cancelled: it passes this turn (the pass
+    /// is the party's next action). `planned` says what it was about to do.
+    CancelMove { party: String, planned: String },
+    /// The facilitator makes an ally's or mediator's move for it this turn (the move is
+    /// the party's next action).
+    MakeMove { party: String },
+    /// The round's time ran out on a seat: it passes this turn (its next action).
+    TimeUp { party: String },
+}
+
+impl FacilitatorMove {
+    /// What the move is, in a few words, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            FacilitatorMove::Inject { inject } => format!("inject `{inject}`"),
+            FacilitatorMove::News { headline, .. } => format!("news “{headline}”"),
+            FacilitatorMove::EndTalks { .. } => "end the talks".to_string(),
+            FacilitatorMove::CancelMove { party, .. } => format!("cancel {party}'s move"),
+            FacilitatorMove::MakeMove { party } => format!("make {party}'s move"),
+            FacilitatorMove::TimeUp { party } => format!("time up for {party}"),
+        }
+    }
+}
+
+/// The most transcript entries and actions a new game makes room for at once.
+const LOG_CAPACITY: usize = 4096;
+
+impl Game {
+    pub fn new(model: Arc<Model>, seed: u64) -> Game {
+        let mut order = model.allies.clone();
+        order.extend(&model.mediators);
+        order.extend(&model.delegations);
+        let issues = model.issue_count();
+        let parties = model.scenario.parties.len();
+        let turns = (model.scenario.rules.deadline as usize + 1).saturating_mul(order.len());
+        let mut game = Game {
+            prefs: model.prefs.clone(),
+            seed,
+            round: 1,
+            order,
+            turn: 0,
+            offers: Vec::new(),
+            settled: vec![None; issues],
+            locked: vec![None; issues],
+            lever_uses: vec![0; model.scenario.levers.len()],
+            lever_costs: vec![0.0; parties],
+            event_fired: vec![0; model.scenario.events.len()],
+            rejections: Vec::new(),
+            mediator_asked: vec![false; parties],
+            // Room for a whole game (about three entries per turn), so that a game does
+            // not copy its logs as they grow.
+            log: Vec::with_capacity(turns.saturating_mul(3).min(LOG_CAPACITY)),
+            outcome: None,
+            events_rng: Stream::new(seed, "events"),
+            actions: Vec::with_capacity(turns.min(LOG_CAPACITY)),
+            facilitator_moves: Vec::new(),
+            model,
+        };
+        game.push(Visibility::Public, EntryKind::RoundStarted);
+        game
+    }
+
+    // ---- Reading the state ----
+
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn round(&self) -> u32 {
+        self.round
+    }
+    pub fn deadline(&self) -> u32 {
+        self.model.scenario.rules.deadline
+    }
+    pub fn prefs(&self) -> &[Prefs] {
+        &self.prefs
+    }
+    pub fn offers(&self) -> &[Offer] {
+        &self.offers
+    }
+    pub fn offer(&self, id: OfferId) -> Option<&Offer> {
+        self.offers.iter().find(|o| o.id == id)
+    }
+    pub fn standing_offers(&self) -> impl Iterator<Item = &Offer> {
+        self.offers
+            .iter()
+            .filter(|o| o.status == OfferStatus::Standing)
+    }
+    pub fn settled(&self) -> &[Option<usize>] {
+        &self.settled
+    }
+    pub fn locked(&self) -> &[Option<usize>] {
+        &self.locked
+    }
+    pub fn transcript(&self) -> &[Entry] {
+        &self.log
+    }
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+    pub fn is_over(&self) -> bool {
+        self.outcome.is_some()
+    }
+    pub fn actions(&self) -> &[(usize, Action, Option<Explanation>)] {
+        &self.actions
+    }
+    /// The facilitator's moves, each with the number of actions played before it.
+    pub fn facilitator_moves(&self) -> &[(usize, FacilitatorMove)] {
+        &self.facilitator_moves
+    }
+
+    pub fn lever_uses(&self) -> &[u32] {
+        &self.lever_uses
+    }
+    pub fn event_fired(&self) -> &[u32] {
+        &self.event_fired
+    }
+    pub fn mediator_asked(&self) -> &[bool] {
+        &self.mediator_asked
+    }
+
+    /// The party whose turn it is, or `None` when the talks are over.
+    pub fn to_move(&self) -> Option<usize> {
+        if self.is_over() {
+            None
+        } else {
+            self.order.get(self.turn).copied()
+        }
+    }
+
+    pub fn phase(&self) -> Phase {
+        match self.to_move() {
+            None => Phase::Ended,
+            Some(p) => match self.model.kind(p) {
+                PartyKind::Ally => Phase::Allies,
+                PartyKind::Mediator => Phase::Mediation,
+                PartyKind::Delegation => Phase::Delegations,
+            },
+        }
+    }
+
+    /// The package as it stands: locked and settled options, status quo elsewhere.
+    pub fn current_package(&self) -> Vec<usize> {
+        let sq = self.model.status_quo();
+        self.settled
+            .iter()
+            .zip(&self.locked)
+            .zip(sq)
+            .map(|((s, l), q)| l.or(*s).unwrap_or(q))
+            .collect()
+    }
+
+    /// An offer completed with the current state: its options where it names one,
+    /// settled options or status quo elsewhere.
+    pub fn complete(&self, package: &[Option<usize>]) -> Vec<usize> {
+        package
+            .iter()
+            .zip(self.current_package())
+            .map(|(o, c)| o.unwrap_or(c))
+            .collect()
+    }
+}
+
+/// What `check` resolved, handed to `execute` so nothing is looked up twice.
+enum Checked {
+    Nothing,
+    Package(Vec<Option<usize>>),
+    Lever(usize),
+}

@@ -8,7 +8,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::scenario::{PartyKind, Scenario};
-use super::validate::normalise;
 
 /// A complete package: the index of the chosen option for every issue, in issue order.
 pub type Package = Vec<usize>;
@@ -213,6 +212,15 @@ pub fn same_utility(a: &Prefs, b: &Prefs) -> bool {
     a.weights == b.weights && a.values == b.values && a.red == b.red
 }
 
+/// Weights normalised to sum to 1 (all-zero weights give zeros).
+pub fn normalise(weights: &[f64]) -> Vec<f64> {
+    let total: f64 = weights.iter().filter(|w| **w > 0.0).sum();
+    weights
+        .iter()
+        .map(|w| if total > 0.0 { w.max(0.0) / total } else { 0.0 })
+        .collect()
+}
+
 /// A validated scenario, ready to play.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -239,6 +247,10 @@ pub struct Model {
 
 /// How many tables of changed preferences a model keeps.
 const CHANGED_TABLES: usize = 64;
+/// The memory the cache of changed tables may hold, about.
+const CHANGED_TABLE_BYTES: usize = 8 * 1024 * 1024;
+/// What a table costs per package: its utility, its place in the order, its options.
+const TABLE_BYTES_PER_PACKAGE: usize = 24;
 
 /// What a utility table depends on: weights, values and red lines, bit for bit.
 fn table_key(prefs: &Prefs) -> Vec<u64> {
@@ -345,7 +357,10 @@ impl Model {
         }
         let table = Arc::new(UtilityTable::new(&self.option_counts(), prefs));
         if let Ok(mut cache) = self.changed_tables.lock() {
-            if cache.len() >= CHANGED_TABLES {
+            // Bounded by count and by memory: a large outcome space keeps fewer tables.
+            let bytes = table.utils.len() * TABLE_BYTES_PER_PACKAGE;
+            let most = (CHANGED_TABLE_BYTES / bytes.max(1)).clamp(2, CHANGED_TABLES);
+            while cache.len() >= most {
                 cache.remove(0);
             }
             cache.push((key, table.clone()));

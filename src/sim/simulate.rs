@@ -92,6 +92,10 @@ pub fn play_timed(model: &Arc<Model>, seed: u64, controls: &[SeatControl]) -> (G
     (table.game, table.decision_nanos)
 }
 
+/// The most outcome spaces a worker keeps in each map (the shipped scenarios need a few
+/// dozen over thousands of games).
+const SPACE_CACHE_ENTRIES: usize = 64;
+
 /// The analysis of the outcome space is the costly part of a summary and depends only
 /// on the delegations' final preferences: cache it by those.
 #[derive(Default)]
@@ -100,6 +104,9 @@ pub struct SpaceCache {
     by_utility: HashMap<Vec<u64>, OutcomeSpace>,
     /// By utilities and BATNAs.
     spaces: HashMap<Vec<u64>, OutcomeSpace>,
+    /// The keys of each map, oldest first.
+    utility_order: Vec<Vec<u64>>,
+    order: Vec<Vec<u64>>,
 }
 impl SpaceCache {
     fn get(&mut self, game: &Game) -> &OutcomeSpace {
@@ -116,6 +123,24 @@ impl SpaceCache {
                 .iter()
                 .map(|&d| game.prefs()[d].batna.to_bits()),
         );
+        // Bounded: an outcome space costs some bytes per package, and a batch of games
+        // whose events change the delegations' values would otherwise keep one per game.
+        // The oldest goes first.
+        let most = SPACE_CACHE_ENTRIES;
+        if !self.by_utility.contains_key(&utility_key) {
+            while self.by_utility.len() >= most && !self.utility_order.is_empty() {
+                let oldest = self.utility_order.remove(0);
+                self.by_utility.remove(&oldest);
+            }
+            self.utility_order.push(utility_key.clone());
+        }
+        if !self.spaces.contains_key(&key) {
+            while self.spaces.len() >= most && !self.order.is_empty() {
+                let oldest = self.order.remove(0);
+                self.spaces.remove(&oldest);
+            }
+            self.order.push(key.clone());
+        }
         let by_utility = &mut self.by_utility;
         self.spaces.entry(key).or_insert_with(|| {
             by_utility

@@ -1232,15 +1232,6 @@ pub fn suggest<'x>(unknown: &str, known: impl Iterator<Item = &'x String>) -> St
     }
 }
 
-/// Weights normalised to sum to 1 (all-zero weights give zeros).
-pub fn normalise(weights: &[f64]) -> Vec<f64> {
-    let total: f64 = weights.iter().filter(|w| **w > 0.0).sum();
-    weights
-        .iter()
-        .map(|w| if total > 0.0 { w.max(0.0) / total } else { 0.0 })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

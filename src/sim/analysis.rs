@@ -15,7 +15,7 @@ pub struct OutcomeSpace {
     /// spaces that differ only in BATNAs (`with_batnas`).
     pub packages: Arc<Vec<Package>>,
     /// `points[k][d]`: normalised utility of package `k` for delegation `d`.
-    pub points: Arc<Vec<Vec<f64>>>,
+    pub points: Arc<Points>,
     /// Normalised BATNA of each delegation.
     pub batnas: Vec<f64>,
     /// Indices into `packages` of the Pareto frontier.
@@ -29,16 +29,20 @@ impl OutcomeSpace {
     /// Computes the space for the given preferences (in `model.delegations` order).
     pub fn new(model: &Model, prefs: &[Prefs]) -> OutcomeSpace {
         let delegations: Vec<&Prefs> = model.delegations.iter().map(|&d| &prefs[d]).collect();
-        let packages: Vec<Package> = model.packages().collect();
-        let points: Vec<Vec<f64>> = packages
-            .iter()
-            .map(|p| delegations.iter().map(|d| d.utility(p) / 100.0).collect())
-            .collect();
+        let packages = model.all_packages();
+        let mut data = Vec::with_capacity(packages.len() * delegations.len());
+        for p in packages.iter() {
+            data.extend(delegations.iter().map(|d| d.utility(p) / 100.0));
+        }
+        let points = Points {
+            dims: delegations.len(),
+            data,
+        };
         let batnas: Vec<f64> = delegations.iter().map(|d| d.batna / 100.0).collect();
         let frontier = pareto_frontier(&points);
         let nash = nash_point(&points, &batnas);
         OutcomeSpace {
-            packages: Arc::new(packages),
+            packages,
             points: Arc::new(points),
             batnas,
             frontier: Arc::new(frontier),
@@ -58,7 +62,7 @@ impl OutcomeSpace {
         OutcomeSpace {
             packages: self.packages.clone(),
             points: self.points.clone(),
-            nash: nash_point(&self.points, &batnas),
+            nash: nash_point(&*self.points, &batnas),
             batnas,
             frontier: self.frontier.clone(),
         }
@@ -88,6 +92,58 @@ impl OutcomeSpace {
     }
 }
 
+/// Utility points, one per package, stored flat: `points[k]` is package `k`'s point (one
+/// value per delegation). A vector per point would cost three times the memory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Points {
+    dims: usize,
+    data: Vec<f64>,
+}
+
+impl Points {
+    pub fn len(&self) -> usize {
+        self.data.len().checked_div(self.dims).unwrap_or(0)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The points in package order.
+    pub fn iter(&self) -> impl Iterator<Item = &[f64]> + '_ {
+        self.data.chunks(self.dims.max(1))
+    }
+}
+
+impl std::ops::Index<usize> for Points {
+    type Output = [f64];
+    fn index(&self, k: usize) -> &[f64] {
+        &self.data[k * self.dims..(k + 1) * self.dims]
+    }
+}
+
+/// A set of utility points, however stored.
+pub trait PointSet {
+    fn count(&self) -> usize;
+    fn point(&self, k: usize) -> &[f64];
+}
+
+impl PointSet for Points {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn point(&self, k: usize) -> &[f64] {
+        &self[k]
+    }
+}
+
+impl PointSet for Vec<Vec<f64>> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn point(&self, k: usize) -> &[f64] {
+        &self[k]
+    }
+}
+
 /// Joint gain over BATNA: `Σ (uᵢ − BATNAᵢ)`, normalised.
 pub fn joint_gain(point: &[f64], batnas: &[f64]) -> f64 {
     point.iter().zip(batnas).map(|(u, b)| u - b).sum()
@@ -112,18 +168,18 @@ pub fn dominates(a: &[f64], b: &[f64]) -> bool {
 
 /// Indices of the points no other point dominates. Of several packages with the same
 /// utility vector, only the first is kept. Sorted by index.
-pub fn pareto_frontier(points: &[Vec<f64>]) -> Vec<usize> {
+pub fn pareto_frontier(points: &(impl PointSet + ?Sized)) -> Vec<usize> {
     // Visit points by decreasing sum: a point can only be dominated by one with a larger
     // sum, so comparing against the frontier found so far is enough.
-    let mut order: Vec<usize> = (0..points.len()).collect();
-    let sum = |k: usize| points[k].iter().sum::<f64>();
+    let mut order: Vec<usize> = (0..points.count()).collect();
+    let sum = |k: usize| points.point(k).iter().sum::<f64>();
     order.sort_by(|&a, &b| sum(b).total_cmp(&sum(a)).then(a.cmp(&b)));
     let mut frontier: Vec<usize> = Vec::new();
     for k in order {
-        let p = &points[k];
+        let p = points.point(k);
         if frontier
             .iter()
-            .any(|&f| dominates(&points[f], p) || points[f] == *p)
+            .any(|&f| dominates(points.point(f), p) || points.point(f) == p)
         {
             continue;
         }
@@ -135,9 +191,10 @@ pub fn pareto_frontier(points: &[Vec<f64>]) -> Vec<usize> {
 
 /// The point maximising `Π (uᵢ − BATNAᵢ)` among points where every party gains; ties go
 /// to the lowest index. `None` when no point gains for all (an empty zone of agreement).
-pub fn nash_point(points: &[Vec<f64>], batnas: &[f64]) -> Option<usize> {
+pub fn nash_point(points: &(impl PointSet + ?Sized), batnas: &[f64]) -> Option<usize> {
     let mut best: Option<(usize, f64)> = None;
-    for (k, p) in points.iter().enumerate() {
+    for k in 0..points.count() {
+        let p = points.point(k);
         if !gains_for_all(p, batnas) {
             continue;
         }

@@ -243,6 +243,9 @@ pub struct Model {
     /// Tables of preferences that levers and events changed, shared by the games of this
     /// model (the same events change them the same way in many games).
     changed_tables: Arc<Mutex<Vec<(Vec<u64>, Arc<UtilityTable>)>>>,
+    /// Every package in index order, built when first needed and shared by every outcome
+    /// space of this model.
+    all_packages: OnceLock<Arc<Vec<Package>>>,
 }
 
 /// How many tables of changed preferences a model keeps.
@@ -333,6 +336,7 @@ impl Model {
         Model {
             tables,
             changed_tables: Arc::new(Mutex::new(Vec::new())),
+            all_packages: OnceLock::new(),
             hash: sha256_hex(source),
             source: source.to_string(),
             prefs,
@@ -452,6 +456,13 @@ impl Model {
     }
 
     /// Every complete package, in mixed-radix order (first issue changes slowest).
+    /// Every package in index order, shared (built once per model).
+    pub fn all_packages(&self) -> Arc<Vec<Package>> {
+        self.all_packages
+            .get_or_init(|| Arc::new(self.packages().collect()))
+            .clone()
+    }
+
     pub fn packages(&self) -> Packages {
         Packages {
             radix: self

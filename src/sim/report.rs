@@ -350,7 +350,7 @@ fn space_chart(game: &Game, space: &OutcomeSpace) -> String {
             y(p[1])
         );
     }
-    let mut frontier: Vec<&Vec<f64>> = space.frontier.iter().map(|&k| &space.points[k]).collect();
+    let mut frontier: Vec<&[f64]> = space.frontier.iter().map(|&k| &space.points[k]).collect();
     frontier.sort_by(|p, q| p[0].total_cmp(&q[0]));
     let line: Vec<String> = frontier
         .iter()

@@ -558,7 +558,7 @@ pub fn describe(m: &Model, reveal: bool) -> String {
 }
 
 fn simulate(args: &SimulateArgs) -> ExitCode {
-    use crate::sim::ai::{SeatControl, presets};
+    use crate::sim::ai::SeatControl;
     use crate::sim::simulate;
     use std::io::IsTerminal;
     use std::sync::Arc;
@@ -570,7 +570,6 @@ fn simulate(args: &SimulateArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    debug_assert!(presets::is_preset(args.preset.name()));
     let model = Arc::new(loaded.model);
     let controls: Vec<SeatControl> = model
         .scenario
@@ -856,4 +855,21 @@ fn replay(file: &Path, until: Option<u32>) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Preset;
+    use clap::ValueEnum;
+
+    #[test]
+    fn every_preset_the_command_line_offers_is_one_the_ai_knows() {
+        for p in Preset::value_variants() {
+            assert!(crate::sim::ai::presets::is_preset(p.name()), "{p:?}");
+        }
+        assert_eq!(
+            Preset::value_variants().len(),
+            crate::sim::ai::presets::PRESETS.len()
+        );
+    }
 }

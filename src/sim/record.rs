@@ -136,13 +136,27 @@ impl GameRecord {
         }
     }
 
-    /// The facilitator's moves to make before action `index` (or, with the number of
-    /// actions, after the last).
-    pub fn facilitator_before(&self, index: usize) -> impl Iterator<Item = &FacilitatorMove> {
-        self.facilitator
-            .iter()
-            .filter(move |(at, _)| *at == index)
-            .map(|(_, m)| m)
+    /// Makes the facilitator's moves recorded before action `before`, from move `next` on
+    /// (advanced past them); a move the engine refuses is an error naming it.
+    pub fn facilitate_before(
+        &self,
+        game: &mut Game,
+        next: &mut usize,
+        before: usize,
+    ) -> Result<(), ReplayError> {
+        while let Some((at, m)) = self.facilitator.get(*next)
+            && *at == before
+        {
+            game.facilitate(m.clone())
+                .map_err(|error| ReplayError::Facilitator {
+                    index: *next,
+                    at: *at,
+                    what: m.describe(),
+                    error,
+                })?;
+            *next += 1;
+        }
+        Ok(())
     }
 
     /// The game as it starts: the recorded scenario, seed and deadline, checked.
@@ -213,23 +227,8 @@ impl GameRecord {
         let mut game = self.replay_start()?;
         stop(&game);
         let mut next = 0;
-        let mut facilitate = |game: &mut Game, before: usize| -> Result<(), ReplayError> {
-            while let Some((at, m)) = self.facilitator.get(next)
-                && *at == before
-            {
-                game.facilitate(m.clone())
-                    .map_err(|error| ReplayError::Facilitator {
-                        index: next,
-                        at: *at,
-                        what: m.describe(),
-                        error,
-                    })?;
-                next += 1;
-            }
-            Ok(())
-        };
         for (index, step) in self.actions.iter().enumerate() {
-            facilitate(&mut game, index)?;
+            self.facilitate_before(&mut game, &mut next, index)?;
             let party =
                 game.model()
                     .party_index(&step.party)
@@ -251,7 +250,7 @@ impl GameRecord {
                 stop(&game);
             }
         }
-        facilitate(&mut game, self.actions.len())?;
+        self.facilitate_before(&mut game, &mut next, self.actions.len())?;
         Ok(game)
     }
 }

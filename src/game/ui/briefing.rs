@@ -7,7 +7,7 @@ use bevy_egui::egui;
 use crate::sim::Model;
 use crate::sim::notice;
 
-use super::{glossary_tip, notice_label};
+use super::{glossary_tip, notice_label, parties_in_public, sources};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BriefingIntent {
@@ -41,15 +41,7 @@ pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<Briefi
                 ui.strong("The situation (public)");
                 ui.label(&s.meta.summary);
                 ui.add_space(6.0);
-                for p in &s.parties {
-                    ui.label(egui::RichText::new(format!("[{}] {}", p.label, p.name)).strong());
-                    ui.label(format!(
-                        "Led by {} · answers to {}",
-                        p.head_of_delegation, p.leader
-                    ));
-                    ui.label(egui::RichText::new(&p.public_line).italics());
-                    ui.add_space(4.0);
-                }
+                parties_in_public(ui, s);
                 let ui = &mut cols[1];
                 ui.strong(format!("Your confidential brief — {}", me.name));
                 notice_label(ui, &notice::role_play(&s.meta));
@@ -112,16 +104,7 @@ pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<Briefi
                     }
                 });
             ui.separator();
-            ui.strong("Sources");
-            for src in &s.meta.sources {
-                ui.label(format!(
-                    "{}, {}, {} — {}",
-                    src.publisher,
-                    src.date,
-                    src.title,
-                    src.url.as_deref().unwrap_or("")
-                ));
-            }
+            sources(ui, s);
         });
     intent
 }

@@ -63,6 +63,37 @@ pub fn notice_label(ui: &mut egui::Ui, text: &str) {
     });
 }
 
+/// Every party's public face: name, who leads it, its public line.
+pub fn parties_in_public(ui: &mut egui::Ui, scenario: &crate::sim::Scenario) {
+    for p in &scenario.parties {
+        ui.label(
+            egui::RichText::new(format!("[{}] {}", p.label, p.name))
+                .strong()
+                .color(crate::game::party_colour(&p.colour)),
+        );
+        ui.label(format!(
+            "Led by {} · answers to {}",
+            p.head_of_delegation, p.leader
+        ));
+        ui.label(egui::RichText::new(&p.public_line).italics());
+        ui.add_space(4.0);
+    }
+}
+
+/// The scenario's sources, one a line.
+pub fn sources(ui: &mut egui::Ui, scenario: &crate::sim::Scenario) {
+    ui.strong("Sources");
+    for src in &scenario.meta.sources {
+        ui.label(format!(
+            "{}, {}, {} {}",
+            src.publisher,
+            src.date,
+            src.title,
+            src.url.as_deref().unwrap_or("")
+        ));
+    }
+}
+
 /// A big, keyboard-reachable menu button.
 pub fn menu_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
     ui.add_sized(

@@ -8,7 +8,7 @@ use bevy_egui::egui;
 use crate::sim::Model;
 use crate::sim::notice;
 
-use super::notice_label;
+use super::{notice_label, parties_in_public, sources};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublicIntent {
@@ -40,19 +40,7 @@ pub fn public_view(ui: &mut egui::Ui, model: &Model) -> Option<PublicIntent> {
                 ui.label(&s.meta.summary);
                 ui.add_space(8.0);
                 ui.strong("The parties in public");
-                for p in &s.parties {
-                    ui.label(
-                        egui::RichText::new(format!("[{}] {}", p.label, p.name))
-                            .strong()
-                            .color(crate::game::party_colour(&p.colour)),
-                    );
-                    ui.label(format!(
-                        "Led by {} · answers to {}",
-                        p.head_of_delegation, p.leader
-                    ));
-                    ui.label(egui::RichText::new(&p.public_line).italics());
-                    ui.add_space(4.0);
-                }
+                parties_in_public(ui, s);
                 let ui = &mut cols[1];
                 ui.strong("The issues and the options");
                 for issue in &s.issues {
@@ -70,16 +58,7 @@ pub fn public_view(ui: &mut egui::Ui, model: &Model) -> Option<PublicIntent> {
                 }
             });
             ui.separator();
-            ui.strong("Sources");
-            for src in &s.meta.sources {
-                ui.label(format!(
-                    "{}, {}, {} {}",
-                    src.publisher,
-                    src.date,
-                    src.title,
-                    src.url.as_deref().unwrap_or("")
-                ));
-            }
+            sources(ui, s);
         });
     intent
 }

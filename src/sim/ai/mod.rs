@@ -160,26 +160,9 @@ impl Table {
         let mut table = Table::new(start, controls);
         let moves = &record.facilitator;
         let mut next = 0;
-        let facilitate = |table: &mut Table, next: &mut usize, before: usize| {
-            while let Some((at, m)) = moves.get(*next)
-                && *at == before
-            {
-                table
-                    .game
-                    .facilitate(m.clone())
-                    .map_err(|error| ReplayError::Facilitator {
-                        index: *next,
-                        at: *at,
-                        what: m.describe(),
-                        error,
-                    })?;
-                *next += 1;
-            }
-            Ok::<(), ReplayError>(())
-        };
         for (index, step) in record.actions.iter().enumerate() {
             let first = next;
-            facilitate(&mut table, &mut next, index)?;
+            record.facilitate_before(&mut table.game, &mut next, index)?;
             let party = table.game.model().party_index(&step.party);
             let ai_seat = party.is_some_and(|p| table.agents[p].is_some());
             let overruled = moves[first..next].iter().any(|(_, m)| {
@@ -223,7 +206,7 @@ impl Table {
                 .apply_explained(p, step.action.clone(), step.explanation.clone())
                 .map_err(refused)?;
         }
-        facilitate(&mut table, &mut next, record.actions.len())?;
+        record.facilitate_before(&mut table.game, &mut next, record.actions.len())?;
         Ok(table)
     }
 

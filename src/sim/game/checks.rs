@@ -57,7 +57,13 @@ impl Game {
 
     pub(super) fn check_stances(&self, stances: &[Stance]) -> Result<(), ActionError> {
         // A stance per option at most: more is a hostile or broken message.
-        let options: usize = self.model.option_counts().iter().sum();
+        let options: usize = self
+            .model
+            .scenario
+            .issues
+            .iter()
+            .map(|i| i.options.len())
+            .sum();
         if stances.len() > options {
             return Err(ActionError::TooMany {
                 what: "stances",

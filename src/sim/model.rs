@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::ai::memo::TextMemo;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -246,6 +248,9 @@ pub struct Model {
     /// Every package in index order, built when first needed and shared by every outcome
     /// space of this model.
     all_packages: OnceLock<Arc<Vec<Package>>>,
+    /// Answers of the AI's Nash-text searches, shared by every game of this model (the
+    /// agents meet the same situations in many games).
+    text_memo: Arc<TextMemo>,
 }
 
 /// How many tables of changed preferences a model keeps.
@@ -337,6 +342,7 @@ impl Model {
             tables,
             changed_tables: Arc::new(Mutex::new(Vec::new())),
             all_packages: OnceLock::new(),
+            text_memo: Arc::default(),
             hash: sha256_hex(source),
             source: source.to_string(),
             prefs,
@@ -370,6 +376,11 @@ impl Model {
             cache.push((key, table.clone()));
         }
         table
+    }
+
+    /// The memo of Nash-text searches the agents of this model's games share.
+    pub fn text_memo(&self) -> &TextMemo {
+        &self.text_memo
     }
 
     /// How many options each issue has, in file order.

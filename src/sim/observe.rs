@@ -44,6 +44,11 @@ impl<'a> Observation<'a> {
     pub fn table_for(&self, prefs: &crate::sim::model::Prefs) -> std::sync::Arc<UtilityTable> {
         self.model().table_for(self.me, prefs)
     }
+    /// The memo of Nash-text searches shared by the agents of the model's games: a cache
+    /// of computations, not information.
+    pub fn text_memo(&self) -> &'a crate::sim::ai::memo::TextMemo {
+        self.model().text_memo()
+    }
     /// The party's own BATNA at the start of the game.
     pub fn my_initial_batna(&self) -> f64 {
         self.model().prefs[self.me].batna

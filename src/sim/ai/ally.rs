@@ -8,6 +8,8 @@
 //! on its own preferences. A proposal a lever puts on the table is valued directly, if
 //! the ally estimates that every delegation gains from it.
 
+use std::borrow::Cow;
+
 use crate::sim::action::Action;
 use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
@@ -16,7 +18,7 @@ use crate::sim::scenario::{Effect, Lever};
 use super::Decision;
 use super::estimate::{Beliefs, Estimate};
 use super::reason::Rationale;
-use super::space::{Space, nash_text};
+use super::space::Space;
 
 #[derive(Debug, Clone)]
 pub struct AllyAi {
@@ -53,7 +55,7 @@ pub struct LeverEvaluator<'a> {
     obs: &'a Observation<'a>,
     space: &'a Space,
     /// (party index, estimate) for every other delegation.
-    estimates: Vec<(usize, Estimate)>,
+    estimates: Vec<(usize, &'a Estimate)>,
     fixed: Vec<Option<usize>>,
     current: Vec<usize>,
     prefs: &'a Prefs,
@@ -66,16 +68,13 @@ impl<'a> LeverEvaluator<'a> {
     pub fn new(
         obs: &'a Observation<'a>,
         space: &'a Space,
-        estimates: Vec<(usize, &Estimate)>,
+        estimates: Vec<(usize, &'a Estimate)>,
     ) -> Self {
-        let estimates: Vec<(usize, Estimate)> =
-            estimates.into_iter().map(|(p, e)| (p, e.clone())).collect();
-        let fixed = obs.fixed();
         LeverEvaluator {
             obs,
             space,
             estimates,
-            fixed,
+            fixed: obs.fixed(),
             current: obs.current_package(),
             prefs: obs.my_prefs(),
             baseline: std::cell::OnceCell::new(),
@@ -83,9 +82,12 @@ impl<'a> LeverEvaluator<'a> {
     }
 
     /// Own utility (0–100) of the deal predicted under these estimates.
-    fn predict(&self, estimates: &[(usize, Estimate)], fixed: &[Option<usize>]) -> f64 {
-        let refs: Vec<&Estimate> = estimates.iter().map(|(_, e)| e).collect();
-        match nash_text(self.space, &refs, fixed, &[]) {
+    fn predict(&self, estimates: &[&Estimate], fixed: &[Option<usize>]) -> f64 {
+        match self
+            .obs
+            .text_memo()
+            .nash_text(self.space, estimates, fixed, &[])
+        {
             Some((package, _)) => self.prefs.utility(&package),
             None => self.prefs.utility(&self.current),
         }
@@ -97,16 +99,21 @@ impl<'a> LeverEvaluator<'a> {
         let issue = |id: &str| obs.issues().iter().position(|i| i.id == id);
         let option = |i: usize, id: &str| obs.issues()[i].options.iter().position(|o| o.id == id);
         let party = |id: &str| (0..obs.party_count()).find(|&p| obs.id_of(p) == id);
-        let mut estimates = self.estimates.clone();
-        let mut fixed = self.fixed.clone();
+        // Estimates and fixed options are copied only where an effect changes them.
+        let mut estimates: Vec<Cow<Estimate>> = self
+            .estimates
+            .iter()
+            .map(|(_, e)| Cow::Borrowed(*e))
+            .collect();
+        let modelled = |p: usize| self.estimates.iter().position(|(q, _)| *q == p);
+        let mut fixed = Cow::Borrowed(self.fixed.as_slice());
         let mut direct = 0.0;
         let mut changes_prediction = false;
         for effect in &lever.effects {
             match effect {
                 Effect::MoveBatna { party: p, by } => {
-                    if let Some(p) = party(p)
-                        && let Some((_, e)) = estimates.iter_mut().find(|(q, _)| *q == p)
-                    {
+                    if let Some(k) = party(p).and_then(modelled) {
+                        let e = estimates[k].to_mut();
                         e.batna = (e.batna + by / 100.0).clamp(0.0, 1.0);
                         changes_prediction = true;
                     }
@@ -117,11 +124,10 @@ impl<'a> LeverEvaluator<'a> {
                     option: o,
                     value,
                 } => {
-                    if let (Some(p), Some(i)) = (party(p), issue(i))
+                    if let (Some(k), Some(i)) = (party(p).and_then(modelled), issue(i))
                         && let Some(o) = option(i, o)
-                        && let Some((_, e)) = estimates.iter_mut().find(|(q, _)| *q == p)
                     {
-                        e.values[i][o] = value / 100.0;
+                        estimates[k].to_mut().values[i][o] = value / 100.0;
                         changes_prediction = true;
                     }
                 }
@@ -130,9 +136,8 @@ impl<'a> LeverEvaluator<'a> {
                     issue: i,
                     weight,
                 } => {
-                    if let (Some(p), Some(i)) = (party(p), issue(i))
-                        && let Some((_, e)) = estimates.iter_mut().find(|(q, _)| *q == p)
-                    {
+                    if let (Some(k), Some(i)) = (party(p).and_then(modelled), issue(i)) {
+                        let e = estimates[k].to_mut();
                         // Raw weights are on a 0–100 scale; estimates sum to 1.
                         e.weights[i] = weight / 100.0;
                         let total: f64 = e.weights.iter().sum();
@@ -149,7 +154,7 @@ impl<'a> LeverEvaluator<'a> {
                     if let Some(i) = issue(i)
                         && let Some(o) = option(i, o)
                     {
-                        fixed[i] = Some(o);
+                        fixed.to_mut()[i] = Some(o);
                         changes_prediction = true;
                     }
                 }
@@ -177,10 +182,12 @@ impl<'a> LeverEvaluator<'a> {
             }
         }
         let shift = if changes_prediction {
-            let baseline = *self
-                .baseline
-                .get_or_init(|| self.predict(&self.estimates, &self.fixed));
-            self.predict(&estimates, &fixed) - baseline
+            let baseline = *self.baseline.get_or_init(|| {
+                let refs: Vec<&Estimate> = self.estimates.iter().map(|(_, e)| *e).collect();
+                self.predict(&refs, &self.fixed)
+            });
+            let refs: Vec<&Estimate> = estimates.iter().map(|e| e.as_ref()).collect();
+            self.predict(&refs, &fixed) - baseline
         } else {
             0.0
         };

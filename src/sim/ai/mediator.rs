@@ -18,7 +18,7 @@ use super::Decision;
 use super::ally::{LeverEvaluator, lever_decision};
 use super::estimate::{Beliefs, Estimate};
 use super::reason::{PublicReason, Rationale};
-use super::space::{Space, nash_text};
+use super::space::Space;
 
 #[derive(Debug, Clone)]
 pub struct MediatorAi {
@@ -126,7 +126,12 @@ impl MediatorAi {
             }
         }
         let fixed = obs.fixed();
-        let (package, _) = nash_text(&self.space, &self.estimates(), &fixed, &self.rejected_texts)?;
+        let (package, _) = obs.text_memo().nash_text(
+            &self.space,
+            &self.estimates(),
+            &fixed,
+            &self.rejected_texts,
+        )?;
         let partial: Vec<Option<usize>> = package
             .iter()
             .zip(&fixed)

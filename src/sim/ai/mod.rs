@@ -12,6 +12,7 @@ pub mod ally;
 pub mod delegation;
 pub mod estimate;
 pub mod mediator;
+pub mod memo;
 pub mod presets;
 pub mod reason;
 pub mod space;

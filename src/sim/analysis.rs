@@ -30,14 +30,7 @@ impl OutcomeSpace {
     pub fn new(model: &Model, prefs: &[Prefs]) -> OutcomeSpace {
         let delegations: Vec<&Prefs> = model.delegations.iter().map(|&d| &prefs[d]).collect();
         let packages = model.all_packages();
-        let mut data = Vec::with_capacity(packages.len() * delegations.len());
-        for p in packages.iter() {
-            data.extend(delegations.iter().map(|d| d.utility(p) / 100.0));
-        }
-        let points = Points {
-            dims: delegations.len(),
-            data,
-        };
+        let points = Points::of(&model.option_counts(), &delegations);
         let batnas: Vec<f64> = delegations.iter().map(|d| d.batna / 100.0).collect();
         let frontier = pareto_frontier(&points);
         let nash = nash_point(&points, &batnas);
@@ -92,6 +85,57 @@ impl OutcomeSpace {
     }
 }
 
+/// The delegations' Pareto frontier as points, in package order: all a game's summary
+/// needs of the outcome space (its distance to the frontier and to the Nash point, which
+/// lies on the frontier), at a fraction of the memory.
+#[derive(Debug, Clone)]
+pub struct Frontier {
+    points: Points,
+}
+
+impl Frontier {
+    /// The frontier of the delegations' preferences (in `model.delegations` order).
+    pub fn new(model: &Model, prefs: &[Prefs]) -> Frontier {
+        let delegations: Vec<&Prefs> = model.delegations.iter().map(|&d| &prefs[d]).collect();
+        let all = Points::of(&model.option_counts(), &delegations);
+        let frontier = pareto_frontier(&all);
+        let mut data = Vec::with_capacity(frontier.len() * all.dims);
+        for &k in &frontier {
+            data.extend_from_slice(&all[k]);
+        }
+        Frontier {
+            points: Points {
+                dims: all.dims,
+                data,
+            },
+        }
+    }
+
+    /// Euclidean distance from a utility point to the nearest frontier point (as
+    /// [`OutcomeSpace::distance_to_frontier`]).
+    pub fn distance(&self, point: &[f64]) -> f64 {
+        self.points
+            .iter()
+            .map(|p| distance(point, p))
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// The Nash bargaining point for these BATNAs (as [`OutcomeSpace::nash`]: the point
+    /// that maximises the product is never dominated, and of equal points the frontier
+    /// keeps the first).
+    pub fn nash(&self, batnas: &[f64]) -> Option<&[f64]> {
+        nash_point(&self.points, batnas).map(|k| &self.points[k])
+    }
+
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+}
+
 /// Utility points, one per package, stored flat: `points[k]` is package `k`'s point (one
 /// value per delegation). A vector per point would cost three times the memory.
 #[derive(Debug, Clone, Serialize)]
@@ -101,6 +145,19 @@ pub struct Points {
 }
 
 impl Points {
+    /// The normalised utility points of every package, in index order, for these
+    /// preferences.
+    pub fn of(radix: &[usize], prefs: &[&Prefs]) -> Points {
+        let dims = prefs.len();
+        let columns: Vec<Vec<f64>> = prefs.iter().map(|p| p.utilities(radix)).collect();
+        let count = columns.first().map_or(0, Vec::len);
+        let mut data = Vec::with_capacity(count * dims);
+        for k in 0..count {
+            data.extend(columns.iter().map(|c| c[k] / 100.0));
+        }
+        Points { dims, data }
+    }
+
     pub fn len(&self) -> usize {
         self.data.len().checked_div(self.dims).unwrap_or(0)
     }
@@ -169,11 +226,24 @@ pub fn dominates(a: &[f64], b: &[f64]) -> bool {
 /// Indices of the points no other point dominates. Of several packages with the same
 /// utility vector, only the first is kept. Sorted by index.
 pub fn pareto_frontier(points: &(impl PointSet + ?Sized)) -> Vec<usize> {
+    let count = points.count();
+    if count > 0 && points.point(0).len() == 2 {
+        pareto_frontier_2d(points)
+    } else {
+        pareto_frontier_any(points)
+    }
+}
+
+/// The frontier in any dimension.
+fn pareto_frontier_any(points: &(impl PointSet + ?Sized)) -> Vec<usize> {
+    let count = points.count();
     // Visit points by decreasing sum: a point can only be dominated by one with a larger
     // sum, so comparing against the frontier found so far is enough.
-    let mut order: Vec<usize> = (0..points.count()).collect();
-    let sum = |k: usize| points.point(k).iter().sum::<f64>();
-    order.sort_by(|&a, &b| sum(b).total_cmp(&sum(a)).then(a.cmp(&b)));
+    let sums: Vec<f64> = (0..count)
+        .map(|k| points.point(k).iter().sum::<f64>())
+        .collect();
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by(|&a, &b| sums[b].total_cmp(&sums[a]).then(a.cmp(&b)));
     let mut frontier: Vec<usize> = Vec::new();
     for k in order {
         let p = points.point(k);
@@ -183,6 +253,32 @@ pub fn pareto_frontier(points: &(impl PointSet + ?Sized)) -> Vec<usize> {
         {
             continue;
         }
+        frontier.push(k);
+    }
+    frontier.sort_unstable();
+    frontier
+}
+
+/// The frontier of two-dimensional points in one sweep: by decreasing first coordinate
+/// (then decreasing second, then index), a point is dominated by or equal to one seen
+/// before exactly when its second coordinate is at most the largest seen so far.
+fn pareto_frontier_2d(points: &(impl PointSet + ?Sized)) -> Vec<usize> {
+    use super::model::total_order_key;
+    let mut order: Vec<(u64, u64, usize)> = (0..points.count())
+        .map(|k| {
+            let p = points.point(k);
+            (!total_order_key(p[0]), !total_order_key(p[1]), k)
+        })
+        .collect();
+    order.sort_unstable();
+    let mut frontier = Vec::new();
+    let mut best_second: Option<f64> = None;
+    for (_, _, k) in order {
+        let second = points.point(k)[1];
+        if best_second.is_some_and(|b| second <= b) {
+            continue;
+        }
+        best_second = Some(second);
         frontier.push(k);
     }
     frontier.sort_unstable();
@@ -212,6 +308,20 @@ mod tests {
 
     fn pts(v: &[[f64; 2]]) -> Vec<Vec<f64>> {
         v.iter().map(|p| p.to_vec()).collect()
+    }
+
+    #[test]
+    fn the_two_dimensional_sweep_finds_the_same_frontier() {
+        // Points on a coarse grid, so that many share a coordinate or are equal.
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) % 12) as f64 / 11.0
+        };
+        for _ in 0..50 {
+            let points: Vec<Vec<f64>> = (0..200).map(|_| vec![next(), next()]).collect();
+            assert_eq!(pareto_frontier_2d(&points), pareto_frontier_any(&points));
+        }
     }
 
     #[test]

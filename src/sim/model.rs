@@ -42,6 +42,47 @@ impl Prefs {
             .sum()
     }
 
+    /// The utility of every package, in index order (mixed radix, first issue slowest):
+    /// the same numbers as [`Prefs::utility`], bit for bit, summed once per prefix of
+    /// issues instead of once per package.
+    pub fn utilities(&self, radix: &[usize]) -> Vec<f64> {
+        let n = radix.len();
+        let size: usize = radix.iter().product();
+        let mut out = Vec::with_capacity(size);
+        if n == 0 {
+            out.resize(size, 0.0);
+            return out;
+        }
+        if radix.contains(&0) {
+            return out;
+        }
+        // prefix[i]: the sum over issues ..i of the current options, in issue order (as
+        // `utility` adds them); crossed[i]: whether one of them is a red line.
+        let mut options = vec![0; n];
+        let mut prefix = vec![0.0; n + 1];
+        let mut crossed = vec![false; n + 1];
+        let mut from = 0;
+        for _ in 0..size {
+            for i in from..n {
+                let o = options[i];
+                prefix[i + 1] = prefix[i] + self.weights[i] * self.values[i][o];
+                crossed[i + 1] = crossed[i] || self.red[i][o];
+            }
+            out.push(if crossed[n] { 0.0 } else { prefix[n] });
+            // Advance the mixed-radix counter; issues before `from` keep their sums.
+            from = n;
+            while from > 0 {
+                from -= 1;
+                options[from] += 1;
+                if options[from] < radix[from] {
+                    break;
+                }
+                options[from] = 0;
+            }
+        }
+        out
+    }
+
     pub fn crosses_red_line(&self, package: &[usize]) -> bool {
         package.iter().enumerate().any(|(i, &o)| self.red[i][o])
     }
@@ -171,26 +212,17 @@ impl Parts {
 
 impl UtilityTable {
     pub fn new(radix: &[usize], prefs: &Prefs) -> UtilityTable {
-        let size: usize = radix.iter().product();
-        let mut utils = Vec::with_capacity(size);
-        let mut options = vec![0; radix.len()];
-        for _ in 0..size {
-            utils.push(prefs.utility(&options));
-            for i in (0..options.len()).rev() {
-                options[i] += 1;
-                if options[i] < radix[i] {
-                    break;
-                }
-                options[i] = 0;
-            }
-        }
-        let mut order: Vec<u32> = (0..size as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            utils[b as usize]
-                .total_cmp(&utils[a as usize])
-                .then(a.cmp(&b))
-        });
-        let mut options = Vec::with_capacity(size * radix.len());
+        let utils = prefs.utilities(radix);
+        // By decreasing utility, ties by index: sorted as plain integers, each package's
+        // utility made a key whose integer order is `total_cmp`'s, reversed.
+        let mut keyed: Vec<(u64, u32)> = utils
+            .iter()
+            .enumerate()
+            .map(|(k, u)| (!total_order_key(*u), k as u32))
+            .collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.into_iter().map(|(_, k)| k).collect();
+        let mut options = Vec::with_capacity(utils.len() * radix.len());
         for &k in &order {
             let mut k = k as usize;
             let start = options.len();
@@ -206,6 +238,16 @@ impl UtilityTable {
             options,
             parts: Parts::new(radix, prefs),
         }
+    }
+}
+
+/// An integer whose unsigned order is the order of [`f64::total_cmp`].
+pub fn total_order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
     }
 }
 
@@ -521,4 +563,61 @@ impl Iterator for Packages {
 pub fn sha256_hex(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_utilities_at_once_are_those_of_each_package() {
+        let radix = [3, 1, 4, 2];
+        let prefs = Prefs {
+            raw_weights: vec![30.0, 10.0, 45.0, 15.0],
+            weights: normalise(&[30.0, 10.0, 45.0, 15.0]),
+            values: vec![
+                vec![0.0, 37.5, 100.0],
+                vec![50.0],
+                vec![12.3, 0.1, 99.9, 45.6],
+                vec![70.0, 20.0],
+            ],
+            red: vec![
+                vec![false, false, true],
+                vec![false],
+                vec![false, true, false, false],
+                vec![false, false],
+            ],
+            batna: 40.0,
+        };
+        let all = prefs.utilities(&radix);
+        let mut k = 0;
+        let size: usize = radix.iter().product();
+        assert_eq!(all.len(), size);
+        for a in 0..3 {
+            for b in 0..1 {
+                for c in 0..4 {
+                    for d in 0..2 {
+                        let u = prefs.utility(&[a, b, c, d]);
+                        assert_eq!(all[k].to_bits(), u.to_bits(), "package {k}");
+                        k += 1;
+                    }
+                }
+            }
+        }
+        assert!(all.contains(&0.0), "red lines are worth nothing");
+    }
+
+    #[test]
+    fn total_order_keys_sort_as_total_cmp() {
+        let xs = [-1.5, -0.0, 0.0, 1e-300, 0.25, 3.0, f64::INFINITY, f64::NEG_INFINITY];
+        for a in xs {
+            for b in xs {
+                assert_eq!(
+                    total_order_key(a).cmp(&total_order_key(b)),
+                    a.total_cmp(&b),
+                    "{a} against {b}"
+                );
+            }
+        }
+    }
 }

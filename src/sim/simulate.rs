@@ -13,7 +13,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::ai::{SeatControl, Table};
-use super::analysis::OutcomeSpace;
+use super::analysis::{Frontier, distance};
 use super::game::{Game, OutcomeKind};
 use super::model::Model;
 
@@ -92,24 +92,21 @@ pub fn play_timed(model: &Arc<Model>, seed: u64, controls: &[SeatControl]) -> (G
     (table.game, table.decision_nanos)
 }
 
-/// The most outcome spaces a worker keeps in each map (the shipped scenarios need a few
-/// dozen over thousands of games).
-const SPACE_CACHE_ENTRIES: usize = 64;
+/// The most frontiers a worker keeps (the shipped scenarios need a few dozen over
+/// thousands of games).
+const FRONTIER_CACHE_ENTRIES: usize = 64;
 
 /// The analysis of the outcome space is the costly part of a summary and depends only
-/// on the delegations' final preferences: cache it by those.
+/// on the delegations' final utilities: the frontier is cached by those (the BATNAs only
+/// choose the Nash point on it).
 #[derive(Default)]
 pub struct SpaceCache {
-    /// By utilities (weights and values of the delegations): the costly part.
-    by_utility: HashMap<Vec<u64>, OutcomeSpace>,
-    /// By utilities and BATNAs.
-    spaces: HashMap<Vec<u64>, OutcomeSpace>,
-    /// The keys of each map, oldest first.
-    utility_order: Vec<Vec<u64>>,
-    order: Vec<Vec<u64>>,
+    frontiers: HashMap<Vec<u64>, Frontier>,
+    /// The keys, oldest first.
+    order: std::collections::VecDeque<Vec<u64>>,
 }
 impl SpaceCache {
-    fn get(&mut self, game: &Game) -> &OutcomeSpace {
+    fn get(&mut self, game: &Game) -> &Frontier {
         let m = game.model();
         let mut key = Vec::new();
         for &d in &m.delegations {
@@ -117,47 +114,38 @@ impl SpaceCache {
             key.extend(p.weights.iter().map(|w| w.to_bits()));
             key.extend(p.values.iter().flatten().map(|v| v.to_bits()));
         }
-        let utility_key = key.clone();
-        key.extend(
-            m.delegations
-                .iter()
-                .map(|&d| game.prefs()[d].batna.to_bits()),
-        );
-        // Bounded: an outcome space costs some bytes per package, and a batch of games
-        // whose events change the delegations' values would otherwise keep one per game.
-        // The oldest goes first.
-        let most = SPACE_CACHE_ENTRIES;
-        if !self.by_utility.contains_key(&utility_key) {
-            while self.by_utility.len() >= most && !self.utility_order.is_empty() {
-                let oldest = self.utility_order.remove(0);
-                self.by_utility.remove(&oldest);
+        // Bounded: a batch of games whose events change the delegations' values would
+        // otherwise keep one per game. The oldest goes first.
+        if !self.frontiers.contains_key(&key) {
+            while self.frontiers.len() >= FRONTIER_CACHE_ENTRIES {
+                let Some(oldest) = self.order.pop_front() else {
+                    break;
+                };
+                self.frontiers.remove(&oldest);
             }
-            self.utility_order.push(utility_key.clone());
+            self.order.push_back(key.clone());
         }
-        if !self.spaces.contains_key(&key) {
-            while self.spaces.len() >= most && !self.order.is_empty() {
-                let oldest = self.order.remove(0);
-                self.spaces.remove(&oldest);
-            }
-            self.order.push(key.clone());
-        }
-        let by_utility = &mut self.by_utility;
-        self.spaces.entry(key).or_insert_with(|| {
-            by_utility
-                .entry(utility_key)
-                .or_insert_with(|| game.outcome_space())
-                .with_batnas(m, game.prefs())
-        })
+        self.frontiers
+            .entry(key)
+            .or_insert_with(|| Frontier::new(m, game.prefs()))
     }
 }
+
 pub fn summarise(game: &Game, cache: &mut SpaceCache) -> GameSummary {
     let results = game.results();
     let (pareto, nash) = if game.settled().iter().any(Option::is_some) {
-        let space = cache.get(game);
-        match game.deal_metrics(space) {
-            Some(m) => (Some(m.distance_to_frontier), m.distance_to_nash),
-            None => (None, None),
-        }
+        let point = game.delegation_point();
+        let batnas: Vec<f64> = game
+            .model()
+            .delegations
+            .iter()
+            .map(|&d| game.prefs()[d].batna / 100.0)
+            .collect();
+        let frontier = cache.get(game);
+        (
+            Some(frontier.distance(&point)),
+            frontier.nash(&batnas).map(|n| distance(&point, n)),
+        )
     } else {
         (None, None)
     };

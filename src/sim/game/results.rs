@@ -40,17 +40,21 @@ impl Game {
     }
 
     /// Measures of the agreement, if anything was settled.
+    /// The delegations' normalised utilities of the package as it stands.
+    pub fn delegation_point(&self) -> Vec<f64> {
+        let package = self.current_package();
+        self.model
+            .delegations
+            .iter()
+            .map(|&d| self.prefs[d].utility(&package) / 100.0)
+            .collect()
+    }
+
     pub fn deal_metrics(&self, space: &OutcomeSpace) -> Option<DealMetrics> {
         if self.settled.iter().all(Option::is_none) {
             return None;
         }
-        let package = self.current_package();
-        let point: Vec<f64> = self
-            .model
-            .delegations
-            .iter()
-            .map(|&d| self.prefs[d].utility(&package) / 100.0)
-            .collect();
+        let point = self.delegation_point();
         Some(DealMetrics {
             distance_to_frontier: space.distance_to_frontier(&point),
             distance_to_nash: space.distance_to_nash(&point),

@@ -628,7 +628,8 @@ fn simulate(args: &SimulateArgs) -> ExitCode {
             }
         }
     };
-    let (report, _) = simulate::run(&model, args.games, args.seed, threads, &controls, &progress);
+    let report =
+        simulate::run_figures(&model, args.games, args.seed, threads, &controls, &progress);
     if args.json {
         print_json(&report);
     } else {

@@ -315,7 +315,9 @@ mod tests {
         // Points on a coarse grid, so that many share a coordinate or are equal.
         let mut state = 12345u64;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 33) % 12) as f64 / 11.0
         };
         for _ in 0..50 {

@@ -213,15 +213,7 @@ impl Parts {
 impl UtilityTable {
     pub fn new(radix: &[usize], prefs: &Prefs) -> UtilityTable {
         let utils = prefs.utilities(radix);
-        // By decreasing utility, ties by index: sorted as plain integers, each package's
-        // utility made a key whose integer order is `total_cmp`'s, reversed.
-        let mut keyed: Vec<(u64, u32)> = utils
-            .iter()
-            .enumerate()
-            .map(|(k, u)| (!total_order_key(*u), k as u32))
-            .collect();
-        keyed.sort_unstable();
-        let order: Vec<u32> = keyed.into_iter().map(|(_, k)| k).collect();
+        let order = order_by_decreasing(&utils);
         let mut options = Vec::with_capacity(utils.len() * radix.len());
         for &k in &order {
             let mut k = k as usize;
@@ -239,6 +231,42 @@ impl UtilityTable {
             parts: Parts::new(radix, prefs),
         }
     }
+}
+
+/// Package indices by decreasing utility, ties by index: a stable radix sort (least
+/// significant byte first) of keys whose integer order is `total_cmp`'s, reversed. Bytes
+/// that all keys share are skipped, which for utilities in 0–100 are most of the high
+/// ones.
+pub fn order_by_decreasing(utils: &[f64]) -> Vec<u32> {
+    let mut keys: Vec<u64> = utils.iter().map(|u| !total_order_key(*u)).collect();
+    let mut order: Vec<u32> = (0..utils.len() as u32).collect();
+    let mut spare_keys = vec![0u64; keys.len()];
+    let mut spare_order = vec![0u32; keys.len()];
+    for byte in 0..8 {
+        let shift = byte * 8;
+        let mut counts = [0usize; 256];
+        for &k in &keys {
+            counts[((k >> shift) & 0xff) as usize] += 1;
+        }
+        if counts.iter().any(|&c| c == keys.len()) {
+            continue;
+        }
+        let mut at = 0;
+        for c in counts.iter_mut() {
+            let here = *c;
+            *c = at;
+            at += here;
+        }
+        for (&k, &o) in keys.iter().zip(&order) {
+            let d = ((k >> shift) & 0xff) as usize;
+            spare_keys[counts[d]] = k;
+            spare_order[counts[d]] = o;
+            counts[d] += 1;
+        }
+        std::mem::swap(&mut keys, &mut spare_keys);
+        std::mem::swap(&mut order, &mut spare_order);
+    }
+    order
 }
 
 /// An integer whose unsigned order is the order of [`f64::total_cmp`].
@@ -298,7 +326,7 @@ pub struct Model {
 /// How many tables of changed preferences a model keeps.
 const CHANGED_TABLES: usize = 64;
 /// The memory the cache of changed tables may hold, about.
-const CHANGED_TABLE_BYTES: usize = 8 * 1024 * 1024;
+const CHANGED_TABLE_BYTES: usize = 12 * 1024 * 1024;
 /// What a table costs per package: its utility, its place in the order, its options.
 const TABLE_BYTES_PER_PACKAGE: usize = 24;
 
@@ -608,8 +636,40 @@ mod tests {
     }
 
     #[test]
+    fn the_radix_order_is_the_sorted_order() {
+        let mut state = 99u64;
+        let utils: Vec<f64> = (0..5000)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                // Many ties, some zeros, some fine differences.
+                ((state >> 40) % 300) as f64 / 3.0
+            })
+            .collect();
+        let mut expected: Vec<u32> = (0..utils.len() as u32).collect();
+        expected.sort_by(|&a, &b| {
+            utils[b as usize]
+                .total_cmp(&utils[a as usize])
+                .then(a.cmp(&b))
+        });
+        assert_eq!(order_by_decreasing(&utils), expected);
+        assert_eq!(order_by_decreasing(&[]), Vec::<u32>::new());
+        assert_eq!(order_by_decreasing(&[1.0, 1.0, 2.0]), vec![2, 0, 1]);
+    }
+
+    #[test]
     fn total_order_keys_sort_as_total_cmp() {
-        let xs = [-1.5, -0.0, 0.0, 1e-300, 0.25, 3.0, f64::INFINITY, f64::NEG_INFINITY];
+        let xs = [
+            -1.5,
+            -0.0,
+            0.0,
+            1e-300,
+            0.25,
+            3.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
         for a in xs {
             for b in xs {
                 assert_eq!(

@@ -101,12 +101,12 @@ const FRONTIER_CACHE_ENTRIES: usize = 64;
 /// choose the Nash point on it).
 #[derive(Default)]
 pub struct SpaceCache {
-    frontiers: HashMap<Vec<u64>, Frontier>,
+    frontiers: HashMap<Vec<u64>, Arc<Frontier>>,
     /// The keys, oldest first.
     order: std::collections::VecDeque<Vec<u64>>,
 }
 impl SpaceCache {
-    fn get(&mut self, game: &Game) -> &Frontier {
+    fn get(&mut self, game: &Game) -> Arc<Frontier> {
         let m = game.model();
         let mut key = Vec::new();
         for &d in &m.delegations {
@@ -127,11 +127,12 @@ impl SpaceCache {
         }
         self.frontiers
             .entry(key)
-            .or_insert_with(|| Frontier::new(m, game.prefs()))
+            .or_insert_with(|| Arc::new(Frontier::new(m, game.prefs())))
+            .clone()
     }
 }
 
-pub fn summarise(game: &Game, cache: &mut SpaceCache) -> GameSummary {
+pub fn summarise(game: &Game, cache: &std::sync::Mutex<SpaceCache>) -> GameSummary {
     let results = game.results();
     let (pareto, nash) = if game.settled().iter().any(Option::is_some) {
         let point = game.delegation_point();
@@ -141,7 +142,10 @@ pub fn summarise(game: &Game, cache: &mut SpaceCache) -> GameSummary {
             .iter()
             .map(|&d| game.prefs()[d].batna / 100.0)
             .collect();
-        let frontier = cache.get(game);
+        let frontier = match cache.lock() {
+            Ok(mut cache) => cache.get(game),
+            Err(_) => Arc::new(Frontier::new(game.model(), game.prefs())),
+        };
         (
             Some(frontier.distance(&point)),
             frontier.nash(&batnas).map(|n| distance(&point, n)),
@@ -164,8 +168,12 @@ pub fn summarise(game: &Game, cache: &mut SpaceCache) -> GameSummary {
     }
 }
 
+/// How many games are played between two folds into the figures: what a batch holds in
+/// memory at once, whatever its size.
+const CHUNK_GAMES: u64 = 1024;
+
 /// Plays `games` games from seed `seed` on `threads` threads; `progress(done)` is called
-/// from the worker threads as games finish.
+/// from the worker threads as games finish. Returns the figures and every game's summary.
 pub fn run(
     model: &Arc<Model>,
     games: u64,
@@ -174,136 +182,295 @@ pub fn run(
     controls: &[SeatControl],
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Report, Vec<GameSummary>) {
+    let mut summaries = Vec::new();
+    let report = run_with(model, games, seed, threads, controls, progress, &mut |g| {
+        summaries.push(g)
+    });
+    (report, summaries)
+}
+
+/// As [`run`], keeping only the figures: memory stays the same however many games.
+pub fn run_figures(
+    model: &Arc<Model>,
+    games: u64,
+    seed: u64,
+    threads: usize,
+    controls: &[SeatControl],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Report {
+    run_with(model, games, seed, threads, controls, progress, &mut |_| {})
+}
+
+/// Plays the games a chunk at a time, each chunk on the pool; every summary is added to
+/// the figures and handed to `each` in seed order, so the sums are the same whatever the
+/// threads and the chunks.
+fn run_with(
+    model: &Arc<Model>,
+    games: u64,
+    seed: u64,
+    threads: usize,
+    controls: &[SeatControl],
+    progress: &(dyn Fn(u64) + Sync),
+    each: &mut (dyn FnMut(GameSummary) + Send),
+) -> Report {
     use rayon::prelude::*;
     let start = Instant::now();
     let threads = threads.clamp(1, 256).min(games.max(1) as usize);
     let done = AtomicU64::new(0);
+    let cache = std::sync::Mutex::new(SpaceCache::default());
+    let mut totals = Totals::new(model);
+    let mut times = DecisionTimes::default();
     // Each game by its index, so the results come back in seed order whatever the
     // threads; a game that panics takes the whole batch down with its message instead of
     // losing its games quietly.
-    let work = || {
-        (0..games)
-            .into_par_iter()
-            .map_init(SpaceCache::default, |cache, k| {
-                let (game, timing) = play_timed(model, seed.wrapping_add(k), controls);
-                let summary = summarise(&game, cache);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                (summary, timing)
-            })
-            .collect::<Vec<_>>()
+    let mut work = || {
+        let mut from = 0;
+        while from < games {
+            let to = (from + CHUNK_GAMES).min(games);
+            let chunk: Vec<(GameSummary, Vec<u64>)> = (from..to)
+                .into_par_iter()
+                .map(|k| {
+                    let (game, timing) = play_timed(model, seed.wrapping_add(k), controls);
+                    let summary = summarise(&game, &cache);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    (summary, timing)
+                })
+                .collect();
+            for (summary, timing) in chunk {
+                times.add(&timing);
+                totals.add(&summary);
+                each(summary);
+            }
+            from = to;
+        }
     };
-    let results = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(work),
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(&mut work),
         Err(_) => work(),
-    };
-    let (summaries, timings): (Vec<GameSummary>, Vec<Vec<u64>>) = results.into_iter().unzip();
+    }
     let seconds = start.elapsed().as_secs_f64();
-    let mut report = aggregate(model, &summaries);
+    let mut report = totals.report(model);
     report.games_per_second = if seconds > 0.0 {
-        summaries.len() as f64 / seconds
+        report.games as f64 / seconds
     } else {
         0.0
     };
-    let mut nanos: Vec<u64> = timings.into_iter().flatten().collect();
-    nanos.sort_unstable();
-    let quantile = |q: f64| {
-        nanos
-            .get(((nanos.len() as f64 - 1.0) * q).round() as usize)
-            .map_or(0.0, |n| *n as f64 / 1000.0)
-    };
-    report.decision_micros_p50 = quantile(0.5);
-    report.decision_micros_p99 = quantile(0.99);
-    (report, summaries)
+    report.decision_micros_p50 = times.quantile(0.5) / 1000.0;
+    report.decision_micros_p99 = times.quantile(0.99) / 1000.0;
+    report
+}
+
+/// Times of AI decisions in a histogram of 64 buckets per power of two (each within
+/// 1.6% of the times it holds), so that a batch of any size keeps a few kilobytes.
+#[derive(Default)]
+struct DecisionTimes {
+    counts: Vec<u64>,
+    total: u64,
+}
+
+const SUB_BUCKETS: u64 = 64;
+
+impl DecisionTimes {
+    fn bucket(nanos: u64) -> usize {
+        if nanos < SUB_BUCKETS {
+            return nanos as usize;
+        }
+        let power = 63 - u64::from(nanos.leading_zeros()); // at least 6
+        let sub = (nanos >> (power - 6)) & (SUB_BUCKETS - 1);
+        (SUB_BUCKETS + (power - 6) * SUB_BUCKETS + sub) as usize
+    }
+
+    /// The middle of a bucket's range, in nanoseconds.
+    fn middle(bucket: usize) -> f64 {
+        let b = bucket as u64;
+        if b < SUB_BUCKETS {
+            return b as f64;
+        }
+        let power = (b - SUB_BUCKETS) / SUB_BUCKETS + 6;
+        let sub = (b - SUB_BUCKETS) % SUB_BUCKETS;
+        let width = 1u64 << (power - 6);
+        let low = (SUB_BUCKETS + sub) << (power - 6);
+        low as f64 + (width as f64 - 1.0) / 2.0
+    }
+
+    fn add(&mut self, nanos: &[u64]) {
+        for &n in nanos {
+            let b = Self::bucket(n);
+            if self.counts.len() <= b {
+                self.counts.resize(b + 1, 0);
+            }
+            self.counts[b] += 1;
+            self.total += 1;
+        }
+    }
+
+    /// The time at quantile `q` (as the element of rank `round((count − 1) · q)`).
+    fn quantile(&self, q: f64) -> f64 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        let rank = ((self.total as f64 - 1.0) * q).round() as u64;
+        let mut seen = 0;
+        for (b, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen > rank {
+                return Self::middle(b);
+            }
+        }
+        0.0
+    }
 }
 
 /// The figures of a batch, summed in the order of the summaries.
 pub fn aggregate(model: &Model, summaries: &[GameSummary]) -> Report {
-    let s = &model.scenario;
-    let n = summaries.len() as u64;
-    let mut outcomes = Outcomes::default();
-    let mut util = vec![0.0; s.parties.len()];
-    let mut gain = vec![0.0; s.parties.len()];
-    let (mut pareto, mut nash, mut agreed, mut with_nash) = (0.0, 0.0, 0u64, 0u64);
-    let mut rounds = 0u64;
-    let mut issues: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    let mut events = vec![0u64; s.events.len()];
-    let mut levers = vec![0u64; s.levers.len()];
+    let mut totals = Totals::new(model);
     for g in summaries {
+        totals.add(g);
+    }
+    totals.report(model)
+}
+
+/// The running sums behind a [`Report`], added to one game at a time.
+struct Totals {
+    n: u64,
+    outcomes: Outcomes,
+    util: Vec<f64>,
+    gain: Vec<f64>,
+    pareto: f64,
+    nash: f64,
+    agreed: u64,
+    with_nash: u64,
+    rounds: u64,
+    /// Per issue, per option (the last: unsettled), how often.
+    issues: Vec<Vec<u64>>,
+    events: Vec<u64>,
+    levers: Vec<u64>,
+}
+
+impl Totals {
+    fn new(model: &Model) -> Totals {
+        let s = &model.scenario;
+        Totals {
+            n: 0,
+            outcomes: Outcomes::default(),
+            util: vec![0.0; s.parties.len()],
+            gain: vec![0.0; s.parties.len()],
+            pareto: 0.0,
+            nash: 0.0,
+            agreed: 0,
+            with_nash: 0,
+            rounds: 0,
+            issues: s
+                .issues
+                .iter()
+                .map(|i| vec![0; i.options.len() + 1])
+                .collect(),
+            events: vec![0; s.events.len()],
+            levers: vec![0; s.levers.len()],
+        }
+    }
+
+    fn add(&mut self, g: &GameSummary) {
+        self.n += 1;
+        let outcomes = &mut self.outcomes;
         match g.outcome {
             OutcomeKind::FullDeal => outcomes.full += 1,
             OutcomeKind::PartialDeal => outcomes.partial += 1,
             OutcomeKind::NoDeal => outcomes.none += 1,
             OutcomeKind::WalkOut => outcomes.walk_out += 1,
         }
-        for p in 0..s.parties.len() {
-            util[p] += g.utilities[p];
-            gain[p] += g.gains[p];
+        for p in 0..self.util.len() {
+            self.util[p] += g.utilities[p];
+            self.gain[p] += g.gains[p];
         }
         if let Some(d) = g.pareto_distance {
-            pareto += d;
-            agreed += 1;
+            self.pareto += d;
+            self.agreed += 1;
         }
         if let Some(d) = g.nash_distance {
-            nash += d;
-            with_nash += 1;
+            self.nash += d;
+            self.with_nash += 1;
         }
-        rounds += g.rounds as u64;
-        for (i, issue) in s.issues.iter().enumerate() {
-            let key = match g.settled[i] {
-                Some(o) => issue.options[o].id.clone(),
-                None => "unsettled".to_string(),
-            };
-            *issues
-                .entry(issue.id.clone())
-                .or_default()
-                .entry(key)
-                .or_default() += 1;
+        self.rounds += g.rounds as u64;
+        for (counts, settled) in self.issues.iter_mut().zip(&g.settled) {
+            let unsettled = counts.len() - 1;
+            counts[settled.unwrap_or(unsettled).min(unsettled)] += 1;
         }
         for (e, fired) in g.events_fired.iter().enumerate() {
-            events[e] += u64::from(*fired);
+            self.events[e] += u64::from(*fired);
         }
         for (l, uses) in g.lever_uses.iter().enumerate() {
-            levers[l] += u64::from(*uses);
+            self.levers[l] += u64::from(*uses);
         }
     }
-    let mean = |x: f64| if n > 0 { x / n as f64 } else { 0.0 };
-    Report {
-        games: n,
-        games_per_second: 0.0,
-        agreement_rate: mean((outcomes.full + outcomes.partial) as f64),
-        parties: s
-            .parties
+
+    fn report(self, model: &Model) -> Report {
+        let s = &model.scenario;
+        let n = self.n;
+        let outcomes = self.outcomes;
+        let mean = |x: f64| if n > 0 { x / n as f64 } else { 0.0 };
+        // Options never agreed are not listed, as before: only what happened.
+        let issues = s
+            .issues
             .iter()
-            .enumerate()
-            .map(|(p, party)| {
-                (
-                    party.id.clone(),
-                    PartyFigures {
-                        mean_utility: mean(util[p]),
-                        mean_gain_over_batna: mean(gain[p]),
-                    },
-                )
+            .zip(&self.issues)
+            .map(|(issue, counts)| {
+                let unsettled = counts.len() - 1;
+                let by_option: BTreeMap<String, u64> = counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c > 0)
+                    .map(|(o, c)| {
+                        let id = if o == unsettled {
+                            "unsettled".to_string()
+                        } else {
+                            issue.options[o].id.clone()
+                        };
+                        (id, *c)
+                    })
+                    .collect();
+                (issue.id.clone(), by_option)
             })
-            .collect(),
-        outcomes,
-        mean_pareto_distance: (agreed > 0).then(|| pareto / agreed as f64),
-        mean_nash_distance: (with_nash > 0).then(|| nash / with_nash as f64),
-        mean_rounds: mean(rounds as f64),
-        issues,
-        events_fired: s
-            .events
-            .iter()
-            .zip(events)
-            .map(|(e, c)| (e.id.clone(), c))
-            .collect(),
-        lever_uses: s
-            .levers
-            .iter()
-            .zip(levers)
-            .map(|(l, c)| (l.id.clone(), c))
-            .collect(),
-        decision_micros_p50: 0.0,
-        decision_micros_p99: 0.0,
+            .filter(|(_, by_option)| !by_option.is_empty())
+            .collect();
+        Report {
+            games: n,
+            games_per_second: 0.0,
+            agreement_rate: mean((outcomes.full + outcomes.partial) as f64),
+            parties: s
+                .parties
+                .iter()
+                .enumerate()
+                .map(|(p, party)| {
+                    (
+                        party.id.clone(),
+                        PartyFigures {
+                            mean_utility: mean(self.util[p]),
+                            mean_gain_over_batna: mean(self.gain[p]),
+                        },
+                    )
+                })
+                .collect(),
+            outcomes,
+            mean_pareto_distance: (self.agreed > 0).then(|| self.pareto / self.agreed as f64),
+            mean_nash_distance: (self.with_nash > 0).then(|| self.nash / self.with_nash as f64),
+            mean_rounds: mean(self.rounds as f64),
+            issues,
+            events_fired: s
+                .events
+                .iter()
+                .zip(self.events)
+                .map(|(e, c)| (e.id.clone(), c))
+                .collect(),
+            lever_uses: s
+                .levers
+                .iter()
+                .zip(self.levers)
+                .map(|(l, c)| (l.id.clone(), c))
+                .collect(),
+            decision_micros_p50: 0.0,
+            decision_micros_p99: 0.0,
+        }
     }
 }
 

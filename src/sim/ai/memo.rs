@@ -104,13 +104,18 @@ impl Generations {
 /// 64 to a word, BATNA), the fixed options and the excluded packages, each list preceded
 /// by its length so that no two inputs share a key.
 fn key(estimates: &[&Estimate], fixed: &[Option<usize>], excluded: &[Vec<usize>]) -> Vec<u64> {
-    let per_estimate = estimates.first().map_or(0, |e| {
-        let cells: usize = e.values.iter().map(Vec::len).sum();
-        e.weights.len() + cells + cells.div_ceil(64) + 4
-    });
-    let mut key = Vec::with_capacity(
-        3 + estimates.len() * per_estimate + fixed.len() + excluded.len() * (fixed.len() + 1),
-    );
+    // The exact length first, so that the key is allocated once and holds no spare room.
+    let estimate_len = |e: &Estimate| {
+        let cells: usize = e.vetoed.iter().map(Vec::len).sum();
+        1 + e.weights.len() + e.values.iter().map(|v| v.len() + 1).sum::<usize>() + cells / 64 + 2
+    };
+    let len = 1
+        + estimates.iter().map(|e| estimate_len(e)).sum::<usize>()
+        + 1
+        + fixed.len()
+        + 1
+        + excluded.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut key = Vec::with_capacity(len);
     key.push(estimates.len() as u64);
     for e in estimates {
         key.push(e.weights.len() as u64);
@@ -140,6 +145,7 @@ fn key(estimates: &[&Estimate], fixed: &[Option<usize>], excluded: &[Vec<usize>]
         key.push(package.len() as u64);
         key.extend(package.iter().map(|&o| o as u64));
     }
+    debug_assert_eq!(key.len(), len, "the key's length is computed exactly");
     key
 }
 

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::ai::memo::TextMemo;
+use super::observe::Public;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::scenario::{PartyKind, Scenario};
@@ -15,7 +16,7 @@ use super::scenario::{PartyKind, Scenario};
 pub type Package = Vec<usize>;
 
 /// One party's preferences, as vectors indexed by issue and option.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prefs {
     /// Weights as written (0–100), kept so that `SetWeight` can renormalise.
     pub raw_weights: Vec<f64>,
@@ -321,6 +322,10 @@ pub struct Model {
     /// Answers of the AI's Nash-text searches, shared by every game of this model (the
     /// agents meet the same situations in many games).
     text_memo: Arc<TextMemo>,
+    /// The status-quo option of each issue.
+    status_quo: Vec<usize>,
+    /// The public facts every seat's observation shares, built when first needed.
+    public: OnceLock<Public>,
 }
 
 /// How many tables of changed preferences a model keeps.
@@ -413,6 +418,18 @@ impl Model {
             changed_tables: Arc::new(Mutex::new(Vec::new())),
             all_packages: OnceLock::new(),
             text_memo: Arc::default(),
+            status_quo: scenario
+                .issues
+                .iter()
+                .map(|issue| {
+                    issue
+                        .options
+                        .iter()
+                        .position(|o| o.id == issue.status_quo)
+                        .unwrap_or(0)
+                })
+                .collect(),
+            public: OnceLock::new(),
             hash: sha256_hex(source),
             source: source.to_string(),
             prefs,
@@ -492,13 +509,13 @@ impl Model {
     }
 
     /// The package where every issue takes its status-quo option.
-    pub fn status_quo(&self) -> Package {
-        self.scenario
-            .issues
-            .iter()
-            .enumerate()
-            .map(|(i, issue)| self.option_index(i, &issue.status_quo).unwrap_or(0))
-            .collect()
+    pub fn status_quo(&self) -> &[usize] {
+        &self.status_quo
+    }
+
+    /// The public facts of the scenario, as every seat's observation reads them.
+    pub fn public(&self) -> &Public {
+        self.public.get_or_init(|| Public::new(self))
     }
 
     /// Ids of a package, for records and messages.

@@ -1,167 +1,393 @@
-//! `Observation`: a borrowed `view(party)` for the AI.
+//! `Observation`: what one seat may see, as the AI reads it (MODEL.md, "Visibility").
 //!
-//! [`PartyView`](super::view::PartyView) is the owned form for the UI and the network; the
-//! AI decides many times a game, so it reads the same information through this borrowed
-//! window instead of copying the transcript each time. Both filter with
-//! [`Visibility::visible_to`]: a party sees its own brief and preferences, everyone's
-//! public face, the offers on the table and the transcript entries visible to it — never
-//! another party's preferences, brief or private messages. The AI gets nothing else.
+//! The AI's only input. It is made of three things, none of them the game:
+//! - the scenario's public facts ([`Public`]: issues and options, every party's public
+//!   face, the turn order, the status quo), which every seat knows;
+//! - the seat's own state ([`SeatView`]): its own preferences and levers, the offers on the
+//!   table, what is settled and locked, and the transcript entries visible to it — never
+//!   another party's preferences, brief or private messages;
+//! - caches of pure computations ([`Caches`]: utility tables of the seat's own preferences,
+//!   answers of the Nash-text search), which hold no information of their own.
+//!
+//! In the game's process an observation borrows the seat's state from the game
+//! ([`Observation::new`]) instead of copying the transcript for every decision; a remote
+//! client builds the same observation from a [`SeatView`] it received
+//! ([`SeatView::observation`]), and the AI decides the same either way. Both filter the
+//! transcript with [`Visibility::visible_to`](super::transcript::Visibility::visible_to).
 
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::ai::memo::TextMemo;
 use super::game::{Game, Offer, Phase};
 use super::model::{Model, Prefs, UtilityTable};
 use super::scenario::{Issue, Lever, PartyKind};
 use super::transcript::Entry;
 
-#[derive(Clone, Copy)]
+/// The scenario's public facts, by index: what every seat knows. Built once per model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Public {
+    pub issues: Vec<Issue>,
+    pub parties: Vec<PublicSeat>,
+    /// Delegations in turn order.
+    pub delegations: Vec<usize>,
+    /// The status-quo option of each issue.
+    pub status_quo: Vec<usize>,
+    /// How many options each issue has.
+    pub option_counts: Vec<usize>,
+}
+
+/// One party as every seat knows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicSeat {
+    pub id: String,
+    pub kind: PartyKind,
+    /// The client of an ally, if it names one.
+    pub ally_of: Option<usize>,
+}
+
+impl Public {
+    pub fn new(model: &Model) -> Public {
+        let s = &model.scenario;
+        Public {
+            issues: s.issues.clone(),
+            parties: s
+                .parties
+                .iter()
+                .map(|p| PublicSeat {
+                    id: p.id.clone(),
+                    kind: p.kind,
+                    ally_of: p.ally_of.as_deref().and_then(|c| model.party_index(c)),
+                })
+                .collect(),
+            delegations: model.delegations.clone(),
+            status_quo: model.status_quo().to_vec(),
+            option_counts: model.option_counts(),
+        }
+    }
+}
+
+/// Computations an agent may reuse: each answer depends only on the inputs it is given.
+pub trait Caches: Sync {
+    /// The utility table of a party's preferences.
+    fn table_for(&self, party: usize, prefs: &Prefs) -> Arc<UtilityTable>;
+    /// Answers of the Nash-text search.
+    fn text_memo(&self) -> &TextMemo;
+}
+
+impl Caches for Model {
+    fn table_for(&self, party: usize, prefs: &Prefs) -> Arc<UtilityTable> {
+        Model::table_for(self, party, prefs)
+    }
+    fn text_memo(&self) -> &TextMemo {
+        Model::text_memo(self)
+    }
+}
+
+/// Caches for an agent away from the model (a remote seat): tables are computed when
+/// asked, searches remembered.
+#[derive(Debug, Default)]
+pub struct LocalCaches {
+    memo: TextMemo,
+}
+
+impl Caches for LocalCaches {
+    fn table_for(&self, _party: usize, prefs: &Prefs) -> Arc<UtilityTable> {
+        let radix: Vec<usize> = prefs.values.iter().map(Vec::len).collect();
+        Arc::new(UtilityTable::new(&radix, prefs))
+    }
+    fn text_memo(&self) -> &TextMemo {
+        &self.memo
+    }
+}
+
+/// One of the seat's own levers, and whether it can be used now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeatLever {
+    /// Its position among the scenario's levers.
+    pub index: usize,
+    pub lever: Lever,
+    pub enabled: bool,
+}
+
+/// A seat's own state: everything of the game that seat may see, owned, as a remote
+/// client would receive it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeatView {
+    pub me: usize,
+    pub prefs: Prefs,
+    pub initial_batna: f64,
+    pub round: u32,
+    pub deadline: u32,
+    pub phase: Phase,
+    pub offers: Vec<Offer>,
+    pub settled: Vec<Option<usize>>,
+    pub locked: Vec<Option<usize>>,
+    /// Delegations that asked the mediator for a proposal (they asked in public).
+    pub mediator_asked: Vec<bool>,
+    /// The transcript entries visible to the seat, each with its place (`seq`) in the
+    /// whole transcript.
+    pub transcript: Vec<Entry>,
+    /// How long the whole transcript is.
+    pub transcript_len: usize,
+    pub levers: Vec<SeatLever>,
+}
+
+impl SeatView {
+    /// The observation an agent decides from.
+    pub fn observation<'a>(
+        &'a self,
+        public: &'a Public,
+        caches: &'a dyn Caches,
+    ) -> Observation<'a> {
+        Observation {
+            me: self.me,
+            public,
+            caches,
+            prefs: &self.prefs,
+            initial_batna: self.initial_batna,
+            round: self.round,
+            deadline: self.deadline,
+            phase: self.phase,
+            offers: &self.offers,
+            settled: &self.settled,
+            locked: &self.locked,
+            mediator_asked: &self.mediator_asked,
+            transcript: &self.transcript,
+            transcript_len: self.transcript_len,
+            levers: self
+                .levers
+                .iter()
+                .map(|l| (l.index, &l.lever, l.enabled))
+                .collect(),
+        }
+    }
+}
+
+impl Game {
+    /// The seat's own state, owned (what a remote seat's agent would receive).
+    pub fn seat_view(&self, party: usize) -> SeatView {
+        let obs = Observation::new(self, party);
+        SeatView {
+            me: party,
+            prefs: obs.prefs.clone(),
+            initial_batna: obs.initial_batna,
+            round: obs.round,
+            deadline: obs.deadline,
+            phase: obs.phase,
+            offers: obs.offers.to_vec(),
+            settled: obs.settled.to_vec(),
+            locked: obs.locked.to_vec(),
+            mediator_asked: obs.mediator_asked.to_vec(),
+            transcript: obs.entries().cloned().collect(),
+            transcript_len: obs.transcript_len,
+            levers: obs
+                .levers
+                .iter()
+                .map(|&(index, lever, enabled)| SeatLever {
+                    index,
+                    lever: lever.clone(),
+                    enabled,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What one seat sees, borrowed: the AI's only input.
+#[derive(Clone)]
 pub struct Observation<'a> {
-    game: &'a Game,
     me: usize,
+    public: &'a Public,
+    caches: &'a dyn Caches,
+    prefs: &'a Prefs,
+    initial_batna: f64,
+    round: u32,
+    deadline: u32,
+    phase: Phase,
+    offers: &'a [Offer],
+    settled: &'a [Option<usize>],
+    locked: &'a [Option<usize>],
+    mediator_asked: &'a [bool],
+    /// Entries ordered by `seq`: the whole transcript (filtered as read) or only the
+    /// visible entries.
+    transcript: &'a [Entry],
+    transcript_len: usize,
+    levers: Vec<(usize, &'a Lever, bool)>,
 }
 
 impl<'a> Observation<'a> {
+    /// The observation of seat `me` in a game in progress, borrowed from the game's state:
+    /// the same as the one its [`Game::seat_view`] gives.
     pub fn new(game: &'a Game, me: usize) -> Self {
-        Observation { game, me }
-    }
-
-    fn model(&self) -> &'a Model {
-        self.game.model()
+        let model: &'a Model = game.model();
+        let me_id = model.party_id(me);
+        Observation {
+            me,
+            public: model.public(),
+            caches: model,
+            prefs: &game.prefs()[me],
+            initial_batna: model.prefs[me].batna,
+            round: game.round(),
+            deadline: game.deadline(),
+            phase: game.phase(),
+            offers: game.offers(),
+            settled: game.settled(),
+            locked: game.locked(),
+            mediator_asked: game.mediator_asked(),
+            transcript: game.transcript(),
+            transcript_len: game.transcript().len(),
+            levers: model
+                .scenario
+                .levers
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.owner == me_id)
+                .map(|(k, l)| (k, l, game.lever_enabled(k)))
+                .collect(),
+        }
     }
 
     pub fn me(&self) -> usize {
         self.me
     }
     pub fn my_id(&self) -> &'a str {
-        self.model().party_id(self.me)
+        &self.public.parties[self.me].id
     }
     pub fn my_kind(&self) -> PartyKind {
-        self.model().kind(self.me)
+        self.public.parties[self.me].kind
     }
     /// The party's own current preferences (weights, values, red lines, BATNA).
     pub fn my_prefs(&self) -> &'a Prefs {
-        &self.game.prefs()[self.me]
+        self.prefs
     }
     /// Its utility table for the given preferences (shared by the model's games).
-    pub fn table_for(&self, prefs: &crate::sim::model::Prefs) -> std::sync::Arc<UtilityTable> {
-        self.model().table_for(self.me, prefs)
+    pub fn table_for(&self, prefs: &Prefs) -> Arc<UtilityTable> {
+        self.caches.table_for(self.me, prefs)
     }
-    /// The memo of Nash-text searches shared by the agents of the model's games: a cache
-    /// of computations, not information.
-    pub fn text_memo(&self) -> &'a crate::sim::ai::memo::TextMemo {
-        self.model().text_memo()
+    /// The memo of Nash-text searches: a cache of computations, not information.
+    pub fn text_memo(&self) -> &'a TextMemo {
+        self.caches.text_memo()
     }
     /// The party's own BATNA at the start of the game.
     pub fn my_initial_batna(&self) -> f64 {
-        self.model().prefs[self.me].batna
+        self.initial_batna
     }
     pub fn round(&self) -> u32 {
-        self.game.round()
+        self.round
     }
     pub fn deadline(&self) -> u32 {
-        self.game.deadline()
+        self.deadline
     }
     pub fn phase(&self) -> Phase {
-        self.game.phase()
+        self.phase
     }
 
     // Public facts about the scenario.
+    pub fn public(&self) -> &'a Public {
+        self.public
+    }
     pub fn issues(&self) -> &'a [Issue] {
-        &self.model().scenario.issues
+        &self.public.issues
     }
     pub fn party_count(&self) -> usize {
-        self.model().scenario.parties.len()
+        self.public.parties.len()
     }
     pub fn kind_of(&self, party: usize) -> PartyKind {
-        self.model().kind(party)
+        self.public.parties[party].kind
     }
     pub fn id_of(&self, party: usize) -> &'a str {
-        self.model().party_id(party)
+        &self.public.parties[party].id
     }
     /// The client of an ally, if it names one.
     pub fn ally_of(&self, party: usize) -> Option<usize> {
-        let ally = &self.model().scenario.parties[party];
-        ally.ally_of
-            .as_deref()
-            .and_then(|c| self.model().party_index(c))
+        self.public.parties[party].ally_of
     }
     /// Delegations in turn order.
     pub fn delegations(&self) -> &'a [usize] {
-        &self.model().delegations
+        &self.public.delegations
     }
     pub fn has_mediator(&self) -> bool {
-        !self.model().mediators.is_empty()
+        self.public
+            .parties
+            .iter()
+            .any(|p| p.kind == PartyKind::Mediator)
     }
-    pub fn status_quo(&self) -> Vec<usize> {
-        self.model().status_quo()
+    pub fn status_quo(&self) -> &'a [usize] {
+        &self.public.status_quo
     }
     pub fn option_counts(&self) -> Vec<usize> {
-        self.model().option_counts()
+        self.public.option_counts.clone()
     }
 
     // The table.
     pub fn offers(&self) -> &'a [Offer] {
-        self.game.offers()
+        self.offers
     }
     pub fn standing_offers(&self) -> impl Iterator<Item = &'a Offer> + 'a {
-        self.game.standing_offers()
+        self.offers
+            .iter()
+            .filter(|o| o.status == super::game::OfferStatus::Standing)
     }
     pub fn settled(&self) -> &'a [Option<usize>] {
-        self.game.settled()
+        self.settled
     }
     pub fn locked(&self) -> &'a [Option<usize>] {
-        self.game.locked()
+        self.locked
     }
     /// Per issue, the option no proposal of ours should change: locked, or settled.
     pub fn fixed(&self) -> Vec<Option<usize>> {
-        self.locked()
+        self.locked
             .iter()
-            .zip(self.settled())
+            .zip(self.settled)
             .map(|(l, s)| l.or(*s))
             .collect()
     }
-    /// Settled and locked options, status quo elsewhere.
+    /// Settled and locked options, status quo elsewhere (as
+    /// [`Game::current_package`]).
     pub fn current_package(&self) -> Vec<usize> {
-        self.game.current_package()
+        self.settled
+            .iter()
+            .zip(self.locked)
+            .zip(&self.public.status_quo)
+            .map(|((s, l), q)| l.or(*s).unwrap_or(*q))
+            .collect()
     }
     /// An offer completed with the current state.
     pub fn complete(&self, package: &[Option<usize>]) -> Vec<usize> {
-        self.game.complete(package)
+        package
+            .iter()
+            .zip(self.current_package())
+            .map(|(o, c)| o.unwrap_or(c))
+            .collect()
     }
     /// Delegations that asked the mediator for a proposal (they asked in public).
     pub fn mediator_asked(&self) -> &'a [bool] {
-        self.game.mediator_asked()
+        self.mediator_asked
     }
 
     /// The transcript entries this party may see, oldest first.
     pub fn entries(&self) -> impl Iterator<Item = &'a Entry> + 'a {
-        let me = self.my_id();
-        self.game
-            .transcript()
-            .iter()
-            .filter(move |e| e.visibility.visible_to(me))
+        self.entries_since(0)
     }
 
-    /// Visible entries from position `from` of the full transcript on: lets an agent read
+    /// Visible entries from position `from` of the whole transcript on: lets an agent read
     /// only what is new since its last turn.
     pub fn entries_since(&self, from: usize) -> impl Iterator<Item = &'a Entry> + 'a {
         let me = self.my_id();
-        self.game.transcript()[from.min(self.game.transcript().len())..]
+        let start = self.transcript.partition_point(|e| e.seq < from);
+        self.transcript[start..]
             .iter()
             .filter(move |e| e.visibility.visible_to(me))
     }
+    /// How long the whole transcript is (visible or not): where the next entry will be.
     pub fn transcript_len(&self) -> usize {
-        self.game.transcript().len()
+        self.transcript_len
     }
 
     /// The party's own levers, with their index and whether each can be used now.
-    pub fn my_levers(&self) -> impl Iterator<Item = (usize, &'a Lever, bool)> + 'a {
-        let game = self.game;
-        let me = self.my_id();
-        game.model()
-            .scenario
-            .levers
-            .iter()
-            .enumerate()
-            .filter(move |(_, l)| l.owner == me)
-            .map(move |(k, l)| (k, l, game.lever_enabled(k)))
+    pub fn my_levers(&self) -> impl Iterator<Item = (usize, &'a Lever, bool)> + '_ {
+        self.levers.iter().copied()
     }
 }

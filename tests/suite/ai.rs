@@ -352,3 +352,63 @@ fn istanbul_plays_out_like_history_in_most_games() {
         "no other outcome is ever reached: {report:?}"
     );
 }
+
+/// The AI decides from what its seat may see: agents that live away from the game, fed
+/// only each seat's view as a remote client would receive it (serialised and read back),
+/// with their own caches and random streams, decide exactly as the agents in the game's
+/// process, on every turn of seeded games of every shipped scenario.
+#[test]
+fn agents_fed_only_their_seat_view_decide_as_in_the_game() {
+    use accord::sim::ai::delegation::DelegationAi;
+    use accord::sim::observe::{LocalCaches, Public, SeatView};
+    for (name, _, _) in accord::sim::load::BUILT_IN {
+        let model = common::built_in(name);
+        for seed in [3, 11] {
+            let mut game = Game::new(model.clone(), seed);
+            let parties = model.scenario.parties.len();
+            let mut here: Vec<Agent> = (0..parties)
+                .map(|p| Agent::new(&game, p, model.scenario.parties[p].personality))
+                .collect();
+            // What a remote seat has: the public facts and its own view, as sent.
+            let public: Public =
+                serde_json::from_str(&serde_json::to_string(model.public()).unwrap()).unwrap();
+            let caches = LocalCaches::default();
+            let received = |game: &Game, p: usize| -> SeatView {
+                serde_json::from_str(&serde_json::to_string(&game.seat_view(p)).unwrap()).unwrap()
+            };
+            let mut away: Vec<Agent> = (0..parties)
+                .map(|p| {
+                    let view = received(&game, p);
+                    let rng = DelegationAi::stream(seed, &public.parties[p].id);
+                    Agent::from_observation(
+                        &view.observation(&public, &caches),
+                        model.scenario.parties[p].personality,
+                        rng,
+                    )
+                })
+                .collect();
+            let mut turns = 0;
+            while let Some(p) = game.to_move() {
+                let view = received(&game, p);
+                assert!(
+                    view.transcript
+                        .iter()
+                        .all(|e| e.visibility.visible_to(model.party_id(p))),
+                    "a seat's view holds only what it may see"
+                );
+                let mine = here[p].decide(&Observation::new(&game, p));
+                let theirs = away[p].decide(&view.observation(&public, &caches));
+                assert_eq!(
+                    mine.action, theirs.action,
+                    "{name}, seed {seed}, turn {turns}"
+                );
+                assert_eq!(mine.explanation, theirs.explanation, "{name}, seed {seed}");
+                game.apply_explained(p, mine.action, Some(mine.explanation))
+                    .expect("the AI only makes legal moves");
+                turns += 1;
+                assert!(turns < 10_000);
+            }
+            assert!(turns > 10, "{name}: a real game was played");
+        }
+    }
+}

@@ -71,7 +71,7 @@ fn istanbul_zone_of_agreement_is_calibrated() {
         zopa.iter()
             .all(|&k| !strong.contains(&space.packages[k][ceasefire]))
     );
-    let mut exchange = m.status_quo();
+    let mut exchange = m.status_quo().to_vec();
     exchange[prisoners] = m.option_index(prisoners, "thousand_for_thousand").unwrap();
     let k = space.index_of(&exchange).unwrap();
     assert!(

@@ -79,8 +79,14 @@ pub struct DelegationAi {
 }
 
 impl DelegationAi {
-    pub fn new(obs: &Observation, personality: Personality, seed: u64) -> DelegationAi {
-        let mut rng = Stream::new(seed, &format!("ai:{}", obs.my_id()));
+    /// The random stream of a delegation's agent in a game of this seed: its own, drawn
+    /// from the seed and the party's id, so that no agent reads another's numbers.
+    pub fn stream(seed: u64, party_id: &str) -> Stream {
+        Stream::new(seed, &format!("ai:{party_id}"))
+    }
+
+    /// A delegation's agent with its own random stream (see [`DelegationAi::stream`]).
+    pub fn new(obs: &Observation, personality: Personality, mut rng: Stream) -> DelegationAi {
         // No two sessions are alike: resolve varies around the scenario's personality.
         let mut personality = personality;
         let (lo, hi) = TOUGHNESS_RANGE;
@@ -704,7 +710,11 @@ mod tests {
             ));
             let game = Game::new(model.clone(), seed);
             let obs = Observation::new(&game, 0);
-            let mut ai = DelegationAi::new(&obs, Personality::default(), seed);
+            let mut ai = DelegationAi::new(
+                &obs,
+                Personality::default(),
+                DelegationAi::stream(seed, obs.my_id()),
+            );
             let mut prefs = model.prefs[0].clone();
             let mut truth = Estimate::from_truth(&model.prefs[1]);
             let mut rng = Stream::new(seed, "test:split");

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::action::Action;
 use super::game::{Explanation, FacilitatorMove, Game};
 use super::observe::Observation;
+use super::rng::Stream;
 use super::scenario::{PartyKind, Personality};
 use ally::AllyAi;
 use delegation::DelegationAi;
@@ -59,16 +60,22 @@ pub enum Agent {
 }
 
 impl Agent {
-    /// An agent for `party`, with the given personality, its randomness drawn from the
-    /// game's seed and the party's own stream.
+    /// An agent for `party`, with the given personality, its randomness drawn from its
+    /// own stream of the game's seed: what it knows is its observation and that stream.
     pub fn new(game: &Game, party: usize, personality: Personality) -> Agent {
         let obs = Observation::new(game, party);
+        let rng = DelegationAi::stream(game.seed(), obs.my_id());
+        Agent::from_observation(&obs, personality, rng)
+    }
+
+    /// An agent for the seat `obs` observes, with its own random stream.
+    pub fn from_observation(obs: &Observation, personality: Personality, rng: Stream) -> Agent {
         match obs.my_kind() {
             PartyKind::Delegation => {
-                Agent::Delegation(Box::new(DelegationAi::new(&obs, personality, game.seed())))
+                Agent::Delegation(Box::new(DelegationAi::new(obs, personality, rng)))
             }
-            PartyKind::Ally => Agent::Ally(Box::new(AllyAi::new(&obs))),
-            PartyKind::Mediator => Agent::Mediator(Box::new(MediatorAi::new(&obs))),
+            PartyKind::Ally => Agent::Ally(Box::new(AllyAi::new(obs))),
+            PartyKind::Mediator => Agent::Mediator(Box::new(MediatorAi::new(obs))),
         }
     }
 

@@ -341,7 +341,7 @@ impl Game {
             .iter()
             .zip(&self.locked)
             .zip(sq)
-            .map(|((s, l), q)| l.or(*s).unwrap_or(q))
+            .map(|((s, l), q)| l.or(*s).unwrap_or(*q))
             .collect()
     }
 

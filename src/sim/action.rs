@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::model::Model;
 use super::scenario::{IssueId, OptionId, PartyId, PartyKind};
 
 /// Offers are numbered from 1 in the order they are made.
@@ -113,6 +114,160 @@ impl Action {
     }
 }
 
+/// A move as the engine runs it: an [`Action`] with parties, issues, options and levers
+/// by index. Actions are the edge form (records, the UI, later the network); the AI
+/// decides in moves, and [`Move::to_action`] writes one as an action for the record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Move {
+    /// A partial package: option per issue, `None` where the issue is not in the offer.
+    Propose {
+        package: Vec<Option<usize>>,
+        note: Option<String>,
+    },
+    Counter {
+        to: OfferId,
+        package: Vec<Option<usize>>,
+        note: Option<String>,
+    },
+    Accept {
+        offer: OfferId,
+    },
+    Reject {
+        offer: OfferId,
+        reason: Option<MoveReason>,
+    },
+    Withdraw {
+        offer: OfferId,
+    },
+    /// `to`: `None` for everyone, else the listeners' party indices.
+    Statement {
+        to: Option<Vec<usize>>,
+        stances: Vec<MoveStance>,
+        text: Option<String>,
+    },
+    AskMediator {
+        note: Option<String>,
+    },
+    Caucus {
+        ally: usize,
+        text: String,
+    },
+    UseLever {
+        lever: usize,
+    },
+    WalkOut {
+        reason: Option<String>,
+    },
+    Pass,
+}
+
+/// A stance by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoveStance {
+    pub issue: usize,
+    pub option: usize,
+    pub stance: StanceKind,
+}
+
+/// A reason by index.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MoveReason {
+    pub issue: Option<usize>,
+    pub text: Option<String>,
+}
+
+impl Move {
+    /// The same move as an action, by id (for records and people).
+    pub fn to_action(&self, model: &Model) -> Action {
+        let s = &model.scenario;
+        let issue = |i: usize| s.issues[i].id.clone();
+        let party = |p: usize| s.parties[p].id.clone();
+        match self {
+            Move::Propose { package, note } => Action::Propose {
+                package: model.partial_package_ids(package),
+                note: note.clone(),
+            },
+            Move::Counter { to, package, note } => Action::Counter {
+                to: *to,
+                package: model.partial_package_ids(package),
+                note: note.clone(),
+            },
+            Move::Accept { offer } => Action::Accept { offer: *offer },
+            Move::Reject { offer, reason } => Action::Reject {
+                offer: *offer,
+                reason: reason.as_ref().map(|r| Reason {
+                    issue: r.issue.map(issue),
+                    text: r.text.clone(),
+                }),
+            },
+            Move::Withdraw { offer } => Action::Withdraw { offer: *offer },
+            Move::Statement { to, stances, text } => Action::Statement {
+                to: match to {
+                    None => Audience::Public,
+                    Some(list) => Audience::Private(list.iter().map(|&p| party(p)).collect()),
+                },
+                stances: stances
+                    .iter()
+                    .map(|st| Stance {
+                        issue: issue(st.issue),
+                        option: s.issues[st.issue].options[st.option].id.clone(),
+                        stance: st.stance,
+                    })
+                    .collect(),
+                text: text.clone(),
+            },
+            Move::AskMediator { note } => Action::AskMediator { note: note.clone() },
+            Move::Caucus { ally, text } => Action::Caucus {
+                ally: party(*ally),
+                text: text.clone(),
+            },
+            Move::UseLever { lever } => Action::UseLever {
+                lever: s.levers[*lever].id.clone(),
+            },
+            Move::WalkOut { reason } => Action::WalkOut {
+                reason: reason.clone(),
+            },
+            Move::Pass => Action::Pass,
+        }
+    }
+
+    /// A short name for messages (as [`Action::name`]).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Move::Propose { .. } => "propose",
+            Move::Counter { .. } => "counter",
+            Move::Accept { .. } => "accept",
+            Move::Reject { .. } => "reject",
+            Move::Withdraw { .. } => "withdraw",
+            Move::Statement { .. } => "statement",
+            Move::AskMediator { .. } => "ask the mediator",
+            Move::Caucus { .. } => "caucus",
+            Move::UseLever { .. } => "use a lever",
+            Move::WalkOut { .. } => "walk out",
+            Move::Pass => "pass",
+        }
+    }
+
+    /// Whether a party of this kind may ever make this move (as [`Action::allowed_for`]).
+    pub fn allowed_for(&self, kind: PartyKind) -> bool {
+        match kind {
+            PartyKind::Delegation => !matches!(self, Move::UseLever { .. }),
+            PartyKind::Ally => matches!(
+                self,
+                Move::UseLever { .. } | Move::Statement { .. } | Move::Pass
+            ),
+            PartyKind::Mediator => matches!(
+                self,
+                Move::Propose { .. }
+                    | Move::Withdraw { .. }
+                    | Move::UseLever { .. }
+                    | Move::Statement { .. }
+                    | Move::Pass
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Audience {
     Public,
@@ -205,6 +360,8 @@ pub enum ActionError {
     NoAudience,
     #[error("text is longer than {MAX_TEXT_CHARS} characters")]
     TextTooLong,
+    #[error("no {what} has the number {index}")]
+    OutOfRange { what: &'static str, index: usize },
     #[error("more {what} than the {limit} there can be")]
     TooMany { what: &'static str, limit: usize },
 }

@@ -1,5 +1,6 @@
-//! Legality: a move is checked whole, before anything changes, into a `Checked` that
-//! `execute` then applies.
+//! Legality: a move is checked whole, before anything changes. An [`Action`] (the edge
+//! form, by id) is first resolved into a [`Move`] (by index), refusing unknown ids; the
+//! move is then checked against the rules, and only a move that passes is executed.
 
 use super::*;
 
@@ -11,7 +12,8 @@ impl Game {
         }
     }
 
-    pub(super) fn resolve(&self, ids: &PackageIds) -> Result<Vec<Option<usize>>, ActionError> {
+    /// A package by id, as a partial package by index.
+    fn resolve(&self, ids: &PackageIds) -> Result<Vec<Option<usize>>, ActionError> {
         let m = &self.model;
         if ids.is_empty() {
             return Err(ActionError::EmptyPackage);
@@ -27,15 +29,184 @@ impl Game {
                     issue: issue.clone(),
                     option: option.clone(),
                 })?;
+            package[i] = Some(o);
+        }
+        Ok(package)
+    }
+
+    fn issue(&self, id: &str) -> Result<usize, ActionError> {
+        self.model
+            .issue_index(id)
+            .ok_or_else(|| ActionError::UnknownIssue(id.to_string()))
+    }
+
+    fn party(&self, id: &str) -> Result<usize, ActionError> {
+        self.model
+            .party_index(id)
+            .ok_or_else(|| ActionError::UnknownParty(id.to_string()))
+    }
+
+    /// Whether it is `p`'s turn and a party of its kind may ever do this.
+    fn check_turn(
+        &self,
+        p: usize,
+        allowed: impl FnOnce(PartyKind) -> bool,
+        action: &'static str,
+    ) -> Result<(), ActionError> {
+        let Some(expected) = self.to_move() else {
+            return Err(ActionError::TalksOver);
+        };
+        if expected != p {
+            return Err(ActionError::NotYourTurn {
+                expected: self.model.party_id(expected).to_string(),
+                got: self.model.party_id(p).to_string(),
+            });
+        }
+        if !allowed(self.model.kind(p)) {
+            return Err(ActionError::NotAllowed {
+                kind: self.model.kind(p),
+                action,
+            });
+        }
+        Ok(())
+    }
+
+    /// The move an action names, by index: unknown ids are refused here, and lists that
+    /// no legal action holds are refused before they are read.
+    pub(super) fn resolve_action(&self, p: usize, action: &Action) -> Result<Move, ActionError> {
+        self.check_turn(p, |kind| action.allowed_for(kind), action.name())?;
+        let m = &self.model;
+        Ok(match action {
+            Action::Propose { package, note } => Move::Propose {
+                package: self.resolve(package)?,
+                note: note.clone(),
+            },
+            Action::Counter { to, package, note } => Move::Counter {
+                to: *to,
+                package: self.resolve(package)?,
+                note: note.clone(),
+            },
+            Action::Accept { offer } => Move::Accept { offer: *offer },
+            Action::Reject { offer, reason } => Move::Reject {
+                offer: *offer,
+                reason: match reason {
+                    None => None,
+                    Some(Reason { issue, text }) => Some(MoveReason {
+                        issue: issue.as_deref().map(|i| self.issue(i)).transpose()?,
+                        text: text.clone(),
+                    }),
+                },
+            },
+            Action::Withdraw { offer } => Move::Withdraw { offer: *offer },
+            Action::Statement { to, stances, text } => {
+                self.stance_limit(stances.len())?;
+                let stances = stances
+                    .iter()
+                    .map(|s| {
+                        let i = self.issue(&s.issue)?;
+                        let o =
+                            m.option_index(i, &s.option)
+                                .ok_or_else(|| ActionError::UnknownOption {
+                                    issue: s.issue.clone(),
+                                    option: s.option.clone(),
+                                })?;
+                        Ok(MoveStance {
+                            issue: i,
+                            option: o,
+                            stance: s.stance,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, ActionError>>()?;
+                let to = match to {
+                    Audience::Public => None,
+                    Audience::Private(list) => {
+                        self.listener_limit(list.len())?;
+                        Some(
+                            list.iter()
+                                .map(|id| self.party(id))
+                                .collect::<Result<Vec<_>, _>>()?,
+                        )
+                    }
+                };
+                Move::Statement {
+                    to,
+                    stances,
+                    text: text.clone(),
+                }
+            }
+            Action::AskMediator { note } => Move::AskMediator { note: note.clone() },
+            Action::Caucus { ally, text } => Move::Caucus {
+                ally: self.party(ally)?,
+                text: text.clone(),
+            },
+            Action::UseLever { lever } => Move::UseLever {
+                lever: m
+                    .scenario
+                    .levers
+                    .iter()
+                    .position(|x| &x.id == lever)
+                    .ok_or_else(|| ActionError::UnknownLever(lever.clone()))?,
+            },
+            Action::WalkOut { reason } => Move::WalkOut {
+                reason: reason.clone(),
+            },
+            Action::Pass => Move::Pass,
+        })
+    }
+
+    /// A stance per option at most: more is a hostile or broken message.
+    fn stance_limit(&self, count: usize) -> Result<(), ActionError> {
+        let options: usize = self.model.option_counts().iter().sum();
+        if count > options {
+            return Err(ActionError::TooMany {
+                what: "stances",
+                limit: options,
+            });
+        }
+        Ok(())
+    }
+
+    fn listener_limit(&self, count: usize) -> Result<(), ActionError> {
+        let parties = self.model.scenario.parties.len();
+        if count > parties {
+            return Err(ActionError::TooMany {
+                what: "listeners",
+                limit: parties,
+            });
+        }
+        Ok(())
+    }
+
+    /// A partial package: one entry per issue, options in range, none against a locked
+    /// issue, and complete where nothing is agreed until everything is.
+    fn check_package(&self, package: &[Option<usize>]) -> Result<(), ActionError> {
+        let m = &self.model;
+        if package.len() != m.issue_count() {
+            return Err(ActionError::OutOfRange {
+                what: "issues",
+                index: package.len(),
+            });
+        }
+        if package.iter().all(Option::is_none) {
+            return Err(ActionError::EmptyPackage);
+        }
+        for (i, option) in package.iter().enumerate() {
+            let Some(o) = *option else { continue };
+            let issue = &m.scenario.issues[i];
+            if o >= issue.options.len() {
+                return Err(ActionError::OutOfRange {
+                    what: "options",
+                    index: o,
+                });
+            }
             if let Some(locked_on) = self.locked[i]
                 && locked_on != o
             {
                 return Err(ActionError::IssueLocked {
-                    issue: issue.clone(),
-                    option: m.scenario.issues[i].options[locked_on].id.clone(),
+                    issue: issue.id.clone(),
+                    option: issue.options[locked_on].id.clone(),
                 });
             }
-            package[i] = Some(o);
         }
         if m.scenario.rules.nothing_agreed_until_all_agreed
             && let Some(i) = package.iter().position(Option::is_none)
@@ -44,7 +215,7 @@ impl Game {
                 m.scenario.issues[i].id.clone(),
             ));
         }
-        Ok(package)
+        Ok(())
     }
 
     pub(super) fn standing(&self, id: OfferId) -> Result<&Offer, ActionError> {
@@ -55,167 +226,126 @@ impl Game {
         Ok(offer)
     }
 
-    pub(super) fn check_stances(&self, stances: &[Stance]) -> Result<(), ActionError> {
-        // A stance per option at most: more is a hostile or broken message.
-        let options: usize = self
-            .model
-            .scenario
-            .issues
-            .iter()
-            .map(|i| i.options.len())
-            .sum();
-        if stances.len() > options {
-            return Err(ActionError::TooMany {
-                what: "stances",
-                limit: options,
-            });
-        }
-        for s in stances {
-            let i = self
-                .model
-                .issue_index(&s.issue)
-                .ok_or_else(|| ActionError::UnknownIssue(s.issue.clone()))?;
-            self.model
-                .option_index(i, &s.option)
-                .ok_or_else(|| ActionError::UnknownOption {
-                    issue: s.issue.clone(),
-                    option: s.option.clone(),
-                })?;
-        }
-        Ok(())
-    }
-
     /// Whether `p` may take `action` now (what `apply` would refuse, without applying).
     pub fn check_action(&self, p: usize, action: &Action) -> Result<(), ActionError> {
-        self.check(p, action).map(|_| ())
+        let mv = self.resolve_action(p, action)?;
+        self.check_move(p, &mv)
     }
 
-    /// Everything that can make `action` illegal, checked before any change.
-    pub(super) fn check(&self, p: usize, action: &Action) -> Result<Checked, ActionError> {
-        let Some(expected) = self.to_move() else {
-            return Err(ActionError::TalksOver);
-        };
-        if expected != p {
-            return Err(ActionError::NotYourTurn {
-                expected: self.model.party_id(expected).to_string(),
-                got: self.model.party_id(p).to_string(),
-            });
-        }
-        let kind = self.model.kind(p);
-        if !action.allowed_for(kind) {
-            return Err(ActionError::NotAllowed {
-                kind,
-                action: action.name(),
-            });
-        }
+    /// Everything that can make a move illegal, checked before any change.
+    pub fn check_move(&self, p: usize, mv: &Move) -> Result<(), ActionError> {
         let m = &self.model;
-        Ok(match action {
-            Action::Propose { package, note } => {
+        self.check_turn(p, |kind| mv.allowed_for(kind), mv.name())?;
+        let parties = m.scenario.parties.len();
+        match mv {
+            Move::Propose { package, note } => {
                 Self::text_ok(note.as_deref())?;
-                Checked::Package(self.resolve(package)?)
+                self.check_package(package)?;
             }
-            Action::Counter { to, package, note } => {
+            Move::Counter { to, package, note } => {
                 Self::text_ok(note.as_deref())?;
                 let offer = self.standing(*to)?;
                 if offer.author == Some(p) {
                     return Err(ActionError::OwnOffer(*to));
                 }
-                Checked::Package(self.resolve(package)?)
+                self.check_package(package)?;
             }
-            Action::Accept { offer } => {
+            Move::Accept { offer } => {
                 let o = self.standing(*offer)?;
                 if o.accepted_by.contains(&p) {
                     return Err(ActionError::AlreadyAccepted(*offer));
                 }
-                Checked::Nothing
             }
-            Action::Reject { offer, reason } => {
+            Move::Reject { offer, reason } => {
                 let o = self.standing(*offer)?;
                 if o.author == Some(p) {
                     return Err(ActionError::OwnOffer(*offer));
                 }
-                if let Some(Reason { issue, text }) = reason {
+                if let Some(MoveReason { issue, text }) = reason {
                     Self::text_ok(text.as_deref())?;
-                    if let Some(issue) = issue {
-                        m.issue_index(issue)
-                            .ok_or_else(|| ActionError::UnknownIssue(issue.clone()))?;
+                    if let Some(i) = *issue
+                        && i >= m.issue_count()
+                    {
+                        return Err(ActionError::OutOfRange {
+                            what: "issues",
+                            index: i,
+                        });
                     }
                 }
-                Checked::Nothing
             }
-            Action::Withdraw { offer } => {
+            Move::Withdraw { offer } => {
                 let o = self.standing(*offer)?;
                 if o.author != Some(p) {
                     return Err(ActionError::NotYourOffer(*offer));
                 }
-                Checked::Nothing
             }
-            Action::Statement { to, stances, text } => {
+            Move::Statement { to, stances, text } => {
                 Self::text_ok(text.as_deref())?;
                 if stances.is_empty() && text.as_deref().is_none_or(|t| t.trim().is_empty()) {
                     return Err(ActionError::EmptyStatement);
                 }
-                self.check_stances(stances)?;
-                if let Audience::Private(list) = to {
-                    if list.len() > m.scenario.parties.len() {
-                        return Err(ActionError::TooMany {
-                            what: "listeners",
-                            limit: m.scenario.parties.len(),
+                self.stance_limit(stances.len())?;
+                for s in stances {
+                    if s.issue >= m.issue_count()
+                        || s.option >= m.scenario.issues[s.issue].options.len()
+                    {
+                        return Err(ActionError::OutOfRange {
+                            what: "stances",
+                            index: s.issue,
                         });
                     }
-                    let mut any = false;
-                    for id in list {
-                        let q = m
-                            .party_index(id)
-                            .ok_or_else(|| ActionError::UnknownParty(id.clone()))?;
-                        any |= q != p;
+                }
+                if let Some(list) = to {
+                    self.listener_limit(list.len())?;
+                    if let Some(&q) = list.iter().find(|&&q| q >= parties) {
+                        return Err(ActionError::OutOfRange {
+                            what: "parties",
+                            index: q,
+                        });
                     }
-                    if !any {
+                    if list.iter().all(|&q| q == p) {
                         return Err(ActionError::NoAudience);
                     }
                 }
-                Checked::Nothing
             }
-            Action::AskMediator { note } => {
+            Move::AskMediator { note } => {
                 Self::text_ok(note.as_deref())?;
                 if m.mediators.is_empty() {
                     return Err(ActionError::NoMediator);
                 }
-                Checked::Nothing
             }
-            Action::Caucus { ally, text } => {
+            Move::Caucus { ally, text } => {
                 Self::text_ok(Some(text))?;
-                let a = m
-                    .party_index(ally)
-                    .ok_or_else(|| ActionError::UnknownParty(ally.clone()))?;
-                if m.kind(a) != PartyKind::Ally {
-                    return Err(ActionError::NotAnAlly(ally.clone()));
+                if *ally >= parties {
+                    return Err(ActionError::OutOfRange {
+                        what: "parties",
+                        index: *ally,
+                    });
                 }
-                Checked::Nothing
+                if m.kind(*ally) != PartyKind::Ally {
+                    return Err(ActionError::NotAnAlly(m.party_id(*ally).to_string()));
+                }
             }
-            Action::UseLever { lever } => {
-                let l = m
-                    .scenario
-                    .levers
-                    .iter()
-                    .position(|x| &x.id == lever)
-                    .ok_or_else(|| ActionError::UnknownLever(lever.clone()))?;
-                if m.scenario.levers[l].owner != m.party_id(p) {
-                    return Err(ActionError::NotYourLever(lever.clone()));
+            Move::UseLever { lever } => {
+                let Some(l) = m.scenario.levers.get(*lever) else {
+                    return Err(ActionError::OutOfRange {
+                        what: "levers",
+                        index: *lever,
+                    });
+                };
+                if l.owner != m.party_id(p) {
+                    return Err(ActionError::NotYourLever(l.id.clone()));
                 }
-                if self.lever_uses[l] >= m.scenario.levers[l].max_uses {
-                    return Err(ActionError::LeverExhausted(lever.clone()));
+                if self.lever_uses[*lever] >= l.max_uses {
+                    return Err(ActionError::LeverExhausted(l.id.clone()));
                 }
-                if !self.holds(&m.scenario.levers[l].enabled_when) {
-                    return Err(ActionError::LeverNotEnabled(lever.clone()));
+                if !self.holds(&l.enabled_when) {
+                    return Err(ActionError::LeverNotEnabled(l.id.clone()));
                 }
-                Checked::Lever(l)
             }
-            Action::WalkOut { reason } => {
-                Self::text_ok(reason.as_deref())?;
-                Checked::Nothing
-            }
-            Action::Pass => Checked::Nothing,
-        })
+            Move::WalkOut { reason } => Self::text_ok(reason.as_deref())?,
+            Move::Pass => {}
+        }
+        Ok(())
     }
 }

@@ -29,9 +29,35 @@ impl Game {
         action: Action,
         explanation: Option<Explanation>,
     ) -> Result<&[Entry], ActionError> {
-        let checked = self.check(p, &action)?;
+        let mv = self.resolve_action(p, &action)?;
+        self.check_move(p, &mv)?;
+        Ok(self.commit(p, action, mv, explanation))
+    }
+
+    /// Applies a move (by index, as the AI makes them), with its reasons; the record
+    /// keeps it as an action.
+    pub fn apply_move(
+        &mut self,
+        p: usize,
+        mv: Move,
+        explanation: Option<Explanation>,
+    ) -> Result<&[Entry], ActionError> {
+        self.check_move(p, &mv)?;
+        let action = mv.to_action(&self.model);
+        Ok(self.commit(p, action, mv, explanation))
+    }
+
+    /// The one path that changes the game for a move that passed its checks: the record,
+    /// the reasons, the move's effects, then the turn.
+    fn commit(
+        &mut self,
+        p: usize,
+        action: Action,
+        mv: Move,
+        explanation: Option<Explanation>,
+    ) -> &[Entry] {
         let first = self.log.len();
-        self.actions.push((p, action.clone(), explanation.clone()));
+        self.actions.push((p, action, explanation.clone()));
         if let Some(Explanation { public, rationale }) = explanation {
             let by = self.id(p);
             if let Some(reason) = public {
@@ -48,14 +74,14 @@ impl Game {
                 EntryKind::Rationale { by, rationale },
             );
         }
-        self.execute(p, action, checked);
+        self.execute(p, mv);
         if !self.is_over() {
             self.turn += 1;
             if self.turn >= self.order.len() {
                 self.end_of_round();
             }
         }
-        Ok(&self.log[first..])
+        &self.log[first..]
     }
 
     pub(super) fn push(&mut self, visibility: Visibility, kind: EntryKind) {
@@ -71,35 +97,50 @@ impl Game {
         self.model.party_id(p).to_string()
     }
 
-    pub(super) fn execute(&mut self, p: usize, action: Action, checked: Checked) {
+    fn execute(&mut self, p: usize, mv: Move) {
         let me = self.id(p);
-        match (action, checked) {
-            (Action::Propose { note, .. }, Checked::Package(package)) => {
+        match mv {
+            Move::Propose { package, note } => {
                 self.put_offer(Some(p), package, None, note);
             }
-            (Action::Counter { to, note, .. }, Checked::Package(package)) => {
+            Move::Counter { to, package, note } => {
                 self.reject(p, to, None);
                 self.put_offer(Some(p), package, Some(to), note);
             }
-            (Action::Accept { offer }, _) => {
+            Move::Accept { offer } => {
                 self.push(Visibility::Public, EntryKind::Accepted { by: me, offer });
                 if let Some(o) = self.offers.iter_mut().find(|o| o.id == offer) {
                     o.accepted_by.push(p);
                 }
                 self.settle_if_agreed(offer);
             }
-            (Action::Reject { offer, reason }, _) => self.reject(p, offer, reason),
-            (Action::Withdraw { offer }, _) => {
+            Move::Reject { offer, reason } => {
+                let reason = reason.map(|r| Reason {
+                    issue: r.issue.map(|i| self.model.scenario.issues[i].id.clone()),
+                    text: r.text,
+                });
+                self.reject(p, offer, reason)
+            }
+            Move::Withdraw { offer } => {
                 self.set_status(offer, OfferStatus::Withdrawn, format!("by {me}"));
             }
-            (Action::Statement { to, stances, text }, _) => {
+            Move::Statement { to, stances, text } => {
                 let visibility = match to {
-                    Audience::Public => Visibility::Public,
-                    Audience::Private(list) => Visibility::Private {
+                    None => Visibility::Public,
+                    Some(list) => Visibility::Private {
                         from: me.clone(),
-                        to: list.into_iter().filter(|q| *q != me).collect(),
+                        to: list.into_iter().filter(|&q| q != p).map(|q| self.id(q)).collect(),
                     },
                 };
+                let s = &self.model.scenario;
+                let stances = stances
+                    .iter()
+                    .map(|st| Stance {
+                        issue: s.issues[st.issue].id.clone(),
+                        option: s.issues[st.issue].options[st.option].id.clone(),
+                        stance: st.stance,
+                    })
+                    .collect();
                 self.push(
                     visibility,
                     EntryKind::Statement {
@@ -109,14 +150,15 @@ impl Game {
                     },
                 );
             }
-            (Action::AskMediator { note }, _) => {
+            Move::AskMediator { note } => {
                 self.mediator_asked[p] = true;
                 self.push(
                     Visibility::Public,
                     EntryKind::AskedMediator { by: me, note },
                 );
             }
-            (Action::Caucus { ally, text }, _) => {
+            Move::Caucus { ally, text } => {
+                let ally = self.id(ally);
                 self.push(
                     Visibility::Caucus {
                         delegation: me.clone(),
@@ -125,7 +167,7 @@ impl Game {
                     EntryKind::Caucus { by: me, ally, text },
                 );
             }
-            (Action::UseLever { lever }, Checked::Lever(l)) => {
+            Move::UseLever { lever: l } => {
                 let model = Arc::clone(&self.model);
                 let def = &model.scenario.levers[l];
                 self.lever_uses[l] += 1;
@@ -134,7 +176,7 @@ impl Game {
                     Visibility::Public,
                     EntryKind::LeverUsed {
                         by: me,
-                        lever,
+                        lever: def.id.clone(),
                         text: def.public_text.clone(),
                     },
                 );
@@ -145,7 +187,7 @@ impl Game {
                     self.apply_effect(effect, Some(p));
                 }
             }
-            (Action::WalkOut { reason }, _) => {
+            Move::WalkOut { reason } => {
                 self.push(
                     Visibility::Public,
                     EntryKind::WalkedOut {
@@ -159,9 +201,7 @@ impl Game {
                     reason.unwrap_or_else(|| format!("{me} walked out")),
                 );
             }
-            (Action::Pass, _) => self.push(Visibility::Public, EntryKind::Passed { by: me }),
-            // `check` returns the matching `Checked` for each action.
-            _ => {}
+            Move::Pass => self.push(Visibility::Public, EntryKind::Passed { by: me }),
         }
     }
 

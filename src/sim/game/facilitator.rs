@@ -123,7 +123,7 @@ impl Game {
             }
         };
         let p = self.turn_of(party)?;
-        self.check(p, &action)?;
+        self.check_action(p, &action)?;
         self.facilitate(m)?;
         self.apply_index(p, action).map(|_| ())
     }

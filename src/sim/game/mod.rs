@@ -12,7 +12,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::action::{
-    Action, ActionError, Audience, MAX_TEXT_CHARS, OfferId, PackageIds, Reason, Stance,
+    Action, ActionError, Audience, MAX_TEXT_CHARS, Move, MoveReason, MoveStance, OfferId,
+    PackageIds, Reason, Stance,
 };
 use super::ai::reason::{PublicReason, Rationale};
 use super::analysis::{OutcomeSpace, joint_gain};
@@ -354,11 +355,4 @@ impl Game {
             .map(|(o, c)| o.unwrap_or(c))
             .collect()
     }
-}
-
-/// What `check` resolved, handed to `execute` so nothing is looked up twice.
-enum Checked {
-    Nothing,
-    Package(Vec<Option<usize>>),
-    Lever(usize),
 }

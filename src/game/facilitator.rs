@@ -233,7 +233,10 @@ fn overrule(mut session: ResMut<Session>, mut answers: MessageReader<Overrule>) 
             Overrule::Cancel => (
                 FacilitatorMove::CancelMove {
                     party,
-                    planned: describe(&session.model, &plan.decision.action),
+                    planned: describe(
+                        &session.model,
+                        &plan.decision.action.to_action(&session.model),
+                    ),
                 },
                 Action::Pass,
             ),

@@ -6,6 +6,7 @@ use super::common;
 
 use std::sync::Arc;
 
+use accord::sim::action::Move;
 use accord::sim::ai::estimate::Estimate;
 use accord::sim::ai::space::{Space, nash_text};
 use accord::sim::ai::{Agent, SeatControl, Table};
@@ -29,7 +30,7 @@ fn play_checking_acceptances(model: Arc<Model>, seed: u64) -> Game {
     let mut steps = 0;
     while let Some(p) = game.to_move() {
         let decision = agents[p].decide(&Observation::new(&game, p));
-        if let Action::Accept { offer } = &decision.action {
+        if let Move::Accept { offer } = &decision.action {
             let o = game.offer(*offer).expect("accepts an existing offer");
             let completed = game.complete(&o.package);
             let prefs = &game.prefs()[p];
@@ -46,7 +47,7 @@ fn play_checking_acceptances(model: Arc<Model>, seed: u64) -> Game {
                 prefs.batna
             );
         }
-        game.apply_explained(p, decision.action, Some(decision.explanation))
+        game.apply_move(p, decision.action, Some(decision.explanation))
             .expect("the AI only makes legal moves");
         steps += 1;
         assert!(steps < 10_000);
@@ -403,7 +404,7 @@ fn agents_fed_only_their_seat_view_decide_as_in_the_game() {
                     "{name}, seed {seed}, turn {turns}"
                 );
                 assert_eq!(mine.explanation, theirs.explanation, "{name}, seed {seed}");
-                game.apply_explained(p, mine.action, Some(mine.explanation))
+                game.apply_move(p, mine.action, Some(mine.explanation))
                     .expect("the AI only makes legal moves");
                 turns += 1;
                 assert!(turns < 10_000);

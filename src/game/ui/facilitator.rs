@@ -123,7 +123,14 @@ fn controls(
         ));
     }
     if let Some(plan) = &state.pending {
-        held_move(ui, model, game, plan.party, &plan.decision.action, intents);
+        held_move(
+            ui,
+            model,
+            game,
+            plan.party,
+            &plan.decision.action.to_action(model),
+            intents,
+        );
     }
     let mut reveal = state.reveal_briefs;
     if ui

@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use crate::sim::action::Action;
+use crate::sim::action::Move;
 use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
 use crate::sim::scenario::{Effect, Lever};
@@ -46,7 +46,7 @@ impl AllyAi {
             batna: prefs.batna,
             ..Rationale::default()
         };
-        Decision::new(Action::Pass, None, rationale)
+        Decision::new(Move::Pass, None, rationale)
     }
 }
 
@@ -207,21 +207,21 @@ pub fn lever_decision(obs: &Observation, evaluator: &LeverEvaluator) -> Option<D
         ..Rationale::default()
     };
     // The lever's own public text is what the table hears: no public reason.
-    Some(Decision::new(Action::UseLever { lever }, None, rationale))
+    Some(Decision::new(Move::UseLever { lever }, None, rationale))
 }
 
 /// The enabled lever with the largest gain over its cost, if any is worth it:
-/// (lever id, gain, cost).
-pub fn best_lever(obs: &Observation, evaluator: &LeverEvaluator) -> Option<(String, f64, f64)> {
-    let mut best: Option<(String, f64, f64)> = None;
-    for (_, lever, enabled) in obs.my_levers() {
+/// (lever index, gain, cost).
+pub fn best_lever(obs: &Observation, evaluator: &LeverEvaluator) -> Option<(usize, f64, f64)> {
+    let mut best: Option<(usize, f64, f64)> = None;
+    for (index, lever, enabled) in obs.my_levers() {
         if !enabled {
             continue;
         }
         let gain = evaluator.gain(lever);
         let net = gain - lever.cost;
         if net > 0.0 && best.as_ref().is_none_or(|(_, g, c)| net > g - c) {
-            best = Some((lever.id.clone(), gain, lever.cost));
+            best = Some((index, gain, lever.cost));
         }
     }
     best

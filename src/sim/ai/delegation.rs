@@ -9,7 +9,7 @@
 //! one across its red lines; it walks out when no package can beat its BATNA. Allies' and
 //! events' moves reach it through its own BATNA and values, which it re-reads every turn.
 
-use crate::sim::action::{Action, Audience, OfferId, PackageIds, Stance, StanceKind};
+use crate::sim::action::{Move, MoveReason, MoveStance, OfferId, StanceKind};
 use crate::sim::game::Offer;
 use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
@@ -450,7 +450,7 @@ impl DelegationAi {
             rationale.offer_utility = Some(u);
             let issue = biggest_gain_issue(obs, prefs, &o.package, &current);
             return Decision::new(
-                Action::Accept { offer: o.id },
+                Move::Accept { offer: o.id },
                 Some(PublicReason::Accepting { issue }),
                 rationale,
             );
@@ -460,7 +460,7 @@ impl DelegationAi {
         if top <= batna && obs.round() > 1 {
             rationale.decision = "walk out".into();
             return Decision::new(
-                Action::WalkOut { reason: None },
+                Move::WalkOut { reason: None },
                 Some(PublicReason::AlternativeIsBetter),
                 rationale,
             );
@@ -489,7 +489,7 @@ impl DelegationAi {
         let proposal = candidate_options
             .as_deref()
             .filter(|_| proposal_is_new)
-            .map(|options| package_ids(obs, options, &open));
+            .map(|options| open_package(options, &open));
         if let Some(o) = newest {
             self.answered.push(o.id);
             let completed = obs.complete(&o.package);
@@ -498,7 +498,7 @@ impl DelegationAi {
             if let Some(p) = proposal {
                 rationale.decision = "counter".into();
                 return Decision::new(
-                    Action::Counter {
+                    Move::Counter {
                         to: o.id,
                         package: p,
                         note: None,
@@ -510,14 +510,14 @@ impl DelegationAi {
             rationale.decision = "reject".into();
             let issue = match &reason {
                 PublicReason::NotEnough { issue, .. } | PublicReason::RedLine { issue, .. } => {
-                    Some(issue.clone())
+                    obs.issues().iter().position(|x| x.id == *issue)
                 }
                 _ => None,
             };
             return Decision::new(
-                Action::Reject {
+                Move::Reject {
                     offer: o.id,
-                    reason: Some(crate::sim::action::Reason { issue, text: None }),
+                    reason: Some(MoveReason { issue, text: None }),
                 },
                 Some(reason),
                 rationale,
@@ -533,7 +533,7 @@ impl DelegationAi {
                 .map(|(i, _)| i.to_string())
                 .unwrap_or_default();
             return Decision::new(
-                Action::Propose {
+                Move::Propose {
                     package: p,
                     note: None,
                 },
@@ -551,7 +551,7 @@ impl DelegationAi {
             self.last_asked = Some(round);
             rationale.decision = "ask the mediator".into();
             return Decision::new(
-                Action::AskMediator { note: None },
+                Move::AskMediator { note: None },
                 Some(PublicReason::AskingMediator),
                 rationale,
             );
@@ -562,15 +562,15 @@ impl DelegationAi {
             && let Some(options) = &candidate_options
         {
             self.last_statement = Some(round);
-            let stances: Vec<Stance> = self
+            let stances: Vec<MoveStance> = self
                 .heaviest
                 .iter()
                 .take(2)
                 .filter_map(|(id, _)| {
                     let i = obs.issues().iter().position(|x| x.id == **id)?;
-                    Some(Stance {
-                        issue: id.to_string(),
-                        option: obs.issues()[i].options[options[i]].id.clone(),
+                    Some(MoveStance {
+                        issue: i,
+                        option: options[i],
                         stance: StanceKind::Demand,
                     })
                 })
@@ -578,8 +578,8 @@ impl DelegationAi {
             if !stances.is_empty() {
                 rationale.decision = "statement".into();
                 return Decision::new(
-                    Action::Statement {
-                        to: Audience::Public,
+                    Move::Statement {
+                        to: None,
                         stances,
                         text: None,
                     },
@@ -589,18 +589,17 @@ impl DelegationAi {
             }
         }
         rationale.decision = "pass".into();
-        Decision::new(Action::Pass, Some(PublicReason::Waiting), rationale)
+        Decision::new(Move::Pass, Some(PublicReason::Waiting), rationale)
     }
 }
 
-/// The ids of a package on the open issues (settled ones are not re-proposed).
-fn package_ids(obs: &Observation, options: &[usize], open: &[usize]) -> PackageIds {
-    open.iter()
-        .map(|&i| {
-            let issue = &obs.issues()[i];
-            (issue.id.clone(), issue.options[options[i]].id.clone())
-        })
-        .collect()
+/// A package on the open issues only (settled ones are not re-proposed).
+fn open_package(options: &[usize], open: &[usize]) -> Vec<Option<usize>> {
+    let mut package = vec![None; options.len()];
+    for &i in open {
+        package[i] = Some(options[i]);
+    }
+    package
 }
 
 fn covers_some_open(o: &Offer, open: &[usize]) -> bool {

@@ -9,7 +9,7 @@
 //! it, and the next text is revised. Its levers are weighed like an ally's, by estimated
 //! gain minus cost.
 
-use crate::sim::action::{Action, PackageIds};
+use crate::sim::action::Move;
 use crate::sim::game::Explanation;
 use crate::sim::observe::Observation;
 use crate::sim::transcript::EntryKind;
@@ -183,22 +183,10 @@ impl MediatorAi {
                         ));
                     }
                 }
-                let package: PackageIds = partial
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, o)| {
-                        o.map(|o| {
-                            (
-                                obs.issues()[i].id.clone(),
-                                obs.issues()[i].options[o].id.clone(),
-                            )
-                        })
-                    })
-                    .collect();
                 let first = named.iter().map(|&i| obs.issues()[i].id.clone()).collect();
                 return Decision {
-                    action: Action::Propose {
-                        package,
+                    action: Move::Propose {
+                        package: partial,
                         note: None,
                     },
                     explanation: Explanation {
@@ -209,6 +197,6 @@ impl MediatorAi {
             }
         }
         rationale.decision = "pass".into();
-        Decision::new(Action::Pass, None, rationale)
+        Decision::new(Move::Pass, None, rationale)
     }
 }

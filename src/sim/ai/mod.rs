@@ -19,7 +19,7 @@ pub mod space;
 
 use serde::{Deserialize, Serialize};
 
-use super::action::Action;
+use super::action::Move;
 use super::game::{Explanation, FacilitatorMove, Game};
 use super::observe::Observation;
 use super::rng::Stream;
@@ -31,13 +31,13 @@ use mediator::MediatorAi;
 /// What an agent decided, and why.
 #[derive(Debug, Clone)]
 pub struct Decision {
-    pub action: Action,
+    pub action: Move,
     pub explanation: Explanation,
 }
 
 impl Decision {
     pub fn new(
-        action: Action,
+        action: Move,
         public: Option<reason::PublicReason>,
         rationale: reason::Rationale,
     ) -> Decision {
@@ -281,15 +281,15 @@ impl Table {
         let rationale = decision.explanation.rationale.clone();
         if self
             .game
-            .apply_explained(p, decision.action, Some(decision.explanation))
+            .apply_move(p, decision.action, Some(decision.explanation))
             .is_err()
         {
             // An agent's move is always checked against the rules; should one ever be
             // refused (or go stale while the facilitator looked at it), the seat passes
             // rather than stall the game.
-            let _ = self.game.apply_explained(
+            let _ = self.game.apply_move(
                 p,
-                Action::Pass,
+                Move::Pass,
                 Some(Explanation {
                     public: None,
                     rationale,

@@ -104,12 +104,12 @@ impl Game {
                     .iter()
                     .map(|s| {
                         let i = self.issue(&s.issue)?;
-                        let o =
-                            m.option_index(i, &s.option)
-                                .ok_or_else(|| ActionError::UnknownOption {
-                                    issue: s.issue.clone(),
-                                    option: s.option.clone(),
-                                })?;
+                        let o = m.option_index(i, &s.option).ok_or_else(|| {
+                            ActionError::UnknownOption {
+                                issue: s.issue.clone(),
+                                option: s.option.clone(),
+                            }
+                        })?;
                         Ok(MoveStance {
                             issue: i,
                             option: o,

@@ -129,7 +129,11 @@ impl Game {
                     None => Visibility::Public,
                     Some(list) => Visibility::Private {
                         from: me.clone(),
-                        to: list.into_iter().filter(|&q| q != p).map(|q| self.id(q)).collect(),
+                        to: list
+                            .into_iter()
+                            .filter(|&q| q != p)
+                            .map(|q| self.id(q))
+                            .collect(),
                     },
                 };
                 let s = &self.model.scenario;

@@ -21,6 +21,7 @@ pub mod record;
 pub mod render;
 pub mod report;
 pub mod rng;
+pub mod rules;
 pub mod save;
 pub mod scenario;
 pub mod simulate;

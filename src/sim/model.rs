@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::ai::memo::TextMemo;
 use super::observe::Public;
+use super::rules::Rules;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -324,6 +325,8 @@ pub struct Model {
     text_memo: Arc<TextMemo>,
     /// The status-quo option of each issue.
     status_quo: Vec<usize>,
+    /// Conditions and effects by index.
+    rules: Rules,
     /// The public facts every seat's observation shares, built when first needed.
     public: OnceLock<Public>,
 }
@@ -430,6 +433,7 @@ impl Model {
                 })
                 .collect(),
             public: OnceLock::new(),
+            rules: Rules::compile(&scenario),
             hash: sha256_hex(source),
             source: source.to_string(),
             prefs,
@@ -511,6 +515,11 @@ impl Model {
     /// The package where every issue takes its status-quo option.
     pub fn status_quo(&self) -> &[usize] {
         &self.status_quo
+    }
+
+    /// The scenario's conditions and effects, by index.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
     }
 
     /// The public facts of the scenario, as every seat's observation reads them.

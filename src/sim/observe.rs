@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::ai::memo::TextMemo;
 use super::game::{Game, Offer, Phase};
 use super::model::{Model, Prefs, UtilityTable};
+use super::rules::Eff;
 use super::scenario::{Issue, Lever, PartyKind};
 use super::transcript::Entry;
 
@@ -108,6 +109,19 @@ pub struct SeatLever {
     /// Its position among the scenario's levers.
     pub index: usize,
     pub lever: Lever,
+    /// Its effects, by index.
+    pub effects: Vec<Eff>,
+    pub enabled: bool,
+}
+
+/// One of the seat's own levers, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnLever<'a> {
+    /// Its position among the scenario's levers.
+    pub index: usize,
+    pub lever: &'a Lever,
+    /// Its effects, by index.
+    pub effects: &'a [Eff],
     pub enabled: bool,
 }
 
@@ -159,7 +173,12 @@ impl SeatView {
             levers: self
                 .levers
                 .iter()
-                .map(|l| (l.index, &l.lever, l.enabled))
+                .map(|l| OwnLever {
+                    index: l.index,
+                    lever: &l.lever,
+                    effects: &l.effects,
+                    enabled: l.enabled,
+                })
                 .collect(),
         }
     }
@@ -185,10 +204,11 @@ impl Game {
             levers: obs
                 .levers
                 .iter()
-                .map(|&(index, lever, enabled)| SeatLever {
-                    index,
-                    lever: lever.clone(),
-                    enabled,
+                .map(|l| SeatLever {
+                    index: l.index,
+                    lever: l.lever.clone(),
+                    effects: l.effects.to_vec(),
+                    enabled: l.enabled,
                 })
                 .collect(),
         }
@@ -214,7 +234,7 @@ pub struct Observation<'a> {
     /// visible entries.
     transcript: &'a [Entry],
     transcript_len: usize,
-    levers: Vec<(usize, &'a Lever, bool)>,
+    levers: Vec<OwnLever<'a>>,
 }
 
 impl<'a> Observation<'a> {
@@ -244,7 +264,12 @@ impl<'a> Observation<'a> {
                 .iter()
                 .enumerate()
                 .filter(|(_, l)| l.owner == me_id)
-                .map(|(k, l)| (k, l, game.lever_enabled(k)))
+                .map(|(k, l)| OwnLever {
+                    index: k,
+                    lever: l,
+                    effects: &model.rules().levers[k].effects,
+                    enabled: game.lever_enabled(k),
+                })
                 .collect(),
         }
     }
@@ -386,8 +411,9 @@ impl<'a> Observation<'a> {
         self.transcript_len
     }
 
-    /// The party's own levers, with their index and whether each can be used now.
-    pub fn my_levers(&self) -> impl Iterator<Item = (usize, &'a Lever, bool)> + '_ {
+    /// The party's own levers, with their index, effects and whether each can be used
+    /// now.
+    pub fn my_levers(&self) -> impl Iterator<Item = OwnLever<'a>> + '_ {
         self.levers.iter().copied()
     }
 }

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use crate::sim::action::Move;
 use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
-use crate::sim::scenario::{Effect, Lever};
+use crate::sim::rules::Eff;
 
 use super::Decision;
 use super::estimate::{Beliefs, Estimate};
@@ -93,12 +93,9 @@ impl<'a> LeverEvaluator<'a> {
         }
     }
 
-    /// Estimated gain (0–100 points) of using the lever now.
-    pub fn gain(&self, lever: &Lever) -> f64 {
+    /// Estimated gain (0–100 points) of using the lever now, from its effects.
+    pub fn gain(&self, effects: &[Eff]) -> f64 {
         let obs = self.obs;
-        let issue = |id: &str| obs.issues().iter().position(|i| i.id == id);
-        let option = |i: usize, id: &str| obs.issues()[i].options.iter().position(|o| o.id == id);
-        let party = |id: &str| (0..obs.party_count()).find(|&p| obs.id_of(p) == id);
         // Estimates and fixed options are copied only where an effect changes them.
         let mut estimates: Vec<Cow<Estimate>> = self
             .estimates
@@ -109,37 +106,35 @@ impl<'a> LeverEvaluator<'a> {
         let mut fixed = Cow::Borrowed(self.fixed.as_slice());
         let mut direct = 0.0;
         let mut changes_prediction = false;
-        for effect in &lever.effects {
+        for effect in effects {
             match effect {
-                Effect::MoveBatna { party: p, by } => {
-                    if let Some(k) = party(p).and_then(modelled) {
+                Eff::MoveBatna { party, by } => {
+                    if let Some(k) = modelled(*party) {
                         let e = estimates[k].to_mut();
                         e.batna = (e.batna + by / 100.0).clamp(0.0, 1.0);
                         changes_prediction = true;
                     }
                 }
-                Effect::SetValue {
-                    party: p,
-                    issue: i,
-                    option: o,
+                Eff::SetValue {
+                    party,
+                    issue,
+                    option,
                     value,
                 } => {
-                    if let (Some(k), Some(i)) = (party(p).and_then(modelled), issue(i))
-                        && let Some(o) = option(i, o)
-                    {
-                        estimates[k].to_mut().values[i][o] = value / 100.0;
+                    if let Some(k) = modelled(*party) {
+                        estimates[k].to_mut().values[*issue][*option] = value / 100.0;
                         changes_prediction = true;
                     }
                 }
-                Effect::SetWeight {
-                    party: p,
-                    issue: i,
+                Eff::SetWeight {
+                    party,
+                    issue,
                     weight,
                 } => {
-                    if let (Some(k), Some(i)) = (party(p).and_then(modelled), issue(i)) {
+                    if let Some(k) = modelled(*party) {
                         let e = estimates[k].to_mut();
                         // Raw weights are on a 0–100 scale; estimates sum to 1.
-                        e.weights[i] = weight / 100.0;
+                        e.weights[*issue] = weight / 100.0;
                         let total: f64 = e.weights.iter().sum();
                         if total > 0.0 {
                             e.weights.iter_mut().for_each(|w| *w /= total);
@@ -147,25 +142,12 @@ impl<'a> LeverEvaluator<'a> {
                         changes_prediction = true;
                     }
                 }
-                Effect::LockIssue {
-                    issue: i,
-                    option: o,
-                } => {
-                    if let Some(i) = issue(i)
-                        && let Some(o) = option(i, o)
-                    {
-                        fixed.to_mut()[i] = Some(o);
-                        changes_prediction = true;
-                    }
+                Eff::LockIssue { issue, option } => {
+                    fixed.to_mut()[*issue] = Some(*option);
+                    changes_prediction = true;
                 }
-                Effect::Propose { package } => {
-                    let mut partial = vec![None; obs.issues().len()];
-                    for (i, o) in package {
-                        if let Some(i) = issue(i) {
-                            partial[i] = option(i, o);
-                        }
-                    }
-                    let completed = obs.complete(&partial);
+                Eff::Propose { package } => {
+                    let completed = obs.complete(package);
                     let every_side_gains = self
                         .estimates
                         .iter()
@@ -178,7 +160,7 @@ impl<'a> LeverEvaluator<'a> {
                             self.prefs.utility(&completed) - self.prefs.utility(&self.current);
                     }
                 }
-                Effect::News { .. } | Effect::EndTalks { .. } => {}
+                Eff::News { .. } | Eff::EndTalks { .. } | Eff::Nothing => {}
             }
         }
         let shift = if changes_prediction {
@@ -214,14 +196,15 @@ pub fn lever_decision(obs: &Observation, evaluator: &LeverEvaluator) -> Option<D
 /// (lever index, gain, cost).
 pub fn best_lever(obs: &Observation, evaluator: &LeverEvaluator) -> Option<(usize, f64, f64)> {
     let mut best: Option<(usize, f64, f64)> = None;
-    for (index, lever, enabled) in obs.my_levers() {
-        if !enabled {
+    for own in obs.my_levers() {
+        if !own.enabled {
             continue;
         }
-        let gain = evaluator.gain(lever);
-        let net = gain - lever.cost;
+        let gain = evaluator.gain(own.effects);
+        let cost = own.lever.cost;
+        let net = gain - cost;
         if net > 0.0 && best.as_ref().is_none_or(|(_, g, c)| net > g - c) {
-            best = Some((index, gain, lever.cost));
+            best = Some((own.index, gain, cost));
         }
     }
     best

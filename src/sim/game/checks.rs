@@ -339,7 +339,7 @@ impl Game {
                 if self.lever_uses[*lever] >= l.max_uses {
                     return Err(ActionError::LeverExhausted(l.id.clone()));
                 }
-                if !self.holds(&l.enabled_when) {
+                if !self.holds(&m.rules().levers[*lever].enabled_when) {
                     return Err(ActionError::LeverNotEnabled(l.id.clone()));
                 }
             }

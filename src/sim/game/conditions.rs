@@ -1,5 +1,5 @@
 //! Conditions on the state of the game: whether a lever is enabled, whether an event's
-//! condition holds.
+//! condition holds. Conditions come compiled, by index ([`Cond`]).
 
 use super::*;
 
@@ -7,61 +7,34 @@ impl Game {
     /// Whether the lever could be used now (owner's turn aside).
     pub fn lever_enabled(&self, lever: usize) -> bool {
         let l = &self.model.scenario.levers[lever];
-        self.lever_uses[lever] < l.max_uses && self.holds(&l.enabled_when)
+        self.lever_uses[lever] < l.max_uses
+            && self.holds(&self.model.rules().levers[lever].enabled_when)
     }
 
     /// Whether a condition holds in the current state.
-    pub fn holds(&self, c: &Condition) -> bool {
-        let m = &self.model;
+    pub fn holds(&self, c: &Cond) -> bool {
         match c {
-            Condition::Always => true,
-            Condition::Round(n) => self.round == *n,
-            Condition::RoundAtLeast(n) => self.round >= *n,
-            Condition::OfferRejected { by, issue } => {
-                let by = m.party_index(by);
-                let issue = issue.as_ref().map(|i| m.issue_index(i));
-                self.rejections.iter().any(|r| {
-                    Some(r.by) == by
-                        && match issue {
-                            None => true,
-                            Some(i) => i.is_some_and(|i| r.issues.contains(&i)),
-                        }
-                })
-            }
-            Condition::IssueSettled { issue, option } => {
-                let Some(i) = m.issue_index(issue) else {
-                    return false;
-                };
-                match (self.settled[i], option) {
-                    (None, _) => false,
-                    (Some(_), None) => true,
-                    (Some(o), Some(opt)) => m.option_index(i, opt) == Some(o),
-                }
-            }
-            Condition::BatnaBelow { party, value } => m
-                .party_index(party)
-                .is_some_and(|p| self.prefs[p].batna < *value),
-            Condition::BatnaAbove { party, value } => m
-                .party_index(party)
-                .is_some_and(|p| self.prefs[p].batna > *value),
-            Condition::LeverUsed(id) => m
-                .scenario
-                .levers
+            Cond::Always => true,
+            Cond::Never => false,
+            Cond::Round(n) => self.round == *n,
+            Cond::RoundAtLeast(n) => self.round >= *n,
+            Cond::OfferRejected { by, issue } => self
+                .rejections
                 .iter()
-                .position(|l| &l.id == id)
-                .is_some_and(|l| self.lever_uses[l] > 0),
-            Condition::EventFired(id) => m
-                .scenario
-                .events
-                .iter()
-                .position(|e| &e.id == id)
-                .is_some_and(|e| self.event_fired[e] > 0),
-            Condition::MediatorAsked(id) => {
-                m.party_index(id).is_some_and(|p| self.mediator_asked[p])
-            }
-            Condition::All(list) => list.iter().all(|c| self.holds(c)),
-            Condition::Any(list) => list.iter().any(|c| self.holds(c)),
-            Condition::Not(inner) => !self.holds(inner),
+                .any(|r| r.by == *by && issue.is_none_or(|i| r.issues.contains(&i))),
+            Cond::IssueSettled { issue, option } => match (self.settled[*issue], option) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(o), Some(opt)) => o == *opt,
+            },
+            Cond::BatnaBelow { party, value } => self.prefs[*party].batna < *value,
+            Cond::BatnaAbove { party, value } => self.prefs[*party].batna > *value,
+            Cond::LeverUsed(l) => self.lever_uses[*l] > 0,
+            Cond::EventFired(e) => self.event_fired[*e] > 0,
+            Cond::MediatorAsked(p) => self.mediator_asked[*p],
+            Cond::All(list) => list.iter().all(|c| self.holds(c)),
+            Cond::Any(list) => list.iter().any(|c| self.holds(c)),
+            Cond::Not(inner) => !self.holds(inner),
         }
     }
 }

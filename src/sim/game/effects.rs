@@ -1,65 +1,60 @@
-//! Effects of levers, events and injects on the game.
+//! Effects of levers, events and injects on the game, compiled by index ([`Eff`]); each
+//! writes its transcript entry.
 
 use super::*;
 
 impl Game {
-    pub(super) fn apply_effect(&mut self, effect: &Effect, owner: Option<usize>) {
+    pub(super) fn apply_effect(&mut self, effect: &Eff, owner: Option<usize>) {
         let m = Arc::clone(&self.model);
+        let s = &m.scenario;
         match effect {
-            Effect::MoveBatna { party, by } => {
-                if let Some(p) = m.party_index(party) {
-                    let now = (self.prefs[p].batna + by).clamp(0.0, 100.0);
-                    let moved = now - self.prefs[p].batna;
-                    self.prefs[p].batna = now;
-                    self.push(
-                        Visibility::Only(party.clone()),
-                        EntryKind::BatnaMoved {
-                            party: party.clone(),
-                            by: moved,
-                            now,
-                        },
-                    );
-                }
+            Eff::MoveBatna { party: p, by } => {
+                let p = *p;
+                let now = (self.prefs[p].batna + by).clamp(0.0, 100.0);
+                let moved = now - self.prefs[p].batna;
+                self.prefs[p].batna = now;
+                self.push(
+                    Visibility::Only(self.id(p)),
+                    EntryKind::BatnaMoved {
+                        party: self.id(p),
+                        by: moved,
+                        now,
+                    },
+                );
             }
-            Effect::SetValue {
-                party,
-                issue,
-                option,
+            Eff::SetValue {
+                party: p,
+                issue: i,
+                option: o,
                 value,
             } => {
-                if let (Some(p), Some(i)) = (m.party_index(party), m.issue_index(issue))
-                    && let Some(o) = m.option_index(i, option)
-                {
-                    self.prefs[p].values[i][o] = *value;
-                    self.push(
-                        Visibility::Only(party.clone()),
-                        EntryKind::ValueChanged {
-                            party: party.clone(),
-                            issue: issue.clone(),
-                            option: option.clone(),
-                            value: *value,
-                        },
-                    );
-                }
+                self.prefs[*p].values[*i][*o] = *value;
+                self.push(
+                    Visibility::Only(self.id(*p)),
+                    EntryKind::ValueChanged {
+                        party: self.id(*p),
+                        issue: s.issues[*i].id.clone(),
+                        option: s.issues[*i].options[*o].id.clone(),
+                        value: *value,
+                    },
+                );
             }
-            Effect::SetWeight {
-                party,
-                issue,
+            Eff::SetWeight {
+                party: p,
+                issue: i,
                 weight,
             } => {
-                if let (Some(p), Some(i)) = (m.party_index(party), m.issue_index(issue)) {
-                    self.prefs[p].set_weight(i, *weight);
-                    self.push(
-                        Visibility::Only(party.clone()),
-                        EntryKind::WeightChanged {
-                            party: party.clone(),
-                            issue: issue.clone(),
-                            weight: *weight,
-                        },
-                    );
-                }
+                self.prefs[*p].set_weight(*i, *weight);
+                self.push(
+                    Visibility::Only(self.id(*p)),
+                    EntryKind::WeightChanged {
+                        party: self.id(*p),
+                        issue: s.issues[*i].id.clone(),
+                        weight: *weight,
+                    },
+                );
             }
-            Effect::News {
+            Eff::News {
                 headline,
                 text,
                 source,
@@ -71,48 +66,46 @@ impl Game {
                     source: source.clone(),
                 },
             ),
-            Effect::LockIssue { issue, option } => {
-                if let Some(i) = m.issue_index(issue)
-                    && let Some(o) = m.option_index(i, option)
-                {
-                    self.locked[i] = Some(o);
-                    self.push(
-                        Visibility::Public,
-                        EntryKind::Locked {
-                            issue: issue.clone(),
-                            option: option.clone(),
-                        },
+            Eff::LockIssue {
+                issue: i,
+                option: o,
+            } => {
+                let (i, o) = (*i, *o);
+                self.locked[i] = Some(o);
+                let issue = &s.issues[i];
+                self.push(
+                    Visibility::Public,
+                    EntryKind::Locked {
+                        issue: issue.id.clone(),
+                        option: issue.options[o].id.clone(),
+                    },
+                );
+                let conflicting: Vec<OfferId> = self
+                    .standing_offers()
+                    .filter(|x| x.package[i].is_some_and(|x| x != o))
+                    .map(|x| x.id)
+                    .collect();
+                for id in conflicting {
+                    self.set_status(
+                        id,
+                        OfferStatus::Withdrawn,
+                        format!("{} was taken off the table", issue.id),
                     );
-                    let conflicting: Vec<OfferId> = self
-                        .standing_offers()
-                        .filter(|x| x.package[i].is_some_and(|x| x != o))
-                        .map(|x| x.id)
-                        .collect();
-                    for id in conflicting {
-                        self.set_status(
-                            id,
-                            OfferStatus::Withdrawn,
-                            format!("{issue} was taken off the table"),
-                        );
-                    }
-                    self.end_if_all_settled();
                 }
+                self.end_if_all_settled();
             }
-            Effect::Propose { package } => {
-                let mut resolved = vec![None; m.issue_count()];
-                for (issue, option) in package {
-                    if let Some(i) = m.issue_index(issue)
-                        && let Some(o) = m.option_index(i, option)
-                        && self.locked[i].is_none_or(|l| l == o)
-                    {
-                        resolved[i] = Some(o);
-                    }
-                }
+            Eff::Propose { package } => {
+                // What is locked since stays as it is locked.
+                let resolved: Vec<Option<usize>> = package
+                    .iter()
+                    .zip(&self.locked)
+                    .map(|(o, l)| o.filter(|o| l.is_none_or(|l| l == *o)))
+                    .collect();
                 if resolved.iter().any(Option::is_some) {
                     self.put_offer(owner, resolved, None, None);
                 }
             }
-            Effect::EndTalks { reason } => {
+            Eff::EndTalks { reason } => {
                 let kind = if self.settled.iter().any(Option::is_some) {
                     OutcomeKind::PartialDeal
                 } else {
@@ -120,6 +113,7 @@ impl Game {
                 };
                 self.end(kind, None, reason.clone());
             }
+            Eff::Nothing => {}
         }
     }
 }

@@ -184,7 +184,7 @@ impl Game {
                         text: def.public_text.clone(),
                     },
                 );
-                for effect in &def.effects {
+                for effect in &model.rules().levers[l].effects {
                     if self.is_over() {
                         break;
                     }

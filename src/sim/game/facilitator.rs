@@ -44,16 +44,11 @@ impl Game {
                 self.push(Visibility::Public, EntryKind::Facilitator { text });
             }
             FacilitatorMove::Inject { inject } => {
-                let Some(found) = self
-                    .model
-                    .scenario
-                    .injects
-                    .iter()
-                    .find(|i| i.id == *inject)
-                    .cloned()
-                else {
+                let model = Arc::clone(&self.model);
+                let Some(k) = model.scenario.injects.iter().position(|i| i.id == *inject) else {
                     return Err(ActionError::UnknownInject(inject.clone()));
                 };
+                let found = &model.scenario.injects[k];
                 self.push(
                     Visibility::Public,
                     EntryKind::Facilitator {
@@ -62,7 +57,7 @@ impl Game {
                 );
                 // Like an event's, an inject's texts go out in the mediator's name.
                 let owner = self.model.mediators.first().copied();
-                for effect in &found.effects {
+                for effect in &model.rules().injects[k] {
                     if self.is_over() {
                         break;
                     }
@@ -93,7 +88,7 @@ impl Game {
                     },
                 );
                 self.apply_effect(
-                    &Effect::EndTalks {
+                    &Eff::EndTalks {
                         reason: reason.clone(),
                     },
                     None,

@@ -19,7 +19,8 @@ use super::ai::reason::{PublicReason, Rationale};
 use super::analysis::{OutcomeSpace, joint_gain};
 use super::model::{Model, Prefs};
 use super::rng::Stream;
-use super::scenario::{Condition, Effect, PartyKind, Trigger};
+use super::rules::{Cond, Eff, When};
+use super::scenario::PartyKind;
 use super::transcript::{Entry, EntryKind, Visibility};
 
 mod checks;

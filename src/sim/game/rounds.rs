@@ -6,20 +6,26 @@ impl Game {
     /// Events in file order, then the next round or the end at the deadline.
     pub(super) fn end_of_round(&mut self) {
         let model = Arc::clone(&self.model);
-        for (e, event) in model.scenario.events.iter().enumerate() {
+        for (e, (event, rules)) in model
+            .scenario
+            .events
+            .iter()
+            .zip(&model.rules().events)
+            .enumerate()
+        {
             // One draw per random event per round, whatever the state, so that the
             // players' choices never shift later draws.
-            let draw = match event.trigger {
-                Trigger::Random { .. } => Some(self.events_rng.unit()),
+            let draw = match rules.trigger {
+                When::Random { .. } => Some(self.events_rng.unit()),
                 _ => None,
             };
             if self.is_over() || (self.event_fired[e] > 0 && !event.repeat) {
                 continue;
             }
-            let fires = match &event.trigger {
-                Trigger::AtRound(n) => self.round == *n,
-                Trigger::When(c) => self.holds(c),
-                Trigger::Random { probability, when } => {
+            let fires = match &rules.trigger {
+                When::AtRound(n) => self.round == *n,
+                When::Holds(c) => self.holds(c),
+                When::Random { probability, when } => {
                     draw.is_some_and(|d| d < *probability) && self.holds(when)
                 }
             };
@@ -33,7 +39,7 @@ impl Game {
                     },
                 );
                 let owner = model.mediators.first().copied();
-                for effect in &event.effects {
+                for effect in &rules.effects {
                     if self.is_over() {
                         break;
                     }

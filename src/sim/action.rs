@@ -162,7 +162,7 @@ pub enum Move {
 }
 
 /// A stance by index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoveStance {
     pub issue: usize,
     pub option: usize,
@@ -170,7 +170,7 @@ pub struct MoveStance {
 }
 
 /// A reason by index.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MoveReason {
     pub issue: Option<usize>,
     pub text: Option<String>,

@@ -13,7 +13,7 @@
 //! ([`Observation::new`]) instead of copying the transcript for every decision; a remote
 //! client builds the same observation from a [`SeatView`] it received
 //! ([`SeatView::observation`]), and the AI decides the same either way. Both filter the
-//! transcript with [`Visibility::visible_to`](super::transcript::Visibility::visible_to).
+//! transcript with [`Scope::visible_to`](super::transcript::Scope::visible_to).
 
 use std::sync::Arc;
 
@@ -24,7 +24,7 @@ use super::game::{Game, Offer, Phase};
 use super::model::{Model, Prefs, UtilityTable};
 use super::rules::Eff;
 use super::scenario::{Issue, Lever, PartyKind};
-use super::transcript::Entry;
+use super::transcript::Logged;
 
 /// The scenario's public facts, by index: what every seat knows. Built once per model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,7 +142,7 @@ pub struct SeatView {
     pub mediator_asked: Vec<bool>,
     /// The transcript entries visible to the seat, each with its place (`seq`) in the
     /// whole transcript.
-    pub transcript: Vec<Entry>,
+    pub transcript: Vec<Logged>,
     /// How long the whole transcript is.
     pub transcript_len: usize,
     pub levers: Vec<SeatLever>,
@@ -232,7 +232,7 @@ pub struct Observation<'a> {
     mediator_asked: &'a [bool],
     /// Entries ordered by `seq`: the whole transcript (filtered as read) or only the
     /// visible entries.
-    transcript: &'a [Entry],
+    transcript: &'a [Logged],
     transcript_len: usize,
     levers: Vec<OwnLever<'a>>,
 }
@@ -393,18 +393,18 @@ impl<'a> Observation<'a> {
     }
 
     /// The transcript entries this party may see, oldest first.
-    pub fn entries(&self) -> impl Iterator<Item = &'a Entry> + 'a {
+    pub fn entries(&self) -> impl Iterator<Item = &'a Logged> + 'a {
         self.entries_since(0)
     }
 
     /// Visible entries from position `from` of the whole transcript on: lets an agent read
     /// only what is new since its last turn.
-    pub fn entries_since(&self, from: usize) -> impl Iterator<Item = &'a Entry> + 'a {
-        let me = self.my_id();
+    pub fn entries_since(&self, from: usize) -> impl Iterator<Item = &'a Logged> + 'a {
+        let me = self.me;
         let start = self.transcript.partition_point(|e| e.seq < from);
         self.transcript[start..]
             .iter()
-            .filter(move |e| e.visibility.visible_to(me))
+            .filter(move |e| e.scope.visible_to(me))
     }
     /// How long the whole transcript is (visible or not): where the next entry will be.
     pub fn transcript_len(&self) -> usize {

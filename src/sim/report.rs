@@ -169,7 +169,7 @@ pub fn debrief_html(game: &Game) -> String {
         "<section id=\"transcript\">\n<h2>Transcript</h2>\n<table>\n\
          <tr><th>Round</th><th>Heard by</th><th>What happened</th></tr>\n",
     );
-    for e in game.transcript() {
+    for e in game.entries() {
         let class = match e.visibility {
             Visibility::Public => "",
             Visibility::Facilitator => " class=\"facilitator\"",
@@ -437,7 +437,7 @@ fn axes(svg: &mut String, x_label: &str, y_label: &str) {
 pub fn transcript_csv(game: &Game) -> String {
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let mut out = String::from("round,heard_by,text\r\n");
-    for e in game.transcript() {
+    for e in game.entries() {
         let _ = write!(
             out,
             "{},{},{}\r\n",

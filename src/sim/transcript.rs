@@ -1,12 +1,14 @@
 //! The transcript: every action and event of a game, each with who may see it.
 //!
-//! The engine appends entries as it runs; `view(party)` filters them by [`Visibility`];
-//! the debrief and the facilitator see them all. Entries name parties, issues and options
-//! by id, so a transcript reads on its own.
+//! The engine appends [`Logged`] entries as it runs, with parties, issues, options, levers
+//! and events by index; `view(party)` filters them by [`Scope`]; the debrief and the
+//! facilitator see them all. Where the transcript leaves the engine (views, reports, the
+//! debrief, later the network) each becomes an [`Entry`], which names everything by id
+//! and so reads on its own.
 
 use serde::{Deserialize, Serialize};
 
-use super::action::{OfferId, PackageIds, Reason, Stance};
+use super::action::{MoveReason, MoveStance, OfferId, PackageIds, Reason, Stance};
 use super::ai::reason::{PublicReason, Rationale};
 use super::model::Model;
 use super::notice::SIMULATED;
@@ -302,5 +304,307 @@ impl Entry {
             Visibility::Facilitator => " (facilitator only)".to_string(),
         };
         format!("[round {}] {body}{scope}", self.round)
+    }
+}
+
+/// Who may see an entry, by party index: the engine's form of [`Visibility`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Scope {
+    Public,
+    Private { from: usize, to: Vec<usize> },
+    Caucus { delegation: usize, ally: usize },
+    Only(usize),
+    Facilitator,
+}
+
+impl Scope {
+    pub fn visible_to(&self, party: usize) -> bool {
+        match self {
+            Scope::Public => true,
+            Scope::Private { from, to } => *from == party || to.contains(&party),
+            Scope::Caucus { delegation, ally } => *delegation == party || *ally == party,
+            Scope::Only(p) => *p == party,
+            Scope::Facilitator => false,
+        }
+    }
+
+    /// The same scope by id.
+    pub fn visibility(&self, m: &Model) -> Visibility {
+        let id = |p: usize| m.party_id(p).to_string();
+        match self {
+            Scope::Public => Visibility::Public,
+            Scope::Private { from, to } => Visibility::Private {
+                from: id(*from),
+                to: to.iter().map(|&p| id(p)).collect(),
+            },
+            Scope::Caucus { delegation, ally } => Visibility::Caucus {
+                delegation: id(*delegation),
+                ally: id(*ally),
+            },
+            Scope::Only(p) => Visibility::Only(id(*p)),
+            Scope::Facilitator => Visibility::Facilitator,
+        }
+    }
+}
+
+/// An entry as the engine keeps it: by index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Logged {
+    /// Position in the transcript, from 0.
+    pub seq: usize,
+    pub round: u32,
+    pub scope: Scope,
+    pub kind: Kind,
+}
+
+/// What happened, by index (the engine's form of [`EntryKind`]; see there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Kind {
+    RoundStarted,
+    Proposed {
+        by: Option<usize>,
+        offer: OfferId,
+        /// A partial package: option per issue, `None` where the offer leaves it out.
+        package: Vec<Option<usize>>,
+        counter_to: Option<OfferId>,
+        note: Option<String>,
+    },
+    Accepted {
+        by: usize,
+        offer: OfferId,
+    },
+    Rejected {
+        by: usize,
+        offer: OfferId,
+        reason: Option<MoveReason>,
+    },
+    Withdrawn {
+        offer: OfferId,
+        why: String,
+    },
+    Statement {
+        by: usize,
+        stances: Vec<MoveStance>,
+        text: Option<String>,
+    },
+    AskedMediator {
+        by: usize,
+        note: Option<String>,
+    },
+    Caucus {
+        by: usize,
+        ally: usize,
+        text: String,
+    },
+    /// The lever's public text is the scenario's.
+    LeverUsed {
+        by: usize,
+        lever: usize,
+    },
+    EventFired {
+        event: usize,
+    },
+    Facilitator {
+        text: String,
+    },
+    News {
+        headline: String,
+        text: String,
+        source: Option<String>,
+    },
+    Settled {
+        issue: usize,
+        option: usize,
+    },
+    Locked {
+        issue: usize,
+        option: usize,
+    },
+    BatnaMoved {
+        party: usize,
+        by: f64,
+        now: f64,
+    },
+    ValueChanged {
+        party: usize,
+        issue: usize,
+        option: usize,
+        value: f64,
+    },
+    WeightChanged {
+        party: usize,
+        issue: usize,
+        weight: f64,
+    },
+    Passed {
+        by: usize,
+    },
+    WalkedOut {
+        by: usize,
+        reason: Option<String>,
+    },
+    TalksEnded {
+        outcome: String,
+    },
+    Explained {
+        by: usize,
+        reason: PublicReason,
+    },
+    Rationale {
+        by: usize,
+        rationale: std::sync::Arc<Rationale>,
+    },
+}
+
+impl Logged {
+    /// The entry by id, as it leaves the engine.
+    pub fn entry(&self, m: &Model) -> Entry {
+        let s = &m.scenario;
+        let id = |p: usize| s.parties[p].id.clone();
+        let issue = |i: usize| s.issues[i].id.clone();
+        let option = |i: usize, o: usize| s.issues[i].options[o].id.clone();
+        let kind = match &self.kind {
+            Kind::RoundStarted => EntryKind::RoundStarted,
+            Kind::Proposed {
+                by,
+                offer,
+                package,
+                counter_to,
+                note,
+            } => EntryKind::Proposed {
+                by: by.map(id),
+                offer: *offer,
+                package: m.partial_package_ids(package),
+                counter_to: *counter_to,
+                note: note.clone(),
+            },
+            Kind::Accepted { by, offer } => EntryKind::Accepted {
+                by: id(*by),
+                offer: *offer,
+            },
+            Kind::Rejected { by, offer, reason } => EntryKind::Rejected {
+                by: id(*by),
+                offer: *offer,
+                reason: reason.as_ref().map(|r| Reason {
+                    issue: r.issue.map(issue),
+                    text: r.text.clone(),
+                }),
+            },
+            Kind::Withdrawn { offer, why } => EntryKind::Withdrawn {
+                offer: *offer,
+                why: why.clone(),
+            },
+            Kind::Statement { by, stances, text } => EntryKind::Statement {
+                by: id(*by),
+                stances: stances
+                    .iter()
+                    .map(|st| Stance {
+                        issue: issue(st.issue),
+                        option: option(st.issue, st.option),
+                        stance: st.stance,
+                    })
+                    .collect(),
+                text: text.clone(),
+            },
+            Kind::AskedMediator { by, note } => EntryKind::AskedMediator {
+                by: id(*by),
+                note: note.clone(),
+            },
+            Kind::Caucus { by, ally, text } => EntryKind::Caucus {
+                by: id(*by),
+                ally: id(*ally),
+                text: text.clone(),
+            },
+            Kind::LeverUsed { by, lever } => EntryKind::LeverUsed {
+                by: id(*by),
+                lever: s.levers[*lever].id.clone(),
+                text: s.levers[*lever].public_text.clone(),
+            },
+            Kind::EventFired { event } => EntryKind::EventFired {
+                event: s.events[*event].id.clone(),
+                name: s.events[*event].name.clone(),
+            },
+            Kind::Facilitator { text } => EntryKind::Facilitator { text: text.clone() },
+            Kind::News {
+                headline,
+                text,
+                source,
+            } => EntryKind::News {
+                headline: headline.clone(),
+                text: text.clone(),
+                source: source.clone(),
+            },
+            Kind::Settled {
+                issue: i,
+                option: o,
+            } => EntryKind::Settled {
+                issue: issue(*i),
+                option: option(*i, *o),
+            },
+            Kind::Locked {
+                issue: i,
+                option: o,
+            } => EntryKind::Locked {
+                issue: issue(*i),
+                option: option(*i, *o),
+            },
+            Kind::BatnaMoved { party, by, now } => EntryKind::BatnaMoved {
+                party: id(*party),
+                by: *by,
+                now: *now,
+            },
+            Kind::ValueChanged {
+                party,
+                issue: i,
+                option: o,
+                value,
+            } => EntryKind::ValueChanged {
+                party: id(*party),
+                issue: issue(*i),
+                option: option(*i, *o),
+                value: *value,
+            },
+            Kind::WeightChanged {
+                party,
+                issue: i,
+                weight,
+            } => EntryKind::WeightChanged {
+                party: id(*party),
+                issue: issue(*i),
+                weight: *weight,
+            },
+            Kind::Passed { by } => EntryKind::Passed { by: id(*by) },
+            Kind::WalkedOut { by, reason } => EntryKind::WalkedOut {
+                by: id(*by),
+                reason: reason.clone(),
+            },
+            Kind::TalksEnded { outcome } => EntryKind::TalksEnded {
+                outcome: outcome.clone(),
+            },
+            Kind::Explained { by, reason } => EntryKind::Explained {
+                by: id(*by),
+                reason: reason.clone(),
+            },
+            Kind::Rationale { by, rationale } => EntryKind::Rationale {
+                by: id(*by),
+                rationale: rationale.clone(),
+            },
+        };
+        Entry {
+            seq: self.seq,
+            round: self.round,
+            visibility: self.scope.visibility(m),
+            kind,
+        }
+    }
+
+    /// One line for people, with the scenario's names (as [`Entry::render_with`]).
+    pub fn render_with(&self, m: &Model) -> String {
+        self.entry(m).render_with(m)
+    }
+
+    /// One line for people, naming things by id (as [`Entry::render`]).
+    pub fn render(&self, m: &Model) -> String {
+        self.entry(m).render()
     }
 }

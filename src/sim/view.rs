@@ -192,8 +192,8 @@ impl Game {
             transcript: self
                 .transcript()
                 .iter()
-                .filter(|e| e.visibility.visible_to(&me.id))
-                .cloned()
+                .filter(|e| e.scope.visible_to(party))
+                .map(|e| e.entry(m))
                 .collect(),
             outcome: self.outcome().cloned(),
         }

@@ -135,7 +135,7 @@ fn public_reasons_never_reveal_numbers() {
     let mut seen = 0;
     for seed in 0..30 {
         let game = simulate::play(&model, seed, &[]);
-        for e in game.transcript() {
+        for e in game.entries() {
             if let EntryKind::Explained { .. } = e.kind {
                 let mut text = e.render_with(&model);
                 text = text
@@ -162,12 +162,12 @@ fn every_ai_move_has_a_private_rationale_for_the_facilitator() {
     let game = simulate::play(&model, 3, &[]);
     let moves = game.actions().len();
     let rationales = game
-        .transcript()
+        .entries()
         .iter()
         .filter(|e| matches!(e.kind, EntryKind::Rationale { .. }))
         .count();
     assert_eq!(moves, rationales);
-    for e in game.transcript() {
+    for e in game.entries() {
         if matches!(e.kind, EntryKind::Rationale { .. }) {
             assert_eq!(
                 e.visibility,
@@ -392,9 +392,7 @@ fn agents_fed_only_their_seat_view_decide_as_in_the_game() {
             while let Some(p) = game.to_move() {
                 let view = received(&game, p);
                 assert!(
-                    view.transcript
-                        .iter()
-                        .all(|e| e.visibility.visible_to(model.party_id(p))),
+                    view.transcript.iter().all(|e| e.scope.visible_to(p)),
                     "a seat's view holds only what it may see"
                 );
                 let mine = here[p].decide(&Observation::new(&game, p));

@@ -31,7 +31,7 @@ fn a_full_deal_in_one_round() {
         .apply("south", Action::Accept { offer: 1 })
         .unwrap()
         .to_vec();
-    assert!(entries.iter().any(|e| matches!(&e.kind, EntryKind::Settled { issue, option } if issue == "water" && option == "half")));
+    assert!(entries.iter().map(|e| e.entry(g.model())).any(|e| matches!(&e.kind, EntryKind::Settled { issue, option } if issue == "water" && option == "half")));
     let outcome = g.outcome().unwrap();
     assert_eq!(outcome.kind, OutcomeKind::FullDeal);
     assert_eq!(outcome.round, 1);
@@ -160,14 +160,14 @@ fn events_and_levers_change_the_state() {
     assert_eq!(g.prefs()[south].batna, 35.0);
     assert_eq!(g.event_fired()[0], 1);
     let news = g
-        .transcript()
-        .iter()
+        .entries()
+        .into_iter()
         .find(|e| matches!(e.kind, EntryKind::News { .. }))
         .unwrap();
     assert_eq!(news.visibility, Visibility::Public);
     let moved = g
-        .transcript()
-        .iter()
+        .entries()
+        .into_iter()
         .find(|e| matches!(&e.kind, EntryKind::BatnaMoved { party, .. } if party == "south"))
         .unwrap();
     assert_eq!(moved.visibility, Visibility::Only("south".into()));
@@ -541,7 +541,7 @@ fn views_keep_confidential_things_confidential() {
 }
 
 fn caucus_with(game: &Game, delegation: &str, ally: &str) -> bool {
-    game.transcript().iter().any(|e| matches!(&e.visibility, Visibility::Caucus { delegation: d, ally: a } if d == delegation && a == ally))
+    game.entries().iter().any(|e| matches!(&e.visibility, Visibility::Caucus { delegation: d, ally: a } if d == delegation && a == ally))
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn check_invariants(g: &Game) {
     for (i, s) in g.settled().iter().enumerate() {
         if let Some(o) = s {
             let issue = &m.scenario.issues[i];
-            let said = g.transcript().iter().any(|e| matches!(&e.kind,
+            let said = g.entries().iter().any(|e| matches!(&e.kind,
                 EntryKind::Settled { issue: x, option: y } | EntryKind::Locked { issue: x, option: y }
                 if *x == issue.id && *y == issue.options[*o].id));
             assert!(said, "{} settled silently", issue.id);
@@ -77,7 +77,7 @@ fn check_invariants(g: &Game) {
     if g.is_over() {
         assert_eq!(g.standing_offers().count(), 0);
         assert!(matches!(
-            g.transcript().last().unwrap().kind,
+            g.entries().last().unwrap().kind,
             EntryKind::TalksEnded { .. }
         ));
     }

@@ -236,8 +236,8 @@ fn facilitator_moves_are_in_the_transcript_and_replay_exactly() {
     ));
     let entries: Vec<_> = table
         .game
-        .transcript()
-        .iter()
+        .entries()
+        .into_iter()
         .filter(|e| matches!(e.kind, EntryKind::Facilitator { .. }))
         .collect();
     assert_eq!(entries.len(), 3);
@@ -349,7 +349,7 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
         assert!(overruled >= 4, "seed {seed}: {overruled} third-party turns");
         let said = live
             .game
-            .transcript()
+            .entries()
             .iter()
             .filter(|e| match &e.kind {
                 EntryKind::Facilitator { text } => {

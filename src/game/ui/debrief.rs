@@ -9,7 +9,7 @@ use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points, VLine};
 
 use crate::game::party_colour;
 use crate::sim::analysis::OutcomeSpace;
-use crate::sim::transcript::EntryKind;
+use crate::sim::transcript::Kind;
 use crate::sim::{Game, Model};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,14 +114,15 @@ pub fn debrief(
         }
         egui::CollapsingHeader::new("The AI's private rationales").show(ui, |ui| {
             for e in game.transcript() {
-                if let EntryKind::Rationale { by, rationale } = &e.kind {
+                if let Kind::Rationale { by, rationale } = &e.kind {
+                    let by = model.party_id(*by);
                     ui.label(format!("round {} · {by}: {}", e.round, rationale.render()));
                 }
             }
         });
         egui::CollapsingHeader::new("The full transcript").show(ui, |ui| {
             for e in game.transcript() {
-                if !matches!(e.kind, EntryKind::Rationale { .. }) {
+                if !matches!(e.kind, Kind::Rationale { .. }) {
                     ui.label(e.render_with(model));
                 }
             }

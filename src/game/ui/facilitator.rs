@@ -7,7 +7,7 @@
 use bevy_egui::egui;
 
 use crate::game::facilitator::{FacilitatorSetting, FacilitatorState, Overrule, describe};
-use crate::sim::transcript::Visibility;
+use crate::sim::transcript::Scope;
 use crate::sim::{Action, FacilitatorMove, Game, Model};
 
 /// What the facilitator asked for.
@@ -224,7 +224,7 @@ fn controls(
                 .transcript()
                 .iter()
                 .rev()
-                .filter(|e| e.visibility == Visibility::Facilitator)
+                .filter(|e| e.scope == Scope::Facilitator)
                 .take(12)
             {
                 ui.label(egui::RichText::new(e.render_with(model)).small());

@@ -15,7 +15,7 @@ use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
 use crate::sim::rng::Stream;
 use crate::sim::scenario::{Personality, TOUGHNESS_RANGE};
-use crate::sim::transcript::EntryKind;
+use crate::sim::transcript::Kind;
 
 use super::Decision;
 use super::estimate::Beliefs;
@@ -127,10 +127,7 @@ impl DelegationAi {
     /// Reads what happened since the last turn into the opponent models.
     fn observe(&mut self, obs: &Observation) {
         for entry in self.beliefs.update(obs) {
-            if matches!(
-                entry.kind,
-                EntryKind::Proposed { .. } | EntryKind::Settled { .. }
-            ) {
+            if matches!(entry.kind, Kind::Proposed { .. } | Kind::Settled { .. }) {
                 self.last_progress = entry.round;
             }
         }

@@ -9,7 +9,7 @@ use crate::sim::ai::reason::PublicReason;
 use crate::sim::model::Prefs;
 use crate::sim::observe::Observation;
 use crate::sim::scenario::PartyKind;
-use crate::sim::transcript::{Entry, EntryKind};
+use crate::sim::transcript::{Kind, Logged};
 
 /// Beliefs about one delegation, on the normalised 0–1 scale.
 #[derive(Debug, Clone)]
@@ -252,15 +252,14 @@ impl Beliefs {
 
     /// Reads the entries that are new since the last call into the models, and returns
     /// them for the caller's own bookkeeping.
-    pub fn update<'a>(&mut self, obs: &Observation<'a>) -> impl Iterator<Item = &'a Entry> + 'a {
+    pub fn update<'a>(&mut self, obs: &Observation<'a>) -> impl Iterator<Item = &'a Logged> + 'a {
         let from = self.read;
         self.read = obs.transcript_len();
         let new = obs.entries_since(from);
         let offers = obs.offers();
-        let party = |id: &str| (0..obs.party_count()).find(|&p| obs.id_of(p) == id);
         for entry in new {
             match &entry.kind {
-                EntryKind::Proposed { offer, .. } => {
+                Kind::Proposed { offer, .. } => {
                     if let Some(o) = offers.iter().find(|o| o.id == *offer)
                         && let Some(author) = o.author
                         && let Some(Some(m)) = self.models.get_mut(author)
@@ -268,25 +267,22 @@ impl Beliefs {
                         m.saw_offer(&o.package, &obs.complete(&o.package));
                     }
                 }
-                EntryKind::Rejected { by, offer, reason } => {
-                    if let (Some(by), Some(o)) = (party(by), offers.iter().find(|o| o.id == *offer))
-                        && let Some(Some(m)) = self.models.get_mut(by)
+                Kind::Rejected { by, offer, reason } => {
+                    if let Some(o) = offers.iter().find(|o| o.id == *offer)
+                        && let Some(Some(m)) = self.models.get_mut(*by)
                     {
-                        let issue = reason
-                            .as_ref()
-                            .and_then(|r| r.issue.as_deref())
-                            .and_then(|i| obs.issues().iter().position(|x| x.id == i));
+                        let issue = reason.as_ref().and_then(|r| r.issue);
                         m.saw_rejection(&obs.complete(&o.package), issue);
                     }
                 }
                 // A party that says an option crosses its red line is taken at its word:
-                // packages with it are worth nothing to that party.
-                EntryKind::Explained {
+                // packages with it are worth nothing to that party. (Public reasons are
+                // words for the table, by id.)
+                Kind::Explained {
                     by,
                     reason: PublicReason::RedLine { issue, option },
                 } => {
-                    if let Some(by) = party(by)
-                        && let Some(Some(m)) = self.models.get_mut(by)
+                    if let Some(Some(m)) = self.models.get_mut(*by)
                         && let Some(i) = obs.issues().iter().position(|x| x.id == *issue)
                         && let Some(o) =
                             obs.issues()[i].options.iter().position(|x| x.id == *option)
@@ -294,21 +290,10 @@ impl Beliefs {
                         m.vetoed[i][o] = true;
                     }
                 }
-                EntryKind::Statement { by, stances, .. } => {
-                    if let Some(by) = party(by)
-                        && let Some(Some(m)) = self.models.get_mut(by)
-                    {
+                Kind::Statement { by, stances, .. } => {
+                    if let Some(Some(m)) = self.models.get_mut(*by) {
                         for s in stances {
-                            let i = obs.issues().iter().position(|x| x.id == s.issue);
-                            let o = i.and_then(|i| {
-                                obs.issues()[i]
-                                    .options
-                                    .iter()
-                                    .position(|x| x.id == s.option)
-                            });
-                            if let (Some(i), Some(o)) = (i, o) {
-                                m.saw_stance(i, o, s.stance, self.trust);
-                            }
+                            m.saw_stance(s.issue, s.option, s.stance, self.trust);
                         }
                     }
                 }

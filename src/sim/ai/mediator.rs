@@ -12,7 +12,7 @@
 use crate::sim::action::Move;
 use crate::sim::game::Explanation;
 use crate::sim::observe::Observation;
-use crate::sim::transcript::EntryKind;
+use crate::sim::transcript::Kind;
 
 use super::Decision;
 use super::ally::{LeverEvaluator, lever_decision};
@@ -56,18 +56,18 @@ impl MediatorAi {
     fn observe(&mut self, obs: &Observation) {
         for entry in self.beliefs.update(obs) {
             match &entry.kind {
-                EntryKind::Proposed { by, .. } if by.as_deref() != Some(obs.my_id()) => {
+                Kind::Proposed { by, .. } if *by != Some(self.me) => {
                     self.last_progress = entry.round;
                 }
-                EntryKind::Rejected { offer, .. } => {
+                Kind::Rejected { offer, .. } => {
                     if let Some(o) = obs.offers().iter().find(|o| o.id == *offer)
                         && o.author == Some(self.me)
                     {
                         self.rejected_texts.push(obs.complete(&o.package));
                     }
                 }
-                EntryKind::AskedMediator { .. } => self.asked_since_text = true,
-                EntryKind::Settled { .. } => self.last_progress = entry.round,
+                Kind::AskedMediator { .. } => self.asked_since_text = true,
+                Kind::Settled { .. } => self.last_progress = entry.round,
                 _ => {}
             }
         }

@@ -14,9 +14,9 @@ impl Game {
                 let moved = now - self.prefs[p].batna;
                 self.prefs[p].batna = now;
                 self.push(
-                    Visibility::Only(self.id(p)),
-                    EntryKind::BatnaMoved {
-                        party: self.id(p),
+                    Scope::Only(p),
+                    Kind::BatnaMoved {
+                        party: p,
                         by: moved,
                         now,
                     },
@@ -30,11 +30,11 @@ impl Game {
             } => {
                 self.prefs[*p].values[*i][*o] = *value;
                 self.push(
-                    Visibility::Only(self.id(*p)),
-                    EntryKind::ValueChanged {
-                        party: self.id(*p),
-                        issue: s.issues[*i].id.clone(),
-                        option: s.issues[*i].options[*o].id.clone(),
+                    Scope::Only(*p),
+                    Kind::ValueChanged {
+                        party: *p,
+                        issue: *i,
+                        option: *o,
                         value: *value,
                     },
                 );
@@ -46,10 +46,10 @@ impl Game {
             } => {
                 self.prefs[*p].set_weight(*i, *weight);
                 self.push(
-                    Visibility::Only(self.id(*p)),
-                    EntryKind::WeightChanged {
-                        party: self.id(*p),
-                        issue: s.issues[*i].id.clone(),
+                    Scope::Only(*p),
+                    Kind::WeightChanged {
+                        party: *p,
+                        issue: *i,
                         weight: *weight,
                     },
                 );
@@ -59,8 +59,8 @@ impl Game {
                 text,
                 source,
             } => self.push(
-                Visibility::Public,
-                EntryKind::News {
+                Scope::Public,
+                Kind::News {
                     headline: headline.clone(),
                     text: text.clone(),
                     source: source.clone(),
@@ -74,10 +74,10 @@ impl Game {
                 self.locked[i] = Some(o);
                 let issue = &s.issues[i];
                 self.push(
-                    Visibility::Public,
-                    EntryKind::Locked {
-                        issue: issue.id.clone(),
-                        option: issue.options[o].id.clone(),
+                    Scope::Public,
+                    Kind::Locked {
+                        issue: i,
+                        option: o,
                     },
                 );
                 let conflicting: Vec<OfferId> = self

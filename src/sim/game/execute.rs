@@ -8,7 +8,7 @@ impl Game {
 
     /// Applies `action` by the party with id `party`. On error nothing changes.
     /// Returns the transcript entries the action produced (events included).
-    pub fn apply(&mut self, party: &str, action: Action) -> Result<&[Entry], ActionError> {
+    pub fn apply(&mut self, party: &str, action: Action) -> Result<&[Logged], ActionError> {
         let p = self
             .model
             .party_index(party)
@@ -17,7 +17,7 @@ impl Game {
     }
 
     /// As [`Game::apply`], with a party index.
-    pub fn apply_index(&mut self, p: usize, action: Action) -> Result<&[Entry], ActionError> {
+    pub fn apply_index(&mut self, p: usize, action: Action) -> Result<&[Logged], ActionError> {
         self.apply_explained(p, action, None)
     }
 
@@ -28,7 +28,7 @@ impl Game {
         p: usize,
         action: Action,
         explanation: Option<Explanation>,
-    ) -> Result<&[Entry], ActionError> {
+    ) -> Result<&[Logged], ActionError> {
         let mv = self.resolve_action(p, &action)?;
         self.check_move(p, &mv)?;
         Ok(self.commit(p, action, mv, explanation))
@@ -41,7 +41,7 @@ impl Game {
         p: usize,
         mv: Move,
         explanation: Option<Explanation>,
-    ) -> Result<&[Entry], ActionError> {
+    ) -> Result<&[Logged], ActionError> {
         self.check_move(p, &mv)?;
         let action = mv.to_action(&self.model);
         Ok(self.commit(p, action, mv, explanation))
@@ -55,24 +55,14 @@ impl Game {
         action: Action,
         mv: Move,
         explanation: Option<Explanation>,
-    ) -> &[Entry] {
+    ) -> &[Logged] {
         let first = self.log.len();
         self.actions.push((p, action, explanation.clone()));
         if let Some(Explanation { public, rationale }) = explanation {
-            let by = self.id(p);
             if let Some(reason) = public {
-                self.push(
-                    Visibility::Public,
-                    EntryKind::Explained {
-                        by: by.clone(),
-                        reason,
-                    },
-                );
+                self.push(Scope::Public, Kind::Explained { by: p, reason });
             }
-            self.push(
-                Visibility::Facilitator,
-                EntryKind::Rationale { by, rationale },
-            );
+            self.push(Scope::Facilitator, Kind::Rationale { by: p, rationale });
         }
         self.execute(p, mv);
         if !self.is_over() {
@@ -84,11 +74,11 @@ impl Game {
         &self.log[first..]
     }
 
-    pub(super) fn push(&mut self, visibility: Visibility, kind: EntryKind) {
-        self.log.push(Entry {
+    pub(super) fn push(&mut self, scope: Scope, kind: Kind) {
+        self.log.push(Logged {
             seq: self.log.len(),
             round: self.round,
-            visibility,
+            scope,
             kind,
         });
     }
@@ -98,7 +88,6 @@ impl Game {
     }
 
     fn execute(&mut self, p: usize, mv: Move) {
-        let me = self.id(p);
         match mv {
             Move::Propose { package, note } => {
                 self.put_offer(Some(p), package, None, note);
@@ -108,47 +97,29 @@ impl Game {
                 self.put_offer(Some(p), package, Some(to), note);
             }
             Move::Accept { offer } => {
-                self.push(Visibility::Public, EntryKind::Accepted { by: me, offer });
+                self.push(Scope::Public, Kind::Accepted { by: p, offer });
                 if let Some(o) = self.offers.iter_mut().find(|o| o.id == offer) {
                     o.accepted_by.push(p);
                 }
                 self.settle_if_agreed(offer);
             }
-            Move::Reject { offer, reason } => {
-                let reason = reason.map(|r| Reason {
-                    issue: r.issue.map(|i| self.model.scenario.issues[i].id.clone()),
-                    text: r.text,
-                });
-                self.reject(p, offer, reason)
-            }
+            Move::Reject { offer, reason } => self.reject(p, offer, reason),
             Move::Withdraw { offer } => {
-                self.set_status(offer, OfferStatus::Withdrawn, format!("by {me}"));
+                let why = format!("by {}", self.model.party_id(p));
+                self.set_status(offer, OfferStatus::Withdrawn, why);
             }
             Move::Statement { to, stances, text } => {
-                let visibility = match to {
-                    None => Visibility::Public,
-                    Some(list) => Visibility::Private {
-                        from: me.clone(),
-                        to: list
-                            .into_iter()
-                            .filter(|&q| q != p)
-                            .map(|q| self.id(q))
-                            .collect(),
+                let scope = match to {
+                    None => Scope::Public,
+                    Some(list) => Scope::Private {
+                        from: p,
+                        to: list.into_iter().filter(|&q| q != p).collect(),
                     },
                 };
-                let s = &self.model.scenario;
-                let stances = stances
-                    .iter()
-                    .map(|st| Stance {
-                        issue: s.issues[st.issue].id.clone(),
-                        option: s.issues[st.issue].options[st.option].id.clone(),
-                        stance: st.stance,
-                    })
-                    .collect();
                 self.push(
-                    visibility,
-                    EntryKind::Statement {
-                        by: me,
+                    scope,
+                    Kind::Statement {
+                        by: p,
                         stances,
                         text,
                     },
@@ -156,34 +127,22 @@ impl Game {
             }
             Move::AskMediator { note } => {
                 self.mediator_asked[p] = true;
-                self.push(
-                    Visibility::Public,
-                    EntryKind::AskedMediator { by: me, note },
-                );
+                self.push(Scope::Public, Kind::AskedMediator { by: p, note });
             }
             Move::Caucus { ally, text } => {
-                let ally = self.id(ally);
                 self.push(
-                    Visibility::Caucus {
-                        delegation: me.clone(),
-                        ally: ally.clone(),
+                    Scope::Caucus {
+                        delegation: p,
+                        ally,
                     },
-                    EntryKind::Caucus { by: me, ally, text },
+                    Kind::Caucus { by: p, ally, text },
                 );
             }
             Move::UseLever { lever: l } => {
                 let model = Arc::clone(&self.model);
-                let def = &model.scenario.levers[l];
                 self.lever_uses[l] += 1;
-                self.lever_costs[p] += def.cost;
-                self.push(
-                    Visibility::Public,
-                    EntryKind::LeverUsed {
-                        by: me,
-                        lever: def.id.clone(),
-                        text: def.public_text.clone(),
-                    },
-                );
+                self.lever_costs[p] += model.scenario.levers[l].cost;
+                self.push(Scope::Public, Kind::LeverUsed { by: p, lever: l });
                 for effect in &model.rules().levers[l].effects {
                     if self.is_over() {
                         break;
@@ -193,23 +152,24 @@ impl Game {
             }
             Move::WalkOut { reason } => {
                 self.push(
-                    Visibility::Public,
-                    EntryKind::WalkedOut {
-                        by: me.clone(),
+                    Scope::Public,
+                    Kind::WalkedOut {
+                        by: p,
                         reason: reason.clone(),
                     },
                 );
+                let me = self.id(p);
                 self.end(
                     OutcomeKind::WalkOut,
                     Some(me.clone()),
                     reason.unwrap_or_else(|| format!("{me} walked out")),
                 );
             }
-            Move::Pass => self.push(Visibility::Public, EntryKind::Passed { by: me }),
+            Move::Pass => self.push(Scope::Public, Kind::Passed { by: p }),
         }
     }
 
-    pub(super) fn reject(&mut self, p: usize, offer: OfferId, reason: Option<Reason>) {
+    pub(super) fn reject(&mut self, p: usize, offer: OfferId, reason: Option<MoveReason>) {
         let sq = self.model.status_quo();
         if let Some(o) = self.offers.iter_mut().find(|o| o.id == offer) {
             o.accepted_by.retain(|&q| q != p);
@@ -222,10 +182,13 @@ impl Game {
                 .collect();
             self.rejections.push(Rejection { by: p, issues });
         }
-        let by = self.id(p);
         self.push(
-            Visibility::Public,
-            EntryKind::Rejected { by, offer, reason },
+            Scope::Public,
+            Kind::Rejected {
+                by: p,
+                offer,
+                reason,
+            },
         );
     }
 
@@ -234,7 +197,7 @@ impl Game {
             o.status = status;
         }
         if status != OfferStatus::Settled {
-            self.push(Visibility::Public, EntryKind::Withdrawn { offer, why });
+            self.push(Scope::Public, Kind::Withdrawn { offer, why });
         }
     }
 
@@ -261,11 +224,11 @@ impl Game {
             _ => Vec::new(),
         };
         self.push(
-            Visibility::Public,
-            EntryKind::Proposed {
-                by: author.map(|a| self.id(a)),
+            Scope::Public,
+            Kind::Proposed {
+                by: author,
                 offer: id,
-                package: self.model.partial_package_ids(&package),
+                package: package.clone(),
                 counter_to,
                 note,
             },
@@ -299,15 +262,7 @@ impl Game {
         for (i, option) in package.iter().enumerate() {
             if let Some(option) = *option {
                 self.settled[i] = Some(option);
-                let issue = &self.model.scenario.issues[i];
-                let (issue_id, option_id) = (issue.id.clone(), issue.options[option].id.clone());
-                self.push(
-                    Visibility::Public,
-                    EntryKind::Settled {
-                        issue: issue_id,
-                        option: option_id,
-                    },
-                );
+                self.push(Scope::Public, Kind::Settled { issue: i, option });
             }
         }
         self.end_if_all_settled();

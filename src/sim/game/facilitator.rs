@@ -5,7 +5,7 @@ use super::*;
 
 impl Game {
     /// The facilitator steps in: applies the move at once, whoever is to play.
-    pub fn facilitate(&mut self, m: FacilitatorMove) -> Result<&[Entry], ActionError> {
+    pub fn facilitate(&mut self, m: FacilitatorMove) -> Result<&[Logged], ActionError> {
         if self.is_over() {
             return Err(ActionError::TalksOver);
         }
@@ -41,7 +41,7 @@ impl Game {
                         action: "be overruled by the facilitator",
                     });
                 }
-                self.push(Visibility::Public, EntryKind::Facilitator { text });
+                self.push(Scope::Public, Kind::Facilitator { text });
             }
             FacilitatorMove::Inject { inject } => {
                 let model = Arc::clone(&self.model);
@@ -50,8 +50,8 @@ impl Game {
                 };
                 let found = &model.scenario.injects[k];
                 self.push(
-                    Visibility::Public,
-                    EntryKind::Facilitator {
+                    Scope::Public,
+                    Kind::Facilitator {
                         text: format!("injects “{}”", found.name),
                     },
                 );
@@ -66,14 +66,14 @@ impl Game {
             }
             FacilitatorMove::News { headline, text } => {
                 self.push(
-                    Visibility::Public,
-                    EntryKind::Facilitator {
+                    Scope::Public,
+                    Kind::Facilitator {
                         text: "announces news".to_string(),
                     },
                 );
                 self.push(
-                    Visibility::Public,
-                    EntryKind::News {
+                    Scope::Public,
+                    Kind::News {
                         headline: headline.clone(),
                         text: text.clone(),
                         source: None,
@@ -82,8 +82,8 @@ impl Game {
             }
             FacilitatorMove::EndTalks { reason } => {
                 self.push(
-                    Visibility::Public,
-                    EntryKind::Facilitator {
+                    Scope::Public,
+                    Kind::Facilitator {
                         text: format!("ends the talks: {reason}"),
                     },
                 );

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::{
     Action, ActionError, Audience, MAX_TEXT_CHARS, Move, MoveReason, MoveStance, OfferId,
-    PackageIds, Reason, Stance,
+    PackageIds, Reason,
 };
 use super::ai::reason::{PublicReason, Rationale};
 use super::analysis::{OutcomeSpace, joint_gain};
@@ -21,7 +21,7 @@ use super::model::{Model, Prefs};
 use super::rng::Stream;
 use super::rules::{Cond, Eff, When};
 use super::scenario::PartyKind;
-use super::transcript::{Entry, EntryKind, Visibility};
+use super::transcript::{Kind, Logged, Scope};
 
 mod checks;
 mod conditions;
@@ -173,7 +173,7 @@ pub struct Game {
     event_fired: Vec<u32>,
     rejections: Vec<Rejection>,
     mediator_asked: Vec<bool>,
-    log: Vec<Entry>,
+    log: Vec<Logged>,
     outcome: Option<Outcome>,
     events_rng: Stream,
     /// Every action applied, with its party and explanation: the record's action list.
@@ -251,7 +251,7 @@ impl Game {
             facilitator_moves: Vec::new(),
             model,
         };
-        game.push(Visibility::Public, EntryKind::RoundStarted);
+        game.push(Scope::Public, Kind::RoundStarted);
         game
     }
 
@@ -289,8 +289,13 @@ impl Game {
     pub fn locked(&self) -> &[Option<usize>] {
         &self.locked
     }
-    pub fn transcript(&self) -> &[Entry] {
+    /// The transcript as the engine keeps it, by index.
+    pub fn transcript(&self) -> &[Logged] {
         &self.log
+    }
+    /// The whole transcript by id, as it leaves the engine (reports, the debrief).
+    pub fn entries(&self) -> Vec<super::transcript::Entry> {
+        self.log.iter().map(|e| e.entry(&self.model)).collect()
     }
     pub fn outcome(&self) -> Option<&Outcome> {
         self.outcome.as_ref()

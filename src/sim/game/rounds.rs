@@ -31,13 +31,7 @@ impl Game {
             };
             if fires {
                 self.event_fired[e] += 1;
-                self.push(
-                    Visibility::Public,
-                    EntryKind::EventFired {
-                        event: event.id.clone(),
-                        name: event.name.clone(),
-                    },
-                );
+                self.push(Scope::Public, Kind::EventFired { event: e });
                 let owner = model.mediators.first().copied();
                 for effect in &rules.effects {
                     if self.is_over() {
@@ -60,7 +54,7 @@ impl Game {
         } else {
             self.round += 1;
             self.turn = 0;
-            self.push(Visibility::Public, EntryKind::RoundStarted);
+            self.push(Scope::Public, Kind::RoundStarted);
         }
     }
 
@@ -82,8 +76,8 @@ impl Game {
             settled,
         };
         self.push(
-            Visibility::Public,
-            EntryKind::TalksEnded {
+            Scope::Public,
+            Kind::TalksEnded {
                 outcome: outcome.describe(),
             },
         );

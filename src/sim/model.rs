@@ -250,7 +250,7 @@ pub fn order_by_decreasing(utils: &[f64]) -> Vec<u32> {
         for &k in &keys {
             counts[((k >> shift) & 0xff) as usize] += 1;
         }
-        if counts.iter().any(|&c| c == keys.len()) {
+        if counts.contains(&keys.len()) {
             continue;
         }
         let mut at = 0;

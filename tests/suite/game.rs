@@ -371,7 +371,6 @@ fn hot_seat_shows_each_seat_only_its_own_confidential_data() {
 fn facilitator_moves_reach_the_transcript_and_a_pause_stops_the_ai() {
     use accord::game::session::Facilitate;
     use accord::sim::FacilitatorMove;
-    use accord::sim::transcript::EntryKind;
     let mut app = app();
     start(&mut app);
     app.world_mut()
@@ -396,7 +395,7 @@ fn facilitator_moves_reach_the_transcript_and_a_pause_stops_the_ai() {
             .game()
             .transcript()
             .iter()
-            .any(|e| matches!(e.kind, EntryKind::Facilitator { .. }))
+            .any(|e| matches!(e.kind, accord::sim::transcript::Kind::Facilitator { .. }))
     );
     assert_eq!(session.game().facilitator_moves().len(), 1);
 }
@@ -414,14 +413,14 @@ pub(super) fn start_with(
 }
 
 fn facilitator_texts(app: &App) -> Vec<String> {
-    use accord::sim::transcript::EntryKind;
+    use accord::sim::transcript::Kind;
     app.world()
         .resource::<Session>()
         .game()
         .transcript()
         .iter()
         .filter_map(|e| match &e.kind {
-            EntryKind::Facilitator { text } => Some(text.clone()),
+            Kind::Facilitator { text } => Some(text.clone()),
             _ => None,
         })
         .collect()

@@ -228,7 +228,7 @@ impl Beliefs {
             models: (0..obs.party_count())
                 .map(|p| {
                     (p != obs.me() && obs.kind_of(p) == PartyKind::Delegation)
-                        .then(|| Estimate::uninformed(&counts, &sq))
+                        .then(|| Estimate::uninformed(&counts, sq))
                 })
                 .collect(),
             read: 0,

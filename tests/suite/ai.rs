@@ -411,3 +411,26 @@ fn agents_fed_only_their_seat_view_decide_as_in_the_game() {
         }
     }
 }
+
+/// Writes random bilateral problems (`generate::bilateral`: 3 issues × 10 options, 100
+/// rounds) as scenario files into `$ACCORD_WRITE_PROBLEMS`, for `accord simulate` to
+/// measure on (the speed figures of random problems). Run by hand:
+/// `ACCORD_WRITE_PROBLEMS=dir cargo test --release --no-default-features -- --ignored write_random`.
+#[test]
+#[ignore]
+fn write_random_bilateral_problems() {
+    let Some(dir) = std::env::var_os("ACCORD_WRITE_PROBLEMS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for k in 0..10 {
+        let scenario = bilateral(k, 3, 10, 100);
+        let text = ron::ser::to_string_pretty(&scenario, ron::ser::PrettyConfig::default())
+            .unwrap();
+        // Every file must load as the scenario it was made from.
+        let model = common::model(&text);
+        assert_eq!(model.scenario, scenario);
+        std::fs::write(dir.join(format!("bilateral-{k}.ron")), text).unwrap();
+    }
+}

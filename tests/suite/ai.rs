@@ -426,8 +426,8 @@ fn write_random_bilateral_problems() {
     std::fs::create_dir_all(&dir).unwrap();
     for k in 0..10 {
         let scenario = bilateral(k, 3, 10, 100);
-        let text = ron::ser::to_string_pretty(&scenario, ron::ser::PrettyConfig::default())
-            .unwrap();
+        let text =
+            ron::ser::to_string_pretty(&scenario, ron::ser::PrettyConfig::default()).unwrap();
         // Every file must load as the scenario it was made from.
         let model = common::model(&text);
         assert_eq!(model.scenario, scenario);

@@ -9,6 +9,7 @@ pub mod action;
 pub mod ai;
 pub mod analysis;
 pub mod diagnostic;
+pub mod fairness;
 pub mod game;
 pub mod generate;
 pub mod lint;

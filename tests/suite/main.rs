@@ -5,6 +5,7 @@ mod ai;
 mod analysis;
 mod common;
 mod engine;
+mod fairness;
 #[cfg(feature = "gui")]
 mod game;
 mod golden;

@@ -39,7 +39,6 @@ impl Game {
         OutcomeSpace::new(&self.model, &self.prefs)
     }
 
-    /// Measures of the agreement, if anything was settled.
     /// The delegations' normalised utilities of the package as it stands.
     pub fn delegation_point(&self) -> Vec<f64> {
         let package = self.current_package();
@@ -50,6 +49,7 @@ impl Game {
             .collect()
     }
 
+    /// Measures of the agreement, if anything was settled.
     pub fn deal_metrics(&self, space: &OutcomeSpace) -> Option<DealMetrics> {
         if self.settled.iter().all(Option::is_none) {
             return None;

@@ -37,6 +37,9 @@ pub struct Public {
     pub status_quo: Vec<usize>,
     /// How many options each issue has.
     pub option_counts: Vec<usize>,
+    /// Nothing is agreed until everything is: every proposal covers every issue, and
+    /// without a deal each side has its BATNA (the status quo is nobody's fallback).
+    pub all_or_nothing: bool,
 }
 
 /// One party as every seat knows it.
@@ -65,6 +68,7 @@ impl Public {
             delegations: model.delegations.clone(),
             status_quo: model.status_quo().to_vec(),
             option_counts: model.option_counts(),
+            all_or_nothing: s.rules.nothing_agreed_until_all_agreed,
         }
     }
 }
@@ -344,6 +348,10 @@ impl<'a> Observation<'a> {
     }
     pub fn option_counts(&self) -> Vec<usize> {
         self.public.option_counts.clone()
+    }
+    /// Whether nothing is agreed until everything is (see [`Public::all_or_nothing`]).
+    pub fn all_or_nothing(&self) -> bool {
+        self.public.all_or_nothing
     }
 
     // The table.

@@ -415,6 +415,7 @@ impl DelegationAi {
         let current = obs.current_package();
         let current_u = prefs.utility(&current);
 
+        let all_or_nothing = obs.all_or_nothing();
         // 1. Accept the best acceptable standing offer.
         let mut best_offer: Option<(&Offer, f64)> = None;
         for o in obs.standing_offers() {
@@ -434,10 +435,15 @@ impl DelegationAi {
                 o.package.iter().enumerate().all(|(i, x)| {
                     x.is_none_or(|x| prefs.values[i][x] >= prefs.values[i][current[i]])
                 });
+            // An offer that improves on every issue it names is a step worth taking when
+            // issues settle one by one: an unsettled issue keeps its status quo. When
+            // nothing is agreed until everything is, the status quo is nobody's fallback
+            // (without a deal each side has its BATNA), so only the aspiration counts.
+            let step = !all_or_nothing && improves_each && u > current_u;
             let acceptable = u > batna
                 && (u >= aspiration
                     || candidate_u.is_some_and(|c| u >= c)
-                    || (improves_each && u > current_u && covers_some_open(o, &open)));
+                    || (step && covers_some_open(o, &open)));
             if acceptable && best_offer.is_none_or(|(_, b)| u > b) {
                 best_offer = Some((o, u));
             }

@@ -23,3 +23,30 @@ fn fairness_report() {
         println!("{}", measure(&problems, arrangement, 5).render());
     }
 }
+
+/// Issue 15's targets on a fixed set of problems: where the status quo sits and who moves
+/// first do not decide who gains, and agreements lie near the Nash point and the frontier;
+/// the same with a mediator seat.
+#[test]
+fn the_status_quo_and_the_turn_order_do_not_decide_the_split() {
+    use accord::sim::fairness::StatusQuoAt;
+    let problems = problems(16);
+    for mediator in [false, true] {
+        for status_quo in [StatusQuoAt::AlphaBest, StatusQuoAt::BetaBest] {
+            for beta_first in [false, true] {
+                let arrangement = Arrangement {
+                    status_quo,
+                    beta_first,
+                    mediator,
+                };
+                let f = measure(&problems, arrangement, 2);
+                let what = f.render();
+                assert!((0.45..=0.55).contains(&f.share_alpha), "{what}");
+                assert!((0.45..=0.55).contains(&f.nash_share_alpha), "{what}");
+                assert!(f.mean_nash_distance.unwrap() <= 0.08, "{what}");
+                assert!(f.mean_pareto_distance.unwrap() <= 0.012, "{what}");
+                assert!(f.agreement_rate() >= 0.98, "{what}");
+            }
+        }
+    }
+}

@@ -32,25 +32,20 @@ const PRESSURE_RESPONSE: f64 = 2.5;
 /// The weight of its own utility in the score of a package it might propose: ties in what
 /// the others get go towards what it likes best.
 const TIE: f64 = 1e-6;
+/// How far above its aspiration (points of own utility) a delegation bids. Proposals
+/// track the aspiration: a party that offered whatever it estimated the others value
+/// most, at any utility above its aspiration, would offer far more to itself than it
+/// needs wherever its estimate of the others is poor, and the deal would follow the
+/// errors of its estimate instead of the concessions of both sides.
+const BID_WINDOW: f64 = 5.0;
 
 /// How far below the aspiration a package still counts as reaching it (rounding).
 const SLACK: f64 = 1e-9;
-
-/// Whether the cells (`issue * width + option`) of a group's combination keep every
-/// fixed option.
-fn consistent_cells(cells: &[u32], group: &[usize], fixed: &[Option<usize>], width: usize) -> bool {
-    cells
-        .iter()
-        .zip(group)
-        .all(|(&c, &i)| fixed[i].is_none_or(|f| c as usize == i * width + f))
-}
 
 /// Buffers reused from one decision to the next.
 #[derive(Debug, Clone, Default)]
 struct Scratch {
     contributions: Vec<f64>,
-    /// Per combination of the second group: the best score among it and those before.
-    running: Vec<(f64, u32)>,
     package: Vec<usize>,
 }
 
@@ -161,13 +156,7 @@ impl DelegationAi {
     }
 
     /// The package to propose: own utility at least `aspiration`, the most for the others.
-    /// `first` is the best package for itself among those consistent with `fixed`.
-    fn choose(
-        &mut self,
-        fixed: &[Option<usize>],
-        aspiration: f64,
-        first: Option<usize>,
-    ) -> Option<usize> {
+    fn choose(&mut self, fixed: &[Option<usize>], aspiration: f64) -> Option<usize> {
         // Sums of the same parts in another order differ in the last bits: a package
         // exactly at the aspiration must count as reaching it in both searches.
         let aspiration = aspiration - SLACK;
@@ -191,19 +180,17 @@ impl DelegationAi {
                 }
             }
         }
-        let found = match first {
-            Some(first) if count == 1 && aspiration > 0.0 => {
-                self.choose_split(&contributions, fixed, aspiration, first)
-            }
-            _ => None,
-        };
-        let found = found.or_else(|| self.choose_scan(&contributions, count, fixed, aspiration));
+        let found = self.choose_scan(&contributions, count, fixed, aspiration);
         self.scratch.contributions = contributions;
         found
     }
 
-    /// The choice by a scan of the packages in decreasing own utility, down to the
-    /// aspiration; `contributions` as built in `choose`, for `count` other delegations.
+    /// The choice among the packages whose own utility lies in the bidding window, from
+    /// the aspiration to [`BID_WINDOW`] points above it: the one the others are estimated
+    /// to value most. When the window holds nothing consistent with what is fixed, the
+    /// consistent package closest above it; when nothing reaches the aspiration, the best
+    /// consistent package. `contributions` as built in `choose`, for `count` other
+    /// delegations.
     fn choose_scan(
         &self,
         contributions: &[f64],
@@ -212,23 +199,33 @@ impl DelegationAi {
         aspiration: f64,
     ) -> Option<usize> {
         let table = &self.table;
-        let n = self.space.radix.len();
+        let n = self.space.radix.len().max(1);
         let width = self.table.parts.width;
         let any_fixed = fixed.iter().any(Option::is_some);
-        let mut best: Option<(usize, f64)> = None;
-        for (&k, options) in table.order.iter().zip(table.options.chunks_exact(n.max(1))) {
-            let k = k as usize;
-            let u = table.utils[k];
-            if u < aspiration && best.is_some() {
-                break;
-            }
-            if u <= 0.0
-                || (any_fixed
-                    && options
+        let usable = |k: usize, options: &[u8]| {
+            table.utils[k] > 0.0
+                && (!any_fixed
+                    || options
                         .iter()
                         .zip(fixed)
-                        .any(|(&o, f)| f.is_some_and(|f| f != o as usize)))
-            {
+                        .all(|(&o, f)| f.is_none_or(|f| f == o as usize)))
+        };
+        let options_at = |at: usize| &table.options[at * n..(at + 1) * n];
+        // The order is by decreasing own utility: the window starts where it falls to
+        // the window's top.
+        let top = aspiration + BID_WINDOW;
+        let start = table
+            .order
+            .partition_point(|&k| table.utils[k as usize] > top);
+        let mut best: Option<(usize, f64)> = None;
+        for at in start..table.order.len() {
+            let k = table.order[at] as usize;
+            let u = table.utils[k];
+            if u < aspiration {
+                break;
+            }
+            let options = options_at(at);
+            if !usable(k, options) {
                 continue;
             }
             let mut score = u * TIE;
@@ -242,118 +239,21 @@ impl DelegationAi {
             if best.is_none_or(|(_, b)| score > b) {
                 best = Some((k, score));
             }
-            if u < aspiration {
-                break; // nothing reached the aspiration: the best consistent package
-            }
         }
-        best.map(|(k, _)| k)
-    }
-
-    /// The same choice as the scan, for one other delegation, by a meet-in-the-middle
-    /// search (see `SplitParts`): every combination of the first group of issues is
-    /// completed with the best combination of the second group that still reaches the
-    /// aspiration, found along the second group's combinations sorted by own utility,
-    /// with a running best of the score along them. `None` when no
-    /// package reaches the aspiration (the scan then picks the fallback). `first` is the
-    /// best consistent package for itself.
-    fn choose_split(
-        &mut self,
-        theirs: &[f64],
-        fixed: &[Option<usize>],
-        aspiration: f64,
-        first: usize,
-    ) -> Option<usize> {
-        let parts = &self.table.parts;
-        let n = self.space.radix.len();
-        let u_first = self.table.utils[first];
-        if u_first < aspiration || u_first <= 0.0 || n == 0 || parts.second_own.is_empty() {
-            return None;
+        if let Some((k, _)) = best {
+            return Some(k);
         }
-        let fixed_in = |group: &[usize]| group.iter().any(|&i| fixed[i].is_some());
-        let check_second = fixed_in(&parts.second);
-        let check_first = fixed_in(&parts.first);
-        let width = parts.width;
-        // The running best score along the second group's combinations, skipping those
-        // inconsistent with what is fixed and those the other side vetoes.
-        let m = parts.second.len();
-        let running = &mut self.scratch.running;
-        running.clear();
-        running.resize(parts.second_own.len(), (f64::NEG_INFINITY, u32::MAX));
-        let mut best_so_far = (f64::NEG_INFINITY, u32::MAX);
-        for (j, ((cells, &own), slot)) in parts
-            .second_cells
-            .chunks_exact(m)
-            .zip(&parts.second_own)
-            .zip(running.iter_mut())
-            .enumerate()
+        // Nothing in the window: the consistent package closest above it.
+        if let Some(at) = (0..start)
+            .rev()
+            .find(|&at| usable(table.order[at] as usize, options_at(at)))
         {
-            let t: f64 = cells.iter().map(|&c| theirs[c as usize]).sum();
-            let s = t + TIE * own;
-            if s > best_so_far.0
-                && (!check_second || consistent_cells(cells, &parts.second, fixed, width))
-            {
-                best_so_far = (s, j as u32);
-            }
-            *slot = best_so_far;
+            return Some(table.order[at] as usize);
         }
-        // Every combination of the first group, completed from the second.
-        let f = parts.first.len();
-        let mut best: Option<(f64, usize, u32)> = None;
-        let mut reachable = parts.second_own.len();
-        for (j, &a) in parts.first_own.iter().enumerate() {
-            let cells = &parts.first_cells[j * f..(j + 1) * f];
-            if check_first && !consistent_cells(cells, &parts.first, fixed, width) {
-                continue;
-            }
-            let t: f64 = cells.iter().map(|&c| theirs[c as usize]).sum();
-            // Not even the best of the second group would make this beat the best found.
-            if !t.is_finite() || best.is_some_and(|(b, _, _)| t + TIE * a + best_so_far.0 <= b) {
-                continue;
-            }
-            // The first group comes by decreasing own part, so the need rises and the
-            // number of second-group combinations that meet it only falls.
-            let need = aspiration - a;
-            while reachable > 0 && parts.second_own[reachable - 1] < need {
-                reachable -= 1;
-            }
-            if reachable == 0 {
-                // The first group comes by decreasing own part: no later one reaches.
-                break;
-            }
-            let (s, second) = running[reachable - 1];
-            let score = t + TIE * a + s;
-            if s.is_finite() && best.is_none_or(|(b, _, _)| score > b) {
-                best = Some((score, j, second));
-            }
-        }
-        // A package the other side vetoes scores only by our own utility, so none beats
-        // our own best package: compare with it as the scan would.
-        let options = self.space.decode(first);
-        let c: f64 = options
-            .iter()
-            .enumerate()
-            .map(|(i, &o)| theirs[i * width + o])
-            .sum();
-        let first_score = TIE * u_first + c.max(0.0);
-        let Some((_, j, second)) = best.filter(|&(score, _, _)| score > first_score) else {
-            return Some(first);
-        };
-        let package = &mut self.scratch.package;
-        package.clear();
-        package.resize(n, 0);
-        let second = second as usize;
-        for (cells, group) in [
-            (&parts.first_cells[j * f..(j + 1) * f], &parts.first),
-            (
-                &parts.second_cells[second * m..(second + 1) * m],
-                &parts.second,
-            ),
-        ] {
-            for (&cell, &i) in cells.iter().zip(group) {
-                package[i] = cell as usize - i * width;
-            }
-        }
-        Some(self.space.encode(package))
+        // Nothing reaches the aspiration: the best consistent package.
+        (0..table.order.len())
+            .find(|&at| usable(table.order[at] as usize, options_at(at)))
+            .map(|at| table.order[at] as usize)
     }
 
     pub fn decide(&mut self, obs: &Observation) -> Decision {
@@ -389,7 +289,7 @@ impl DelegationAi {
         let candidate = if open.is_empty() {
             None
         } else {
-            self.choose(&fixed, aspiration, first)
+            self.choose(&fixed, aspiration)
         };
         let candidate_u = candidate.map(|k| self.table.utils[k]);
         let mut rationale = Rationale {
@@ -700,11 +600,12 @@ mod tests {
     use crate::sim::generate::bilateral;
     use crate::sim::{Game, Model};
 
-    /// The split search finds a package as good as the scan's, by the scan's own score,
-    /// over random problems, aspirations, fixed issues, red lines and vetoes.
+    /// The choice lies in the bidding window when the window holds a consistent package,
+    /// is the best there for the other side by its estimate, and otherwise falls back as
+    /// documented; over random problems, aspirations, fixed issues and red lines.
     #[test]
-    fn split_search_matches_the_scan() {
-        for seed in 0..200u64 {
+    fn proposals_track_the_aspiration() {
+        for seed in 0..100u64 {
             let issues = 2 + (seed % 3) as usize;
             let model = Arc::new(Model::new(
                 bilateral(seed, issues, 4 + seed as usize % 9, 50),
@@ -718,72 +619,65 @@ mod tests {
                 DelegationAi::stream(seed, obs.my_id()),
             );
             let mut prefs = model.prefs[0].clone();
-            let mut truth = Estimate::from_truth(&model.prefs[1]);
-            let mut rng = Stream::new(seed, "test:split");
+            let mut rng = Stream::new(seed, "test:window");
             for i in 0..issues {
                 for o in 0..prefs.red[i].len() {
                     if rng.unit() < 0.1 {
                         prefs.red[i][o] = true;
                     }
-                    if rng.unit() < 0.1 {
-                        truth.vetoed[i][o] = true;
-                    }
                 }
             }
             ai.refresh_tables(&obs, &prefs);
-            ai.beliefs.models = vec![None, Some(truth)];
+            let truth = Estimate::from_truth(&model.prefs[1]);
             let width = ai.table.parts.width;
             let n = issues;
-            let e = ai.beliefs.models[1].as_ref().unwrap();
             let mut contributions = vec![f64::NEG_INFINITY; n * width];
             for i in 0..n {
                 for o in 0..ai.space.radix[i] {
-                    if !e.vetoed[i][o] {
-                        contributions[i * width + o] = e.weights[i] * e.values[i][o];
-                    }
+                    contributions[i * width + o] = truth.weights[i] * truth.values[i][o];
                 }
             }
-            let score = |ai: &DelegationAi, k: usize| {
-                let options = ai.space.decode(k);
-                let theirs: f64 = (0..n).map(|i| contributions[i * width + options[i]]).sum();
-                ai.table.utils[k] * TIE + theirs.max(0.0)
-            };
-            let mut splits = 0;
+            let theirs = |k: usize| truth.utility(&ai.space.decode(k));
             for fixed_issue in [None, Some(0usize)] {
                 let mut fixed = vec![None; n];
                 if let Some(i) = fixed_issue {
                     fixed[i] = Some(seed as usize % ai.space.radix[i]);
                 }
-                let first = ai
-                    .table
-                    .order
-                    .iter()
-                    .map(|&k| k as usize)
-                    .find(|&k| consistent(&ai.space.decode(k), &fixed))
-                    .unwrap();
+                let valid: Vec<usize> = (0..ai.space.size)
+                    .filter(|&k| ai.table.utils[k] > 0.0 && consistent(&ai.space.decode(k), &fixed))
+                    .collect();
                 for aspiration in [5.0, 25.0, 45.0, 65.0, 85.0] {
-                    let aspiration = aspiration - SLACK;
-                    let scan = ai.choose_scan(&contributions, 1, &fixed, aspiration);
-                    let split = ai.choose_split(&contributions, &fixed, aspiration, first);
-                    let Some(split) = split else {
-                        // Only when nothing consistent reaches the aspiration.
-                        let reaches = scan.is_some_and(|k| ai.table.utils[k] >= aspiration);
-                        assert!(!reaches, "seed {seed}: split found nothing, scan did");
+                    let chosen = ai.choose_scan(&contributions, 1, &fixed, aspiration);
+                    let in_window: Vec<usize> = valid
+                        .iter()
+                        .copied()
+                        .filter(|&k| {
+                            let u = ai.table.utils[k];
+                            u >= aspiration && u <= aspiration + BID_WINDOW
+                        })
+                        .collect();
+                    let Some(k) = chosen else {
+                        assert!(valid.is_empty(), "seed {seed}: nothing chosen");
                         continue;
                     };
-                    splits += 1;
-                    let scan = scan.expect("the scan finds what the split finds");
-                    assert!(ai.table.utils[split] >= aspiration - 1e-9);
-                    assert!(consistent(&ai.space.decode(split), &fixed));
-                    assert!(
-                        (score(&ai, split) - score(&ai, scan)).abs() < 1e-9,
-                        "seed {seed} aspiration {aspiration}: split {} vs scan {}",
-                        score(&ai, split),
-                        score(&ai, scan)
-                    );
+                    assert!(consistent(&ai.space.decode(k), &fixed));
+                    if !in_window.is_empty() {
+                        assert!(in_window.contains(&k), "seed {seed}: outside the window");
+                        let best = in_window.iter().map(|&j| theirs(j)).fold(0.0, f64::max);
+                        assert!(theirs(k) >= best - 1e-9, "seed {seed}: not the best");
+                    } else if let Some(lowest_above) = valid
+                        .iter()
+                        .map(|&j| ai.table.utils[j])
+                        .filter(|&u| u > aspiration + BID_WINDOW)
+                        .fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.min(u))))
+                    {
+                        assert_eq!(ai.table.utils[k], lowest_above, "seed {seed}");
+                    } else {
+                        let top = valid.iter().map(|&j| ai.table.utils[j]).fold(0.0, f64::max);
+                        assert_eq!(ai.table.utils[k], top, "seed {seed}: the best consistent");
+                    }
                 }
             }
-            assert!(splits > 0, "seed {seed}: the split search never ran");
         }
     }
 }

@@ -12,9 +12,11 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::analysis::OutcomeSpace;
+use super::game::OfferStatus;
 use super::model::Model;
 use super::scenario::{IssuePreference, Party, PartyKind, Personality, Scenario, Shape};
 use super::simulate;
+use super::transcript::Kind;
 
 /// Where each issue's status quo is put.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,13 +35,16 @@ pub struct Arrangement {
     pub status_quo: StatusQuoAt,
     pub beta_first: bool,
     pub mediator: bool,
+    /// Issues may be settled one by one (else nothing is agreed until everything is).
+    pub partial: bool,
 }
 
 impl Arrangement {
-    /// Every status quo, both turn orders, without and with a mediator.
+    /// Every status quo, both turn orders, without and with a mediator, and the same
+    /// where issues may be settled one by one.
     pub fn all() -> Vec<Arrangement> {
         let mut out = Vec::new();
-        for mediator in [false, true] {
+        for (mediator, partial) in [(false, false), (true, false), (false, true)] {
             for status_quo in [
                 StatusQuoAt::AlphaBest,
                 StatusQuoAt::BetaBest,
@@ -50,6 +55,7 @@ impl Arrangement {
                         status_quo,
                         beta_first,
                         mediator,
+                        partial,
                     });
                 }
             }
@@ -59,7 +65,7 @@ impl Arrangement {
 
     pub fn describe(&self) -> String {
         format!(
-            "status quo at {}, {} first{}",
+            "status quo at {}, {} first{}{}",
             match self.status_quo {
                 StatusQuoAt::AlphaBest => "alpha's best",
                 StatusQuoAt::BetaBest => "beta's best",
@@ -68,6 +74,11 @@ impl Arrangement {
             if self.beta_first { "beta" } else { "alpha" },
             if self.mediator {
                 ", with a mediator"
+            } else {
+                ""
+            },
+            if self.partial {
+                ", issues one by one"
             } else {
                 ""
             }
@@ -107,6 +118,7 @@ impl Arrangement {
         if self.beta_first {
             s.rules.turn_order.reverse();
         }
+        s.rules.nothing_agreed_until_all_agreed = !self.partial;
         if self.mediator {
             s.parties.push(Party {
                 id: "chair".into(),
@@ -159,6 +171,10 @@ pub struct Fairness {
     /// Means over agreements, in normalised utility.
     pub mean_nash_distance: Option<f64>,
     pub mean_pareto_distance: Option<f64>,
+    /// Deals on a mediator's text that a delegation had asked for, and the share of the
+    /// gain of the delegation that asked last before the text was put.
+    pub mediated_deals: u64,
+    pub asker_share: Option<f64>,
 }
 
 impl Fairness {
@@ -177,7 +193,13 @@ impl Fairness {
             self.mean_pareto_distance
                 .map_or("-".to_string(), |d| format!("{d:.4}")),
             100.0 * self.agreement_rate()
-        )
+        ) + &match self.asker_share {
+            Some(s) => format!(
+                "  asker's share {s:.3} of {} mediated deals",
+                self.mediated_deals
+            ),
+            None => String::new(),
+        }
     }
 }
 
@@ -187,6 +209,7 @@ pub fn measure(problems: &[Scenario], arrangement: Arrangement, seeds: u64) -> F
     let (mut nash_a, mut nash_total) = (0.0, 0.0);
     let (mut nash_sum, mut pareto_sum, mut agreed) = (0.0, 0.0, 0u64);
     let (mut with_zone, mut agreed_with_zone, mut games) = (0u64, 0u64, 0u64);
+    let (mut asker_gain, mut asked_total, mut mediated) = (0.0, 0.0, 0u64);
     for problem in problems {
         let model = Arc::new(Model::new(arrangement.apply(problem), ""));
         let space = OutcomeSpace::new(&model, &model.prefs);
@@ -208,6 +231,27 @@ pub fn measure(problems: &[Scenario], arrangement: Arrangement, seeds: u64) -> F
                 nash_a += g[alpha];
                 nash_total += g[0] + g[1];
                 with_zone += 1;
+            }
+            if let Some(&chair) = model.mediators.first()
+                && let Some(text) = game
+                    .offers()
+                    .iter()
+                    .find(|o| o.status == OfferStatus::Settled && o.author == Some(chair))
+            {
+                // Who asked last before the text was put on the table.
+                let mut asker = None;
+                for e in game.transcript() {
+                    match e.kind {
+                        Kind::AskedMediator { by, .. } => asker = Some(by),
+                        Kind::Proposed { offer, .. } if offer == text.id => break,
+                        _ => {}
+                    }
+                }
+                if let Some(a) = asker {
+                    mediated += 1;
+                    asker_gain += results[a].gain;
+                    asked_total += results[0].gain + results[1].gain;
+                }
             }
             if let Some(m) = game.deal_metrics(&space) {
                 agreed += 1;
@@ -238,5 +282,7 @@ pub fn measure(problems: &[Scenario], arrangement: Arrangement, seeds: u64) -> F
         },
         mean_nash_distance: (agreed > 0).then(|| nash_sum / agreed as f64),
         mean_pareto_distance: (agreed > 0).then(|| pareto_sum / agreed as f64),
+        mediated_deals: mediated,
+        asker_share: (mediated > 0 && asked_total != 0.0).then(|| asker_gain / asked_total),
     }
 }

@@ -105,111 +105,8 @@ pub struct UtilityTable {
     /// option of issue `j` in the `i`-th best package. Lets a search read packages in
     /// order without decoding indices.
     pub options: Vec<u8>,
-    /// The same utility as a sum of per-option parts, for searches that split the issues.
-    pub parts: Parts,
-}
-
-/// Own utility as a sum of per-option parts (weight × value, 0–100), which it is once
-/// red-line options are left out. The issues are split in two groups and each group's
-/// combinations outside red lines are listed by decreasing own part, so that a search
-/// can pair each combination of the first group with the best combination of the second
-/// that keeps the total above a threshold instead of visiting every package above it. A combination is listed by its cells, `issue * width + option`.
-#[derive(Debug, Clone, Default)]
-pub struct Parts {
-    /// The widest issue's option count.
+    /// The widest issue's option count: the row width of per-option tables.
     pub width: usize,
-    pub first: Vec<usize>,
-    pub first_own: Vec<f64>,
-    pub first_cells: Vec<u32>,
-    pub second: Vec<usize>,
-    pub second_own: Vec<f64>,
-    pub second_cells: Vec<u32>,
-}
-
-impl Parts {
-    pub fn new(radix: &[usize], prefs: &Prefs) -> Parts {
-        let width = radix.iter().copied().max().unwrap_or(0);
-        let n = radix.len();
-        let allowed: Vec<Vec<usize>> = radix
-            .iter()
-            .enumerate()
-            .map(|(i, &r)| (0..r).filter(|&o| !prefs.red[i][o]).collect())
-            .collect();
-        // The second group takes the widest issues while its size stays within sqrt(N):
-        // a search passes once over each group.
-        let total: f64 = allowed.iter().map(|a| a.len().max(1) as f64).product();
-        let target = total.sqrt();
-        let mut by_width: Vec<usize> = (0..n).collect();
-        by_width.sort_by_key(|&i| (std::cmp::Reverse(allowed[i].len()), i));
-        let mut second = Vec::new();
-        let mut size = 1.0;
-        for i in by_width {
-            let len = allowed[i].len().max(1) as f64;
-            if second.is_empty() || size * len <= target {
-                second.push(i);
-                size *= len;
-            }
-        }
-        second.sort_unstable();
-        let first: Vec<usize> = (0..n).filter(|i| !second.contains(i)).collect();
-        let (first_own, first_cells) = Parts::combinations(&first, &allowed, prefs, width);
-        let (second_own, second_cells) = Parts::combinations(&second, &allowed, prefs, width);
-        Parts {
-            width,
-            first,
-            first_own,
-            first_cells,
-            second,
-            second_own,
-            second_cells,
-        }
-    }
-
-    /// Every combination of the group's allowed options, by decreasing own part.
-    fn combinations(
-        group: &[usize],
-        allowed: &[Vec<usize>],
-        prefs: &Prefs,
-        width: usize,
-    ) -> (Vec<f64>, Vec<u32>) {
-        if group.iter().any(|&i| allowed[i].is_empty()) {
-            return (Vec::new(), Vec::new());
-        }
-        let mut combos: Vec<(f64, Vec<u32>)> = Vec::new();
-        let mut digits = vec![0usize; group.len()];
-        loop {
-            let cells: Vec<u32> = group
-                .iter()
-                .zip(&digits)
-                .map(|(&i, &d)| (i * width + allowed[i][d]) as u32)
-                .collect();
-            let own = group
-                .iter()
-                .zip(&digits)
-                .map(|(&i, &d)| prefs.weights[i] * prefs.values[i][allowed[i][d]])
-                .sum();
-            combos.push((own, cells));
-            // The next combination, like an odometer.
-            let mut j = group.len();
-            let mut more = false;
-            while j > 0 {
-                j -= 1;
-                digits[j] += 1;
-                if digits[j] < allowed[group[j]].len() {
-                    more = true;
-                    break;
-                }
-                digits[j] = 0;
-            }
-            if !more {
-                break;
-            }
-        }
-        combos.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let own = combos.iter().map(|c| c.0).collect();
-        let cells = combos.into_iter().flat_map(|c| c.1).collect();
-        (own, cells)
-    }
 }
 
 impl UtilityTable {
@@ -230,7 +127,7 @@ impl UtilityTable {
             utils,
             order,
             options,
-            parts: Parts::new(radix, prefs),
+            width: radix.iter().copied().max().unwrap_or(0),
         }
     }
 }

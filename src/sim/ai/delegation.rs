@@ -161,7 +161,7 @@ impl DelegationAi {
         // exactly at the aspiration must count as reaching it in both searches.
         let aspiration = aspiration - SLACK;
         let n = self.space.radix.len();
-        let width = self.table.parts.width;
+        let width = self.table.width;
         // What each option adds to each other delegation's estimated utility, flattened
         // as `[estimate][issue][option]`; a vetoed option makes the whole package
         // worthless to that delegation (negative infinity, floored at 0 below).
@@ -200,7 +200,7 @@ impl DelegationAi {
     ) -> Option<usize> {
         let table = &self.table;
         let n = self.space.radix.len().max(1);
-        let width = self.table.parts.width;
+        let width = self.table.width;
         let any_fixed = fixed.iter().any(Option::is_some);
         let usable = |k: usize, options: &[u8]| {
             table.utils[k] > 0.0
@@ -629,7 +629,7 @@ mod tests {
             }
             ai.refresh_tables(&obs, &prefs);
             let truth = Estimate::from_truth(&model.prefs[1]);
-            let width = ai.table.parts.width;
+            let width = ai.table.width;
             let n = issues;
             let mut contributions = vec![f64::NEG_INFINITY; n * width];
             for i in 0..n {

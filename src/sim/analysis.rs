@@ -126,14 +126,6 @@ impl Frontier {
     pub fn nash(&self, batnas: &[f64]) -> Option<&[f64]> {
         nash_point(&self.points, batnas).map(|k| &self.points[k])
     }
-
-    pub fn len(&self) -> usize {
-        self.points.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
-    }
 }
 
 /// Utility points, one per package, stored flat: `points[k]` is package `k`'s point (one

@@ -380,20 +380,11 @@ impl<'a> Observation<'a> {
     /// Settled and locked options, status quo elsewhere (as
     /// [`Game::current_package`]).
     pub fn current_package(&self) -> Vec<usize> {
-        self.settled
-            .iter()
-            .zip(self.locked)
-            .zip(&self.public.status_quo)
-            .map(|((s, l), q)| l.or(*s).unwrap_or(*q))
-            .collect()
+        super::game::as_it_stands(self.settled, self.locked, &self.public.status_quo)
     }
     /// An offer completed with the current state.
     pub fn complete(&self, package: &[Option<usize>]) -> Vec<usize> {
-        package
-            .iter()
-            .zip(self.current_package())
-            .map(|(o, c)| o.unwrap_or(c))
-            .collect()
+        super::game::completed(package, &self.current_package())
     }
     /// Delegations that asked the mediator for a proposal (they asked in public).
     pub fn mediator_asked(&self) -> &'a [bool] {

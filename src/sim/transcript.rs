@@ -602,9 +602,4 @@ impl Logged {
     pub fn render_with(&self, m: &Model) -> String {
         self.entry(m).render_with(m)
     }
-
-    /// One line for people, naming things by id (as [`Entry::render`]).
-    pub fn render(&self, m: &Model) -> String {
-        self.entry(m).render()
-    }
 }

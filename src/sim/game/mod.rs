@@ -343,22 +343,36 @@ impl Game {
 
     /// The package as it stands: locked and settled options, status quo elsewhere.
     pub fn current_package(&self) -> Vec<usize> {
-        let sq = self.model.status_quo();
-        self.settled
-            .iter()
-            .zip(&self.locked)
-            .zip(sq)
-            .map(|((s, l), q)| l.or(*s).unwrap_or(*q))
-            .collect()
+        as_it_stands(&self.settled, &self.locked, self.model.status_quo())
     }
 
     /// An offer completed with the current state: its options where it names one,
     /// settled options or status quo elsewhere.
     pub fn complete(&self, package: &[Option<usize>]) -> Vec<usize> {
-        package
-            .iter()
-            .zip(self.current_package())
-            .map(|(o, c)| o.unwrap_or(c))
-            .collect()
+        completed(package, &self.current_package())
     }
+}
+
+/// The package as it stands, from what is settled and locked and the status quo (the
+/// game's and an observation's alike).
+pub fn as_it_stands(
+    settled: &[Option<usize>],
+    locked: &[Option<usize>],
+    status_quo: &[usize],
+) -> Vec<usize> {
+    settled
+        .iter()
+        .zip(locked)
+        .zip(status_quo)
+        .map(|((s, l), q)| l.or(*s).unwrap_or(*q))
+        .collect()
+}
+
+/// A partial package completed with the package as it stands.
+pub fn completed(package: &[Option<usize>], current: &[usize]) -> Vec<usize> {
+    package
+        .iter()
+        .zip(current)
+        .map(|(o, c)| o.unwrap_or(*c))
+        .collect()
 }

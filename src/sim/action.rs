@@ -77,39 +77,77 @@ pub enum Action {
 }
 
 impl Action {
+    /// What kind of move it is.
+    pub fn kind(&self) -> MoveKind {
+        match self {
+            Action::Propose { .. } => MoveKind::Propose,
+            Action::Counter { .. } => MoveKind::Counter,
+            Action::Accept { .. } => MoveKind::Accept,
+            Action::Reject { .. } => MoveKind::Reject,
+            Action::Withdraw { .. } => MoveKind::Withdraw,
+            Action::Statement { .. } => MoveKind::Statement,
+            Action::AskMediator { .. } => MoveKind::AskMediator,
+            Action::Caucus { .. } => MoveKind::Caucus,
+            Action::UseLever { .. } => MoveKind::UseLever,
+            Action::WalkOut { .. } => MoveKind::WalkOut,
+            Action::Pass => MoveKind::Pass,
+        }
+    }
+
     /// A short name for messages.
     pub fn name(&self) -> &'static str {
-        match self {
-            Action::Propose { .. } => "propose",
-            Action::Counter { .. } => "counter",
-            Action::Accept { .. } => "accept",
-            Action::Reject { .. } => "reject",
-            Action::Withdraw { .. } => "withdraw",
-            Action::Statement { .. } => "statement",
-            Action::AskMediator { .. } => "ask the mediator",
-            Action::Caucus { .. } => "caucus",
-            Action::UseLever { .. } => "use a lever",
-            Action::WalkOut { .. } => "walk out",
-            Action::Pass => "pass",
-        }
+        self.kind().name()
     }
 
     /// Whether a party of this kind may ever take this action.
     pub fn allowed_for(&self, kind: PartyKind) -> bool {
+        self.kind().allowed_for(kind)
+    }
+}
+
+/// The kinds of move, shared by [`Action`] and [`Move`]: who may make each is one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveKind {
+    Propose,
+    Counter,
+    Accept,
+    Reject,
+    Withdraw,
+    Statement,
+    AskMediator,
+    Caucus,
+    UseLever,
+    WalkOut,
+    Pass,
+}
+
+impl MoveKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MoveKind::Propose => "propose",
+            MoveKind::Counter => "counter",
+            MoveKind::Accept => "accept",
+            MoveKind::Reject => "reject",
+            MoveKind::Withdraw => "withdraw",
+            MoveKind::Statement => "statement",
+            MoveKind::AskMediator => "ask the mediator",
+            MoveKind::Caucus => "caucus",
+            MoveKind::UseLever => "use a lever",
+            MoveKind::WalkOut => "walk out",
+            MoveKind::Pass => "pass",
+        }
+    }
+
+    /// Delegations may do anything but use levers; allies may use their levers, make
+    /// statements and pass; mediators may also put forward and withdraw texts.
+    pub fn allowed_for(self, kind: PartyKind) -> bool {
+        use MoveKind::*;
         match kind {
-            PartyKind::Delegation => !matches!(self, Action::UseLever { .. }),
-            PartyKind::Ally => matches!(
-                self,
-                Action::UseLever { .. } | Action::Statement { .. } | Action::Pass
-            ),
-            PartyKind::Mediator => matches!(
-                self,
-                Action::Propose { .. }
-                    | Action::Withdraw { .. }
-                    | Action::UseLever { .. }
-                    | Action::Statement { .. }
-                    | Action::Pass
-            ),
+            PartyKind::Delegation => self != UseLever,
+            PartyKind::Ally => matches!(self, UseLever | Statement | Pass),
+            PartyKind::Mediator => {
+                matches!(self, Propose | Withdraw | UseLever | Statement | Pass)
+            }
         }
     }
 }
@@ -231,40 +269,31 @@ impl Move {
         }
     }
 
-    /// A short name for messages (as [`Action::name`]).
-    pub fn name(&self) -> &'static str {
+    /// What kind of move it is.
+    pub fn kind(&self) -> MoveKind {
         match self {
-            Move::Propose { .. } => "propose",
-            Move::Counter { .. } => "counter",
-            Move::Accept { .. } => "accept",
-            Move::Reject { .. } => "reject",
-            Move::Withdraw { .. } => "withdraw",
-            Move::Statement { .. } => "statement",
-            Move::AskMediator { .. } => "ask the mediator",
-            Move::Caucus { .. } => "caucus",
-            Move::UseLever { .. } => "use a lever",
-            Move::WalkOut { .. } => "walk out",
-            Move::Pass => "pass",
+            Move::Propose { .. } => MoveKind::Propose,
+            Move::Counter { .. } => MoveKind::Counter,
+            Move::Accept { .. } => MoveKind::Accept,
+            Move::Reject { .. } => MoveKind::Reject,
+            Move::Withdraw { .. } => MoveKind::Withdraw,
+            Move::Statement { .. } => MoveKind::Statement,
+            Move::AskMediator { .. } => MoveKind::AskMediator,
+            Move::Caucus { .. } => MoveKind::Caucus,
+            Move::UseLever { .. } => MoveKind::UseLever,
+            Move::WalkOut { .. } => MoveKind::WalkOut,
+            Move::Pass => MoveKind::Pass,
         }
     }
 
-    /// Whether a party of this kind may ever make this move (as [`Action::allowed_for`]).
+    /// A short name for messages.
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// Whether a party of this kind may ever make this move.
     pub fn allowed_for(&self, kind: PartyKind) -> bool {
-        match kind {
-            PartyKind::Delegation => !matches!(self, Move::UseLever { .. }),
-            PartyKind::Ally => matches!(
-                self,
-                Move::UseLever { .. } | Move::Statement { .. } | Move::Pass
-            ),
-            PartyKind::Mediator => matches!(
-                self,
-                Move::Propose { .. }
-                    | Move::Withdraw { .. }
-                    | Move::UseLever { .. }
-                    | Move::Statement { .. }
-                    | Move::Pass
-            ),
-        }
+        self.kind().allowed_for(kind)
     }
 }
 

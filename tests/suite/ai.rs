@@ -412,17 +412,16 @@ fn agents_fed_only_their_seat_view_decide_as_in_the_game() {
     }
 }
 
-/// Writes random bilateral problems (`generate::bilateral`: 3 issues × 10 options, 100
-/// rounds) as scenario files into `$ACCORD_WRITE_PROBLEMS`, for `accord simulate` to
-/// measure on (the speed figures of random problems). Run by hand:
-/// `ACCORD_WRITE_PROBLEMS=dir cargo test --release --no-default-features -- --ignored write_random`.
+/// Random bilateral problems (`generate::bilateral`: 3 issues × 10 options, 100 rounds)
+/// written as scenario files load back as the scenarios they were made from. With
+/// `ACCORD_WRITE_PROBLEMS=dir` the files are kept there, for `accord simulate` to measure
+/// the speed figures of random problems on:
+/// `ACCORD_WRITE_PROBLEMS=dir cargo test --release --no-default-features write_random`.
 #[test]
-#[ignore]
 fn write_random_bilateral_problems() {
-    let Some(dir) = std::env::var_os("ACCORD_WRITE_PROBLEMS") else {
-        return;
-    };
-    let dir = std::path::PathBuf::from(dir);
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("ACCORD_WRITE_PROBLEMS")
+        .map_or_else(|| scratch.path().to_path_buf(), std::path::PathBuf::from);
     std::fs::create_dir_all(&dir).unwrap();
     for k in 0..10 {
         let scenario = bilateral(k, 3, 10, 100);

@@ -355,6 +355,10 @@ pub enum ActionError {
         "nothing is agreed until everything is agreed: the proposal must cover every issue (missing `{0}`)"
     )]
     IncompletePackage(String),
+    #[error(
+        "the agreement would break a rule of the scenario, with what is settled and the status quo elsewhere: {0}"
+    )]
+    BreaksRule(String),
     #[error("issue `{issue}` is locked on `{option}`")]
     IssueLocked { issue: String, option: String },
     #[error("there is no offer {0}")]

@@ -23,6 +23,10 @@ pub struct OutcomeSpace {
     /// Index into `packages` of the Nash bargaining point, if the zone of possible
     /// agreement is not empty.
     pub nash: Option<usize>,
+    /// Whether the option rules allow each package (`None`: every package is allowed).
+    /// The frontier, the Nash point and the zone range over allowed packages only.
+    #[serde(skip)]
+    pub allowed: Option<Arc<Vec<bool>>>,
 }
 
 impl OutcomeSpace {
@@ -32,14 +36,16 @@ impl OutcomeSpace {
         let packages = model.all_packages();
         let points = Points::of(&model.option_counts(), &delegations);
         let batnas: Vec<f64> = delegations.iter().map(|d| d.batna / 100.0).collect();
-        let frontier = pareto_frontier(&points);
-        let nash = nash_point(&points, &batnas);
+        let allowed = model.allowed();
+        let frontier = pareto_frontier_among(&points, allowed);
+        let nash = nash_point_among(&points, &batnas, allowed);
         OutcomeSpace {
             packages,
             points: Arc::new(points),
             batnas,
             frontier: Arc::new(frontier),
             nash,
+            allowed: allowed.map(|a| Arc::new(a.to_vec())),
         }
     }
 
@@ -55,9 +61,14 @@ impl OutcomeSpace {
         OutcomeSpace {
             packages: self.packages.clone(),
             points: self.points.clone(),
-            nash: nash_point(&*self.points, &batnas),
+            nash: nash_point_among(
+                &*self.points,
+                &batnas,
+                self.allowed.as_deref().map(Vec::as_slice),
+            ),
             batnas,
             frontier: self.frontier.clone(),
+            allowed: self.allowed.clone(),
         }
     }
 
@@ -79,9 +90,18 @@ impl OutcomeSpace {
         self.nash.map(|k| distance(point, &self.points[k]))
     }
 
-    /// Packages every delegation prefers to its BATNA (the zone of possible agreement).
+    /// Whether the option rules allow package `k`.
+    pub fn is_allowed(&self, k: usize) -> bool {
+        self.allowed
+            .as_ref()
+            .is_none_or(|a| a.get(k).copied().unwrap_or(false))
+    }
+
+    /// Allowed packages every delegation prefers to its BATNA (the zone of possible
+    /// agreement).
     pub fn zopa(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.points.len()).filter(|&k| gains_for_all(&self.points[k], &self.batnas))
+        (0..self.points.len())
+            .filter(|&k| self.is_allowed(k) && gains_for_all(&self.points[k], &self.batnas))
     }
 }
 
@@ -98,7 +118,7 @@ impl Frontier {
     pub fn new(model: &Model, prefs: &[Prefs]) -> Frontier {
         let delegations: Vec<&Prefs> = model.delegations.iter().map(|&d| &prefs[d]).collect();
         let all = Points::of(&model.option_counts(), &delegations);
-        let frontier = pareto_frontier(&all);
+        let frontier = pareto_frontier_among(&all, model.allowed());
         let mut data = Vec::with_capacity(frontier.len() * all.dims);
         for &k in &frontier {
             data.extend_from_slice(&all[k]);
@@ -190,6 +210,60 @@ impl PointSet for Vec<Vec<f64>> {
     }
     fn point(&self, k: usize) -> &[f64] {
         &self[k]
+    }
+}
+
+/// The points of some packages of a set, by their place in it.
+struct Subset<'a, P: PointSet + ?Sized> {
+    points: &'a P,
+    keep: Vec<usize>,
+}
+
+impl<P: PointSet + ?Sized> PointSet for Subset<'_, P> {
+    fn count(&self) -> usize {
+        self.keep.len()
+    }
+    fn point(&self, k: usize) -> &[f64] {
+        self.points.point(self.keep[k])
+    }
+}
+
+fn subset<'a, P: PointSet + ?Sized>(points: &'a P, allowed: &[bool]) -> Subset<'a, P> {
+    let keep = (0..points.count())
+        .filter(|&k| allowed.get(k).copied().unwrap_or(false))
+        .collect();
+    Subset { points, keep }
+}
+
+/// [`pareto_frontier`] among the allowed points only (all, when `allowed` is `None`).
+pub fn pareto_frontier_among(
+    points: &(impl PointSet + ?Sized),
+    allowed: Option<&[bool]>,
+) -> Vec<usize> {
+    match allowed {
+        None => pareto_frontier(points),
+        Some(allowed) => {
+            let sub = subset(points, allowed);
+            pareto_frontier(&sub)
+                .into_iter()
+                .map(|k| sub.keep[k])
+                .collect()
+        }
+    }
+}
+
+/// [`nash_point`] among the allowed points only (all, when `allowed` is `None`).
+pub fn nash_point_among(
+    points: &(impl PointSet + ?Sized),
+    batnas: &[f64],
+    allowed: Option<&[bool]>,
+) -> Option<usize> {
+    match allowed {
+        None => nash_point(points, batnas),
+        Some(allowed) => {
+            let sub = subset(points, allowed);
+            nash_point(&sub, batnas).map(|k| sub.keep[k])
+        }
     }
 }
 

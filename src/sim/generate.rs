@@ -94,6 +94,7 @@ pub fn bilateral(seed: u64, issues: usize, options: usize, deadline: u32) -> Sce
                 status_quo: option_ids[0].clone(),
             })
             .collect(),
+        option_rules: Vec::new(),
         rules: Rules {
             deadline,
             turn_order: vec!["alpha".into(), "beta".into()],

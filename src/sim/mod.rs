@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod fairness;
 pub mod game;
 pub mod generate;
+pub mod links;
 pub mod lint;
 pub mod load;
 pub mod locate;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::ai::memo::TextMemo;
+use super::links::Links;
 use super::observe::Public;
 use super::rules::Rules;
 
@@ -110,9 +111,15 @@ pub struct UtilityTable {
 }
 
 impl UtilityTable {
-    pub fn new(radix: &[usize], prefs: &Prefs) -> UtilityTable {
+    /// The table of these preferences; with `allowed` (per package, see
+    /// [`Links::allowed`](super::links::Links::allowed)), `order` and `options` hold only
+    /// the packages the option rules allow, so that a search in order never meets another.
+    pub fn new(radix: &[usize], prefs: &Prefs, allowed: Option<&[bool]>) -> UtilityTable {
         let utils = prefs.utilities(radix);
-        let order = order_by_decreasing(&utils);
+        let mut order = order_by_decreasing(&utils);
+        if let Some(allowed) = allowed {
+            order.retain(|&k| allowed.get(k as usize).copied().unwrap_or(false));
+        }
         let mut options = Vec::with_capacity(utils.len() * radix.len());
         for &k in &order {
             let mut k = k as usize;
@@ -226,6 +233,10 @@ pub struct Model {
     rules: Rules,
     /// The public facts every seat's observation shares, built when first needed.
     public: OnceLock<Public>,
+    /// The option rules, by index.
+    links: Links,
+    /// Whether each package is allowed by the option rules; `None` when there are none.
+    allowed: Option<Arc<Vec<bool>>>,
 }
 
 /// How many tables of changed preferences a model keeps.
@@ -313,7 +324,12 @@ impl Model {
         let tables = (0..scenario.parties.len())
             .map(|_| OnceLock::new())
             .collect();
+        let links = Links::compile(&scenario);
+        let radix: Vec<usize> = scenario.issues.iter().map(|i| i.options.len()).collect();
+        let allowed = links.allowed(&radix).map(Arc::new);
         Model {
+            links,
+            allowed,
             tables,
             changed_tables: Arc::new(Mutex::new(Vec::new())),
             all_packages: OnceLock::new(),
@@ -353,7 +369,11 @@ impl Model {
         {
             return t.clone();
         }
-        let table = Arc::new(UtilityTable::new(&self.option_counts(), prefs));
+        let table = Arc::new(UtilityTable::new(
+            &self.option_counts(),
+            prefs,
+            self.allowed(),
+        ));
         if let Ok(mut cache) = self.changed_tables.lock() {
             // Bounded by count and by memory: a large outcome space keeps fewer tables.
             let bytes = table.utils.len() * TABLE_BYTES_PER_PACKAGE;
@@ -367,6 +387,20 @@ impl Model {
     }
 
     /// The memo of Nash-text searches the agents of this model's games share.
+    /// The option rules, by index.
+    pub fn links(&self) -> &Links {
+        &self.links
+    }
+    /// Whether each package (by index) is allowed by the option rules; `None` when the
+    /// scenario has none.
+    pub fn allowed(&self) -> Option<&[bool]> {
+        self.allowed.as_deref().map(Vec::as_slice)
+    }
+    /// Whether the option rules allow a complete package.
+    pub fn allows(&self, package: &[usize]) -> bool {
+        self.links.allows(package)
+    }
+
     pub fn text_memo(&self) -> &TextMemo {
         &self.text_memo
     }
@@ -383,7 +417,13 @@ impl Model {
     /// The utility table of a party's initial preferences.
     pub fn initial_table(&self, party: usize) -> Arc<UtilityTable> {
         self.tables[party]
-            .get_or_init(|| Arc::new(UtilityTable::new(&self.option_counts(), &self.prefs[party])))
+            .get_or_init(|| {
+                Arc::new(UtilityTable::new(
+                    &self.option_counts(),
+                    &self.prefs[party],
+                    self.allowed(),
+                ))
+            })
             .clone()
     }
 

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ai::memo::TextMemo;
 use super::game::{Game, Offer, Phase};
+use super::links::Links;
 use super::model::{Model, Prefs, UtilityTable};
 use super::rules::Eff;
 use super::scenario::{Issue, Lever, PartyKind};
@@ -40,6 +41,8 @@ pub struct Public {
     /// Nothing is agreed until everything is: every proposal covers every issue, and
     /// without a deal each side has its BATNA (the status quo is nobody's fallback).
     pub all_or_nothing: bool,
+    /// The option rules: which packages an agreement may be.
+    pub links: Links,
 }
 
 /// One party as every seat knows it.
@@ -69,20 +72,22 @@ impl Public {
             status_quo: model.status_quo().to_vec(),
             option_counts: model.option_counts(),
             all_or_nothing: s.rules.nothing_agreed_until_all_agreed,
+            links: model.links().clone(),
         }
     }
 }
 
 /// Computations an agent may reuse: each answer depends only on the inputs it is given.
 pub trait Caches: Sync {
-    /// The utility table of a party's preferences.
-    fn table_for(&self, party: usize, prefs: &Prefs) -> Arc<UtilityTable>;
+    /// The utility table of a party's preferences (over the packages the public option
+    /// rules allow).
+    fn table_for(&self, party: usize, prefs: &Prefs, public: &Public) -> Arc<UtilityTable>;
     /// Answers of the Nash-text search.
     fn text_memo(&self) -> &TextMemo;
 }
 
 impl Caches for Model {
-    fn table_for(&self, party: usize, prefs: &Prefs) -> Arc<UtilityTable> {
+    fn table_for(&self, party: usize, prefs: &Prefs, _public: &Public) -> Arc<UtilityTable> {
         Model::table_for(self, party, prefs)
     }
     fn text_memo(&self) -> &TextMemo {
@@ -98,9 +103,10 @@ pub struct LocalCaches {
 }
 
 impl Caches for LocalCaches {
-    fn table_for(&self, _party: usize, prefs: &Prefs) -> Arc<UtilityTable> {
+    fn table_for(&self, _party: usize, prefs: &Prefs, public: &Public) -> Arc<UtilityTable> {
         let radix: Vec<usize> = prefs.values.iter().map(Vec::len).collect();
-        Arc::new(UtilityTable::new(&radix, prefs))
+        let allowed = public.links.allowed(&radix);
+        Arc::new(UtilityTable::new(&radix, prefs, allowed.as_deref()))
     }
     fn text_memo(&self) -> &TextMemo {
         &self.memo
@@ -293,7 +299,7 @@ impl<'a> Observation<'a> {
     }
     /// Its utility table for the given preferences (shared by the model's games).
     pub fn table_for(&self, prefs: &Prefs) -> Arc<UtilityTable> {
-        self.caches.table_for(self.me, prefs)
+        self.caches.table_for(self.me, prefs, self.public)
     }
     /// The memo of Nash-text searches: a cache of computations, not information.
     pub fn text_memo(&self) -> &'a TextMemo {
@@ -348,6 +354,14 @@ impl<'a> Observation<'a> {
     }
     pub fn option_counts(&self) -> Vec<usize> {
         self.public.option_counts.clone()
+    }
+    /// Whether the option rules allow a complete package.
+    pub fn allows(&self, package: &[usize]) -> bool {
+        self.public.links.allows(package)
+    }
+    /// The option rules.
+    pub fn links(&self) -> &'a Links {
+        &self.public.links
     }
     /// Whether nothing is agreed until everything is (see [`Public::all_or_nothing`]).
     pub fn all_or_nothing(&self) -> bool {

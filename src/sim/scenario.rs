@@ -26,6 +26,11 @@ pub struct Scenario {
     pub meta: Meta,
     pub parties: Vec<Party>,
     pub issues: Vec<Issue>,
+    /// Links between options that additive utilities cannot express: an option that
+    /// comes only with one of some others, or never with another. They hold for every
+    /// agreement, checked on the completed package (see [`OptionRule`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub option_rules: Vec<OptionRule>,
     pub rules: Rules,
     /// Moves allies and mediators can make, with their costs and triggers.
     #[serde(default)]
@@ -167,6 +172,46 @@ pub struct IssuePreference {
 pub struct OptionRef {
     pub issue: IssueId,
     pub option: OptionId,
+}
+
+/// A rule between options, checked on the *completed* package of an agreement: the
+/// options it settles, what is already settled or locked, and the status quo of every
+/// other issue. A proposal, a counter or an acceptance whose completed package breaks a
+/// rule is refused; the analysis and the AI range over the packages no rule forbids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum OptionRule {
+    /// `option` is agreed only together with at least one of `one_of` (options of other
+    /// issues), e.g. sanctions relief only with a ceasefire.
+    Requires {
+        option: OptionRef,
+        one_of: Vec<OptionRef>,
+        /// Why, in neutral and attributed words, with its source if it has one: shown
+        /// where the rule greys an option out.
+        #[serde(default)]
+        why: Option<String>,
+    },
+    /// `option` and `other` are never agreed together.
+    Excludes {
+        option: OptionRef,
+        other: OptionRef,
+        #[serde(default)]
+        why: Option<String>,
+    },
+}
+
+impl OptionRule {
+    /// The option the rule is about.
+    pub fn option(&self) -> &OptionRef {
+        match self {
+            OptionRule::Requires { option, .. } | OptionRule::Excludes { option, .. } => option,
+        }
+    }
+    pub fn why(&self) -> Option<&str> {
+        match self {
+            OptionRule::Requires { why, .. } | OptionRule::Excludes { why, .. } => why.as_deref(),
+        }
+    }
 }
 
 /// How an AI negotiator behaves (MODEL.md, "AI agents").

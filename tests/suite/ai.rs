@@ -110,7 +110,14 @@ fn mediator_finds_the_nash_point_under_full_disclosure() {
             .map(|&d| Estimate::from_truth(&model.prefs[d]))
             .collect();
         let refs: Vec<&Estimate> = truth.iter().collect();
-        let text = nash_text(&space, &refs, &vec![None; space.radix.len()], &[]).map(|(p, _)| p);
+        let text = nash_text(
+            &space,
+            &refs,
+            &vec![None; space.radix.len()],
+            &[],
+            model.links(),
+        )
+        .map(|(p, _)| p);
         let exact = OutcomeSpace::new(&model, &model.prefs);
         assert_eq!(
             text,

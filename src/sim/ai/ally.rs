@@ -86,7 +86,7 @@ impl<'a> LeverEvaluator<'a> {
         match self
             .obs
             .text_memo()
-            .nash_text(self.space, estimates, fixed, &[])
+            .nash_text(self.space, estimates, fixed, &[], self.obs.links())
         {
             Some((package, _)) => self.prefs.utility(&package),
             None => self.prefs.utility(&self.current),

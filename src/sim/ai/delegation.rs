@@ -325,7 +325,9 @@ impl DelegationAi {
             let mut completed = std::mem::take(&mut self.scratch.package);
             completed.clear();
             completed.extend(o.package.iter().zip(&current).map(|(x, c)| x.unwrap_or(*c)));
-            let crosses = prefs.crosses_red_line(&completed);
+            // An offer that crosses a red line, or that the option rules forbid with
+            // what is settled now, is never accepted.
+            let crosses = prefs.crosses_red_line(&completed) || !obs.allows(&completed);
             let u = prefs.utility(&completed);
             self.scratch.package = completed;
             if crosses {

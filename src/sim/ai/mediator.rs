@@ -111,10 +111,48 @@ impl MediatorAi {
         out
     }
 
+    /// Of the easy issues, those the option rules allow to settle together now: each in
+    /// turn, kept when the completed package stays allowed, until nothing more can be
+    /// added (an option that needs another easy one comes in once that one is in).
+    fn allowed_together(
+        &self,
+        obs: &Observation,
+        easy: Vec<(usize, usize)>,
+    ) -> Vec<(usize, usize)> {
+        if obs.links().is_empty() {
+            return easy;
+        }
+        let mut completed = obs.current_package();
+        let mut taken = vec![false; easy.len()];
+        loop {
+            let mut added = false;
+            for (t, &(i, o)) in easy.iter().enumerate() {
+                if taken[t] {
+                    continue;
+                }
+                let before = completed[i];
+                completed[i] = o;
+                if obs.allows(&completed) {
+                    taken[t] = true;
+                    added = true;
+                } else {
+                    completed[i] = before;
+                }
+            }
+            if !added {
+                break;
+            }
+        }
+        easy.into_iter()
+            .zip(taken)
+            .filter_map(|(e, t)| t.then_some(e))
+            .collect()
+    }
+
     /// The next text: the easy issues if there are any not yet tried, else the full text
     /// that maximises the estimated Nash product.
     pub fn next_text(&self, obs: &Observation) -> Option<(Vec<Option<usize>>, Vec<usize>)> {
-        let easy = self.easy_issues(obs);
+        let easy = self.allowed_together(obs, self.easy_issues(obs));
         if !easy.is_empty() {
             let mut partial = vec![None; obs.issues().len()];
             for &(i, o) in &easy {
@@ -131,6 +169,7 @@ impl MediatorAi {
             &self.estimates(),
             &fixed,
             &self.rejected_texts,
+            obs.links(),
         )?;
         let partial: Vec<Option<usize>> = package
             .iter()

@@ -17,6 +17,7 @@ use std::sync::Mutex;
 
 use super::estimate::Estimate;
 use super::space::{Space, nash_text};
+use crate::sim::links::Links;
 
 /// What one generation may hold, about: keys, answers and the map's own overhead.
 const GENERATION_BYTES: usize = 2 * 1024 * 1024;
@@ -32,7 +33,8 @@ struct Generations {
     newer_bytes: usize,
 }
 
-/// Answers of [`nash_text`] by their exact inputs.
+/// Answers of [`nash_text`] by their exact inputs. The option rules are not part of the
+/// key: a memo serves the games of one model (one scenario), whose rules never change.
 #[derive(Default)]
 pub struct TextMemo {
     inner: Mutex<Generations>,
@@ -57,6 +59,7 @@ impl TextMemo {
         estimates: &[&Estimate],
         fixed: &[Option<usize>],
         excluded: &[Vec<usize>],
+        links: &Links,
     ) -> Answer {
         let key = key(estimates, fixed, excluded);
         if let Ok(mut g) = self.inner.lock() {
@@ -68,7 +71,7 @@ impl TextMemo {
                 return answer;
             }
         }
-        let answer = nash_text(space, estimates, fixed, excluded);
+        let answer = nash_text(space, estimates, fixed, excluded, links);
         if let Ok(mut g) = self.inner.lock() {
             g.insert(key, answer.clone());
         }
@@ -202,20 +205,29 @@ mod tests {
         let space = Space::new(vec![3, 2]);
         let (a, b) = (estimate(0.2), estimate(0.3));
         let fixed = [None, None];
-        let direct = nash_text(&space, &[&a, &b], &fixed, &[]);
-        assert_eq!(memo.nash_text(&space, &[&a, &b], &fixed, &[]), direct);
+        let direct = nash_text(&space, &[&a, &b], &fixed, &[], &Links::default());
+        assert_eq!(
+            memo.nash_text(&space, &[&a, &b], &fixed, &[], &Links::default()),
+            direct
+        );
         assert_eq!(memo.len(), 1);
-        assert_eq!(memo.nash_text(&space, &[&a, &b], &fixed, &[]), direct);
+        assert_eq!(
+            memo.nash_text(&space, &[&a, &b], &fixed, &[], &Links::default()),
+            direct
+        );
         assert_eq!(memo.len(), 1, "the same inputs are one entry");
         // Any input that differs is another search.
         let excluded = vec![direct.clone().unwrap().0];
-        let without = memo.nash_text(&space, &[&a, &b], &fixed, &excluded);
-        assert_eq!(without, nash_text(&space, &[&a, &b], &fixed, &excluded));
+        let without = memo.nash_text(&space, &[&a, &b], &fixed, &excluded, &Links::default());
+        assert_eq!(
+            without,
+            nash_text(&space, &[&a, &b], &fixed, &excluded, &Links::default())
+        );
         assert_ne!(without, direct);
         let c = estimate(0.2 + 1e-12);
         assert_eq!(
-            memo.nash_text(&space, &[&c, &b], &fixed, &[]),
-            nash_text(&space, &[&c, &b], &fixed, &[])
+            memo.nash_text(&space, &[&c, &b], &fixed, &[], &Links::default()),
+            nash_text(&space, &[&c, &b], &fixed, &[], &Links::default())
         );
         assert_eq!(memo.len(), 3);
     }
@@ -240,7 +252,7 @@ mod tests {
         let b = estimate(0.3);
         for k in 0..40_000 {
             let a = estimate(k as f64 / 40_000.0);
-            memo.nash_text(&space, &[&a, &b], &[None, None], &[]);
+            memo.nash_text(&space, &[&a, &b], &[None, None], &[], &Links::default());
         }
         let g = memo.inner.lock().unwrap();
         let per_entry = key(&[&b, &b], &[None, None], &[]).len() * 8 + ENTRY_OVERHEAD;

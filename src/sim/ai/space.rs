@@ -3,6 +3,7 @@
 //! for the text that maximises the estimated Nash product.
 
 use super::estimate::Estimate;
+use crate::sim::links::Links;
 
 /// Option counts of the issues; a package index decodes to one option per issue.
 #[derive(Debug, Clone)]
@@ -67,8 +68,8 @@ pub fn consistent(package: &[usize], fixed: &[Option<usize>]) -> bool {
 }
 
 /// The package maximising `Π (ûᵢ − b̂ᵢ)` over the estimates, among packages consistent
-/// with `fixed`, where every estimated gain is positive, and not in `excluded`; ties go
-/// to the first package in index order. With true preferences as estimates this is
+/// with `fixed` and allowed by the option rules `links`, where every estimated gain is
+/// positive, and not in `excluded`; ties go to the first package in index order. With true preferences as estimates this is
 /// exactly the Nash bargaining point.
 ///
 /// A depth-first search over the issues with running utility sums, pruning a branch as
@@ -78,6 +79,7 @@ pub fn nash_text(
     estimates: &[&Estimate],
     fixed: &[Option<usize>],
     excluded: &[Vec<usize>],
+    links: &Links,
 ) -> Option<(Vec<usize>, f64)> {
     let n = space.radix.len();
     // contributions[e][i][o]: what option o of issue i adds to party e's utility;
@@ -113,7 +115,7 @@ pub fn nash_text(
     // A good package found by hill-climbing first: its product is a floor no branch that
     // could hold the answer falls below, so the ordered search prunes from the start. It
     // changes nothing in the answer (the first best package in index order).
-    let floor = climb(space, fixed, excluded, &contributions, &batnas);
+    let floor = climb(space, fixed, excluded, &contributions, &batnas, links);
     // The same contributions laid out for the search's inner loop: `flat[(i, o) * m + e]`,
     // a veto as −∞ (which prunes exactly where `None` did: the party can no longer gain).
     let offsets: Vec<usize> = space
@@ -151,6 +153,8 @@ pub fn nash_text(
         parties: m,
         best: None,
         floor,
+        links,
+        checks: links.by_last_issue(n),
     };
     search.visit(0);
     search.best
@@ -187,6 +191,7 @@ fn climb(
     excluded: &[Vec<usize>],
     contributions: &[Vec<Vec<Option<f64>>>],
     batnas: &[f64],
+    links: &Links,
 ) -> Option<f64> {
     let n = space.radix.len();
     let mut options: Vec<usize> = (0..n)
@@ -203,7 +208,7 @@ fn climb(
         .collect();
     let valid = |options: &[usize]| {
         product_of(options, contributions, batnas)
-            .filter(|_| !excluded.iter().any(|x| x == options))
+            .filter(|_| links.allows(options) && !excluded.iter().any(|x| x == options))
     };
     let mut best = valid(&options);
     for _ in 0..8 {
@@ -259,6 +264,9 @@ struct Search<'a> {
     best: Option<(Vec<usize>, f64)>,
     /// The product of some valid package: a branch that cannot reach it holds no answer.
     floor: Option<f64>,
+    links: &'a Links,
+    /// Per issue, the rules checked once it is set (see [`Links::by_last_issue`]).
+    checks: Vec<Vec<usize>>,
 }
 
 impl Search<'_> {
@@ -300,6 +308,14 @@ impl Search<'_> {
                 continue;
             }
             self.options[i] = o;
+            // A rule that everything set so far breaks forbids the whole branch.
+            let links = self.links;
+            if self.checks[i]
+                .iter()
+                .any(|&k| !links.links[k].holds(&self.options))
+            {
+                continue;
+            }
             self.visit(i + 1);
         }
     }

@@ -215,7 +215,20 @@ impl Game {
                 m.scenario.issues[i].id.clone(),
             ));
         }
-        Ok(())
+        self.check_rules(package)
+    }
+
+    /// The option rules, on the package an agreement on `package` would leave: its
+    /// options, what is settled or locked, the status quo elsewhere.
+    pub(super) fn check_rules(&self, package: &[Option<usize>]) -> Result<(), ActionError> {
+        let links = self.model.links();
+        if links.is_empty() {
+            return Ok(());
+        }
+        match links.broken(&self.complete(package)) {
+            Some(k) => Err(ActionError::BreaksRule(links.text(k).to_string())),
+            None => Ok(()),
+        }
     }
 
     pub(super) fn standing(&self, id: OfferId) -> Result<&Offer, ActionError> {
@@ -255,6 +268,8 @@ impl Game {
                 if o.accepted_by.contains(&p) {
                     return Err(ActionError::AlreadyAccepted(*offer));
                 }
+                // What was settled since it was made may have changed what it completes to.
+                self.check_rules(&o.package)?;
             }
             Move::Reject { offer, reason } => {
                 let o = self.standing(*offer)?;

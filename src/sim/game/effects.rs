@@ -101,7 +101,8 @@ impl Game {
                     .zip(&self.locked)
                     .map(|(o, l)| o.filter(|o| l.is_none_or(|l| l == *o)))
                     .collect();
-                if resolved.iter().any(Option::is_some) {
+                // A text the option rules forbid, with what is settled now, is not tabled.
+                if resolved.iter().any(Option::is_some) && self.check_rules(&resolved).is_ok() {
                     self.put_offer(owner, resolved, None, None);
                 }
             }

@@ -258,6 +258,11 @@ impl Game {
             return;
         }
         let package = o.package.clone();
+        // Never settle what the option rules forbid (moves are checked before; this holds
+        // for texts that effects put on the table as well).
+        if self.check_rules(&package).is_err() {
+            return;
+        }
         self.set_status(offer, OfferStatus::Settled, String::new());
         for (i, option) in package.iter().enumerate() {
             if let Some(option) = *option {

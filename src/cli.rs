@@ -731,7 +731,12 @@ fn lint(scenario: &str, games: u64, seed: u64, threads: usize, json: bool) -> Ex
             "file": scenario,
             "valid": true,
             "diagnostics": loaded.warnings,
-            "zone_of_agreement": { "packages": analysis.packages, "inside": analysis.zone_size },
+            "zone_of_agreement": {
+                "packages": analysis.packages,
+                "allowed": analysis.allowed_packages,
+                "inside": analysis.zone_size,
+            },
+            "top_agreements": analysis.top_agreements,
             "findings": analysis.findings,
             "report": analysis.report,
         }));
@@ -742,6 +747,14 @@ fn lint(scenario: &str, games: u64, seed: u64, threads: usize, json: bool) -> Ex
     }
     let r = &analysis.report;
     println!("{scenario}: valid ({} warning(s))", loaded.warnings.len());
+    if analysis.allowed_packages < analysis.packages {
+        println!(
+            "option rules: {} of {} packages allowed ({} rule(s))",
+            analysis.allowed_packages,
+            analysis.packages,
+            model.links().links.len()
+        );
+    }
     println!(
         "zone of agreement at the start: {} of {} packages ({:.1}%)",
         analysis.zone_size,
@@ -766,6 +779,17 @@ fn lint(scenario: &str, games: u64, seed: u64, threads: usize, json: bool) -> Ex
             .map(|(o, n)| format!("{o} {:.1}%", 100.0 * **n as f64 / r.games.max(1) as f64))
             .collect();
         println!("  {issue:<20} {}", text.join(", "));
+    }
+    if !analysis.top_agreements.is_empty() {
+        println!("most frequent agreements (share of games; unnamed issues stay unsettled)");
+        for a in &analysis.top_agreements {
+            let text: Vec<String> = a.settled.iter().map(|(i, o)| format!("{i}: {o}")).collect();
+            println!(
+                "  {:>5.1}%  {}",
+                100.0 * a.games as f64 / r.games.max(1) as f64,
+                text.join(", ")
+            );
+        }
     }
     if analysis.findings.is_empty() {
         println!("no warnings");

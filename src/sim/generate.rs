@@ -108,6 +108,90 @@ pub fn bilateral(seed: u64, issues: usize, options: usize, deadline: u32) -> Sce
     }
 }
 
+/// The same problem with `count` random option rules between options of different
+/// issues (about half `Requires`, with one to three alternatives, half `Excludes`). A rule
+/// that would leave no package allowed, or forbid the status quo, is drawn again (up to
+/// a bound), so the problem stays one that can be agreed.
+pub fn with_random_rules(mut s: Scenario, seed: u64, count: usize) -> Scenario {
+    use super::links::Links;
+    let mut rng = Stream::new(seed, "generate:option-rules");
+    let issues = s.issues.len();
+    if issues < 2 {
+        return s;
+    }
+    let radix: Vec<usize> = s.issues.iter().map(|i| i.options.len()).collect();
+    let pick = |rng: &mut Stream, not: Option<usize>| {
+        let mut i = rng.below(issues as u64) as usize;
+        if Some(i) == not {
+            i = (i + 1 + rng.below(issues as u64 - 1) as usize) % issues;
+        }
+        let issue = &s.issues[i];
+        let o = rng.below(issue.options.len() as u64) as usize;
+        (
+            i,
+            OptionRef {
+                issue: issue.id.clone(),
+                option: issue.options[o].id.clone(),
+            },
+        )
+    };
+    let mut rules = Vec::new();
+    let mut tries = 0;
+    while rules.len() < count && tries < 20 * count.max(1) {
+        tries += 1;
+        let (i, option) = pick(&mut rng, None);
+        let rule = if rng.unit() < 0.5 {
+            let alternatives = 1 + rng.below(3) as usize;
+            let (j, first) = pick(&mut rng, Some(i));
+            let mut one_of = vec![first];
+            for _ in 1..alternatives {
+                let o = rng.below(radix[j] as u64) as usize;
+                let r = OptionRef {
+                    issue: s.issues[j].id.clone(),
+                    option: s.issues[j].options[o].id.clone(),
+                };
+                if !one_of.contains(&r) {
+                    one_of.push(r);
+                }
+            }
+            OptionRule::Requires {
+                option,
+                one_of,
+                why: String::new(),
+            }
+        } else {
+            let (_, other) = pick(&mut rng, Some(i));
+            OptionRule::Excludes {
+                option,
+                other,
+                why: String::new(),
+            }
+        };
+        rules.push(rule);
+        let mut trial = s.clone();
+        trial.option_rules = rules.clone();
+        let links = Links::compile(&trial);
+        let status_quo: Vec<usize> = trial
+            .issues
+            .iter()
+            .map(|x| {
+                x.options
+                    .iter()
+                    .position(|o| o.id == x.status_quo)
+                    .unwrap_or(0)
+            })
+            .collect();
+        let some_allowed = links
+            .allowed(&radix)
+            .is_none_or(|a| a.iter().filter(|x| **x).count() > 1);
+        if !some_allowed || !links.allows(&status_quo) {
+            rules.pop();
+        }
+    }
+    s.option_rules = rules;
+    s
+}
+
 /// Shapes of event and lever reference graphs that once made validation slow: the
 /// worst cases of `benches/` and of the loader's tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,12 +21,29 @@ pub struct Finding {
 /// The analysis of one scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Lint {
-    /// Packages every delegation prefers to its BATNA at the start, and all packages.
+    /// Allowed packages every delegation prefers to its BATNA at the start, and all
+    /// packages.
     pub zone_size: u64,
     pub packages: u64,
+    /// Packages the option rules allow (all of them when there are none).
+    pub allowed_packages: u64,
+    /// The most frequent agreements, most frequent first: what was settled at the end of
+    /// a game (issues left unsettled are not named), in how many games.
+    pub top_agreements: Vec<Agreement>,
     pub report: Report,
     pub findings: Vec<Finding>,
 }
+
+/// One agreement and how often the AI games reached it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreement {
+    /// The settled options, `issue: option` by id, in issue order.
+    pub settled: Vec<(String, String)>,
+    pub games: u64,
+}
+
+/// How many of the most frequent agreements lint lists.
+pub const TOP_AGREEMENTS: usize = 5;
 
 /// Analyses the scenario over `games` AI games from `seed`, on `threads` threads.
 pub fn lint(model: &Arc<Model>, games: u64, seed: u64, threads: usize) -> Lint {
@@ -44,15 +61,21 @@ pub fn lint(model: &Arc<Model>, games: u64, seed: u64, threads: usize) -> Lint {
     let controls = vec![SeatControl::Ai("scenario".into()); model.scenario.parties.len()];
     let (report, summaries) = simulate::run(model, games, seed, threads, &controls, &|_| {});
     findings.extend(from_games(model, &report, &summaries));
+    let allowed_packages = model
+        .allowed()
+        .map_or(packages, |a| a.iter().filter(|x| **x).count() as u64);
     Lint {
         zone_size,
         packages,
+        allowed_packages,
+        top_agreements: top_agreements(model, &summaries, TOP_AGREEMENTS),
         report,
         findings,
     }
 }
 
-/// How many packages every delegation values above its initial BATNA, out of how many.
+/// How many packages the option rules allow and every delegation values above its
+/// initial BATNA, out of how many packages.
 pub fn zone_of_agreement(model: &Model) -> (u64, u64) {
     // The initial tables are built once per model and shared with the AI.
     let tables: Vec<(Arc<UtilityTable>, f64)> = model
@@ -61,10 +84,43 @@ pub fn zone_of_agreement(model: &Model) -> (u64, u64) {
         .map(|&d| (model.initial_table(d), model.prefs[d].batna))
         .collect();
     let packages: usize = model.option_counts().iter().product();
+    let allowed = model.allowed();
     let inside = (0..packages)
-        .filter(|&k| tables.iter().all(|(t, batna)| t.utils[k] > *batna))
+        .filter(|&k| {
+            allowed.is_none_or(|a| a[k]) && tables.iter().all(|(t, batna)| t.utils[k] > *batna)
+        })
         .count();
     (inside as u64, packages as u64)
+}
+
+/// The `n` most frequent agreements of these games (games that settled nothing are left
+/// out), most frequent first, ties in issue and option order.
+pub fn top_agreements(model: &Model, summaries: &[GameSummary], n: usize) -> Vec<Agreement> {
+    let mut deals: std::collections::BTreeMap<&[Option<usize>], u64> = Default::default();
+    for g in summaries {
+        if g.settled.iter().any(Option::is_some) {
+            *deals.entry(g.settled.as_slice()).or_default() += 1;
+        }
+    }
+    let mut deals: Vec<(&[Option<usize>], u64)> = deals.into_iter().collect();
+    deals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let s = &model.scenario;
+    deals
+        .into_iter()
+        .take(n)
+        .map(|(settled, games)| Agreement {
+            settled: settled
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| {
+                    let issue = s.issues.get(i)?;
+                    let option = issue.options.get((*o)?)?;
+                    Some((issue.id.clone(), option.id.clone()))
+                })
+                .collect(),
+            games,
+        })
+        .collect()
 }
 
 fn share(count: u64, games: u64) -> String {

@@ -187,16 +187,16 @@ pub enum OptionRule {
         option: OptionRef,
         one_of: Vec<OptionRef>,
         /// Why, in neutral and attributed words, with its source if it has one: shown
-        /// where the rule greys an option out.
+        /// where the rule greys an option out. Optional.
         #[serde(default)]
-        why: Option<String>,
+        why: String,
     },
     /// `option` and `other` are never agreed together.
     Excludes {
         option: OptionRef,
         other: OptionRef,
         #[serde(default)]
-        why: Option<String>,
+        why: String,
     },
 }
 
@@ -209,7 +209,9 @@ impl OptionRule {
     }
     pub fn why(&self) -> Option<&str> {
         match self {
-            OptionRule::Requires { why, .. } | OptionRule::Excludes { why, .. } => why.as_deref(),
+            OptionRule::Requires { why, .. } | OptionRule::Excludes { why, .. } => {
+                Some(why.trim()).filter(|w| !w.is_empty())
+            }
         }
     }
 }

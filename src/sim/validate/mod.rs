@@ -4,13 +4,14 @@
 //! Every problem carries its field path and, through [`SourceMap`], its line and column.
 //! All problems of a file are collected; nothing here panics on any input.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::diagnostic::{Diagnostic, Severity};
 use super::locate::{FieldPath, SourceMap};
 use super::scenario::*;
 
 mod neutrality;
+mod option_rules;
 mod ranges;
 mod reachability;
 mod references;
@@ -183,6 +184,7 @@ impl<'a> Validator<'a> {
         }
         self.meta(&root.field("meta"));
         self.issues(&root.field("issues"));
+        self.option_rules(&root.field("option_rules"));
         self.parties(&root.field("parties"));
         self.rules(&root.field("rules"));
         self.levers(&root.field("levers"));

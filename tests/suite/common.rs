@@ -20,6 +20,21 @@ pub fn minimal() -> Arc<Model> {
     model(MINIMAL)
 }
 
+/// The minimal fixture with one rule: North never draws all the water while South fishes.
+pub fn minimal_with_rule() -> Arc<Model> {
+    let rules = r#"    option_rules: [
+        Excludes(
+            option: (issue: "water", option: "all"),
+            other: (issue: "fish", option: "yes"),
+            why: "A test rule.",
+        ),
+    ],
+    rules: ("#;
+    let src = MINIMAL.replacen("    rules: (", rules, 1);
+    assert_ne!(src, MINIMAL);
+    model(&src)
+}
+
 pub fn istanbul() -> Arc<Model> {
     model(accord::sim::load::ISTANBUL_2025)
 }

@@ -12,22 +12,7 @@ use accord::sim::links::Links;
 use accord::sim::model::{Model, Prefs};
 use accord::sim::{Action, ActionError, Game, PartyKind, simulate};
 
-use crate::common::{MINIMAL, built_in, model, pkg};
-
-/// The minimal fixture with one rule: North never draws all the water while South fishes.
-fn minimal_with_rule() -> Arc<Model> {
-    let rules = r#"    option_rules: [
-        Excludes(
-            option: (issue: "water", option: "all"),
-            other: (issue: "fish", option: "yes"),
-            why: "A test rule.",
-        ),
-    ],
-    rules: ("#;
-    let src = MINIMAL.replacen("    rules: (", rules, 1);
-    assert_ne!(src, MINIMAL);
-    model(&src)
-}
+use crate::common::{built_in, minimal_with_rule, model, pkg};
 
 /// Passes every seat but the delegations until `party` is to move.
 fn until(game: &mut Game, party: &str) {

@@ -86,6 +86,33 @@ fn propose_is_disabled_until_something_is_chosen() {
 }
 
 #[test]
+fn an_option_a_rule_forbids_with_the_proposal_is_greyed_out_with_the_rule() {
+    let mut h = harness(Game::new(common::minimal_with_rule(), 1));
+    h.run();
+    assert!(
+        !h.get_by_label_contains("All").disabled,
+        "allowed while South does not fish"
+    );
+    let yes = h.get_by_label_contains("Yes");
+    h.click(&yes);
+    h.run();
+    assert_eq!(h.state().form.proposal[1], Some(1));
+    let all = h.get_by_label_contains("All");
+    assert!(all.disabled, "water: all never with fishing: yes");
+    h.click(&all);
+    h.run();
+    assert_eq!(
+        h.state().form.proposal[0],
+        None,
+        "a greyed option cannot be chosen"
+    );
+    assert!(
+        !h.get_by_label("Propose").disabled,
+        "fishing alone is allowed"
+    );
+}
+
+#[test]
 fn the_issues_board_shows_locked_items() {
     let mut h = harness(game_with_locked_fishing());
     h.run();

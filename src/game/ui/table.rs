@@ -95,6 +95,8 @@ pub fn issues_board(
         .max_height(ui.available_height() - 120.0)
         .show(ui, |ui| {
             for (i, issue) in s.issues.iter().enumerate() {
+                // The proposal so far, completed with what stands: what the rules read.
+                let package = completed(current, &form.proposal);
                 let settled = view.settled.get(&issue.id);
                 let locked = view.locked.get(&issue.id);
                 ui.horizontal(|ui| {
@@ -125,11 +127,24 @@ pub fn issues_board(
                         let mark = if current[i] == o { "● " } else { "" };
                         let red = if prefs.red[i][o] { " ✖" } else { "" };
                         let text = format!("{mark}{} {:.0}{red}", option.label, prefs.values[i][o]);
+                        // An option a rule forbids with the rest of the proposal (and what
+                        // stands elsewhere) is greyed out, the rule on hover.
+                        let blocked = (!fixed && *chosen != Some(o))
+                            .then(|| model.links().blocking(&package, i, o))
+                            .flatten();
                         let r = ui.add_enabled(
-                            !fixed || current[i] == o,
+                            (!fixed || current[i] == o) && blocked.is_none(),
                             egui::Button::selectable(*chosen == Some(o), text),
                         );
-                        if r.on_hover_text(&option.description).clicked() {
+                        let r = match blocked {
+                            Some(k) => r.on_disabled_hover_text(format!(
+                                "{}\n\nNot with the rest of this proposal: {}",
+                                option.description,
+                                model.links().text(k)
+                            )),
+                            None => r.on_hover_text(&option.description),
+                        };
+                        if r.clicked() {
                             *chosen = Some(o);
                         }
                     }
@@ -157,7 +172,16 @@ pub fn issues_board(
             egui::RichText::new("It crosses one of your red lines.").color(Color32::LIGHT_RED),
         );
     }
-    let empty = form.proposal.iter().all(Option::is_none);
+    // A proposal the scenario's option rules forbid cannot be made (the engine would refuse
+    // it): say which rule, and why.
+    let broken = model.links().broken(&package);
+    if let Some(k) = broken {
+        ui.label(
+            egui::RichText::new(format!("Not possible: {}", model.links().text(k)))
+                .color(Color32::LIGHT_RED),
+        );
+    }
+    let empty = form.proposal.iter().all(Option::is_none) || broken.is_some();
     let newest_other = view
         .offers
         .iter()
@@ -269,14 +293,24 @@ pub fn offers_panel(
             ));
             let mine = offer.author.as_deref() == Some(view.me.as_str());
             let accepted = offer.accepted_by.contains(&view.me);
+            let broken = model.links().broken(&package);
+            if let Some(k) = broken {
+                ui.label(
+                    egui::RichText::new(format!("Cannot be agreed now: {}", model.links().text(k)))
+                        .color(Color32::LIGHT_RED),
+                );
+            }
             ui.horizontal(|ui| {
-                let accept = ui.add_enabled(my_turn && !accepted, egui::Button::new("Accept"));
+                let accept = ui.add_enabled(
+                    my_turn && !accepted && broken.is_none(),
+                    egui::Button::new("Accept"),
+                );
                 let accept = if keyed {
                     accept.on_hover_text("Key: A")
                 } else {
                     accept
                 };
-                if accept.clicked() || (keyed && accept_key && !accepted) {
+                if accept.clicked() || (keyed && accept_key && !accepted && broken.is_none()) {
                     let action = Action::Accept { offer: offer.id };
                     intent = guard(form, prefs.crosses_red_line(&package), action);
                 }

@@ -281,6 +281,7 @@ struct Fields {
     batna: Option<f64>,
     personality: Option<scenario::Personality>,
     issues: Option<Vec<scenario::Issue>>,
+    option_rules: Option<Vec<scenario::OptionRule>>,
     rules: Option<scenario::Rules>,
     levers: Option<Vec<scenario::Lever>>,
     events: Option<Vec<scenario::Event>>,

@@ -341,8 +341,15 @@ fn space_chart(game: &Game, space: &OutcomeSpace) -> String {
         &format!("value to {}", name(a)),
         &format!("value to {}", name(b)),
     );
+    // The packages the option rules allow (the others can never be agreed), thinned.
     let stride = (space.points.len() / 3000).max(1);
-    for p in space.points.iter().step_by(stride) {
+    let allowed = space
+        .points
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| space.is_allowed(*k))
+        .map(|(_, p)| p);
+    for p in allowed.step_by(stride) {
         let _ = writeln!(
             svg,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"1.2\" fill=\"#bbbbbb\"/>",

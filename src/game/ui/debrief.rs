@@ -231,7 +231,11 @@ pub fn outcome_space_chart(
     );
     ui.strong(format!("Outcome space: {xname} (across) and {yname} (up)"));
     let pick = |k: usize| [space.points[k][x] * 100.0, space.points[k][y] * 100.0];
-    let all: Vec<[f64; 2]> = (0..space.points.len()).map(pick).collect();
+    // The packages the option rules allow: the others can never be agreed.
+    let all: Vec<[f64; 2]> = (0..space.points.len())
+        .filter(|&k| space.is_allowed(k))
+        .map(pick)
+        .collect();
     let mut frontier: Vec<[f64; 2]> = space.frontier.iter().map(|&k| pick(k)).collect();
     frontier.sort_by(|a, b| a[0].total_cmp(&b[0]));
     let offers: Vec<[f64; 2]> = game

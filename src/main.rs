@@ -11,7 +11,20 @@ use accord::cli::{Cli, Command, PlayArgs, run};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// mimalloc's own option setter (part of the C library the allocator links in).
+unsafe extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc v3's `mi_option_t` (include/mimalloc.h).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
 fn main() -> ExitCode {
+    // Give freed memory back to the system at once rather than after 10 ms: the AI's
+    // utility tables are large and short-lived when events change preferences, and a
+    // delayed purge kept about 7 MB more resident in `simulate` at no gain in speed.
+    // SAFETY: setting an option is allowed at any time, from any thread.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let cli = Cli::parse();
     let play = match cli.command {
         None => cli.play,

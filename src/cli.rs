@@ -475,6 +475,13 @@ pub fn describe(m: &Model, reveal: bool) -> String {
             let _ = writeln!(out, "      · {}{sq}: {}", o.label, o.description);
         }
     }
+    let links = m.links();
+    if !links.is_empty() {
+        let _ = writeln!(out, "\nOPTION RULES (for every agreement)");
+        for k in 0..links.links.len() {
+            let _ = writeln!(out, "  · {}", links.text(k));
+        }
+    }
     let r = &s.rules;
     let _ = writeln!(
         out,

@@ -81,7 +81,18 @@ impl Links {
             };
             let mut text = match &compiled {
                 Link::Requires { option, one_of } => {
-                    let others: Vec<String> = one_of.iter().map(|&c| label(c)).collect();
+                    // Alternatives of one issue name it once: "Ceasefire: 30-day or Lasting".
+                    let others: Vec<String> = match one_of.first() {
+                        Some(&(i, _)) if one_of.iter().all(|c| c.0 == i) => {
+                            let issue = &s.issues[i];
+                            let labels: Vec<&str> = one_of
+                                .iter()
+                                .map(|&(_, o)| issue.options[o].label.as_str())
+                                .collect();
+                            vec![format!("{}: {}", issue.name, labels.join(" or "))]
+                        }
+                        _ => one_of.iter().map(|&c| label(c)).collect(),
+                    };
                     format!("{} only with {}", label(*option), others.join(" or "))
                 }
                 Link::Excludes { option, other } => {

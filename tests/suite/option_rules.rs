@@ -147,29 +147,45 @@ fn rule_laden(count: u64) -> Vec<Arc<Model>> {
     out
 }
 
+/// Plays AI games move by move, checking each move before it is played: the AI never
+/// chooses what the engine refuses (the table would turn it into a pass), and what is
+/// agreed keeps the rules.
+fn ai_moves_are_never_refused(m: &Arc<Model>, seeds: std::ops::Range<u64>) {
+    for seed in seeds {
+        let mut table = Table::all_ai(Game::new(m.clone(), seed));
+        let mut moves = 0;
+        while let Some(plan) = table.plan() {
+            let checked = table.game.check_move(plan.party, &plan.decision.action);
+            assert!(
+                checked.is_ok(),
+                "{} seed {seed}: the AI chose {:?}, refused: {checked:?}",
+                m.scenario.meta.id,
+                plan.decision.action
+            );
+            table.play_plan(plan);
+            moves += 1;
+            assert!(moves < 10_000);
+        }
+        let game = &table.game;
+        if game.settled().iter().any(Option::is_some) {
+            assert!(m.allows(&game.current_package()));
+        }
+    }
+}
+
 #[test]
 fn ai_moves_on_rule_laden_problems_are_never_refused_and_agreements_keep_the_rules() {
     for m in rule_laden(12) {
-        for seed in 0..3 {
-            let mut table = Table::all_ai(Game::new(m.clone(), seed));
-            let mut moves = 0;
-            while let Some(plan) = table.plan() {
-                let checked = table.game.check_move(plan.party, &plan.decision.action);
-                assert!(
-                    checked.is_ok(),
-                    "{} seed {seed}: the AI chose {:?}, refused: {checked:?}",
-                    m.scenario.meta.id,
-                    plan.decision.action
-                );
-                table.play_plan(plan);
-                moves += 1;
-                assert!(moves < 10_000);
-            }
-            let game = &table.game;
-            if game.settled().iter().any(Option::is_some) {
-                assert!(m.allows(&game.current_package()));
-            }
-        }
+        ai_moves_are_never_refused(&m, 0..3);
+    }
+}
+
+/// The same at the shipped scenarios, with their mediators and allies (the mediator's
+/// partial texts must keep the rules with what stands).
+#[test]
+fn ai_moves_in_the_shipped_scenarios_are_never_refused() {
+    for (id, _, _) in accord::sim::load::BUILT_IN {
+        ai_moves_are_never_refused(&built_in(id), 0..40);
     }
 }
 

@@ -7,7 +7,7 @@ use bevy_egui::egui;
 use crate::sim::Model;
 use crate::sim::notice;
 
-use super::{glossary_tip, notice_label, parties_in_public, sources};
+use super::{glossary_tip, notice_label, option_rules, parties_in_public, sources};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BriefingIntent {
@@ -103,6 +103,7 @@ pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<Briefi
                         ui.end_row();
                     }
                 });
+            option_rules(ui, model);
             ui.separator();
             sources(ui, s);
         });

@@ -81,6 +81,20 @@ pub fn parties_in_public(ui: &mut egui::Ui, scenario: &crate::sim::Scenario) {
 }
 
 /// The scenario's sources, one a line.
+/// The scenario's option rules, in words: which options come only together, or never.
+/// Public: every party knows them.
+pub fn option_rules(ui: &mut egui::Ui, model: &crate::sim::Model) {
+    let links = model.links();
+    if links.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.strong("What can only be agreed together");
+    for k in 0..links.links.len() {
+        ui.label(format!("• {}", links.text(k)));
+    }
+}
+
 pub fn sources(ui: &mut egui::Ui, scenario: &crate::sim::Scenario) {
     ui.strong("Sources");
     for src in &scenario.meta.sources {

@@ -8,7 +8,7 @@ use bevy_egui::egui;
 use crate::sim::Model;
 use crate::sim::notice;
 
-use super::{notice_label, parties_in_public, sources};
+use super::{notice_label, option_rules, parties_in_public, sources};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublicIntent {
@@ -56,6 +56,7 @@ pub fn public_view(ui: &mut egui::Ui, model: &Model) -> Option<PublicIntent> {
                         ui.label(format!("• {}{sq}: {}", option.label, option.description));
                     }
                 }
+                option_rules(ui, model);
             });
             ui.separator();
             sources(ui, s);

@@ -19,6 +19,7 @@ use super::ally::{LeverEvaluator, lever_decision};
 use super::estimate::{Beliefs, Estimate};
 use super::reason::{PublicReason, Rationale};
 use super::space::Space;
+use crate::sim::links::Links;
 
 #[derive(Debug, Clone)]
 pub struct MediatorAi {
@@ -111,48 +112,10 @@ impl MediatorAi {
         out
     }
 
-    /// Of the easy issues, those the option rules allow to settle together now: each in
-    /// turn, kept when the completed package stays allowed, until nothing more can be
-    /// added (an option that needs another easy one comes in once that one is in).
-    fn allowed_together(
-        &self,
-        obs: &Observation,
-        easy: Vec<(usize, usize)>,
-    ) -> Vec<(usize, usize)> {
-        if obs.links().is_empty() {
-            return easy;
-        }
-        let mut completed = obs.current_package();
-        let mut taken = vec![false; easy.len()];
-        loop {
-            let mut added = false;
-            for (t, &(i, o)) in easy.iter().enumerate() {
-                if taken[t] {
-                    continue;
-                }
-                let before = completed[i];
-                completed[i] = o;
-                if obs.allows(&completed) {
-                    taken[t] = true;
-                    added = true;
-                } else {
-                    completed[i] = before;
-                }
-            }
-            if !added {
-                break;
-            }
-        }
-        easy.into_iter()
-            .zip(taken)
-            .filter_map(|(e, t)| t.then_some(e))
-            .collect()
-    }
-
     /// The next text: the easy issues if there are any not yet tried, else the full text
     /// that maximises the estimated Nash product.
     pub fn next_text(&self, obs: &Observation) -> Option<(Vec<Option<usize>>, Vec<usize>)> {
-        let easy = self.allowed_together(obs, self.easy_issues(obs));
+        let easy = allowed_together(obs.links(), obs.current_package(), self.easy_issues(obs));
         if !easy.is_empty() {
             let mut partial = vec![None; obs.issues().len()];
             for &(i, o) in &easy {
@@ -237,5 +200,79 @@ impl MediatorAi {
         }
         rationale.decision = "pass".into();
         Decision::new(Move::Pass, None, rationale)
+    }
+}
+
+/// Of the easy issues, those the option rules allow to settle together from `current`
+/// (the package as it stands): each in turn, kept when the completed package stays
+/// allowed, until nothing more can be added (an option that needs another easy one comes
+/// in once that one is in).
+fn allowed_together(
+    links: &Links,
+    mut current: Vec<usize>,
+    easy: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    if links.is_empty() {
+        return easy;
+    }
+    let mut taken = vec![false; easy.len()];
+    loop {
+        let mut added = false;
+        for (t, &(i, o)) in easy.iter().enumerate() {
+            if taken[t] {
+                continue;
+            }
+            let before = current[i];
+            current[i] = o;
+            if links.allows(&current) {
+                taken[t] = true;
+                added = true;
+            } else {
+                current[i] = before;
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    easy.into_iter()
+        .zip(taken)
+        .filter_map(|(e, t)| t.then_some(e))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::links::Link;
+
+    #[test]
+    fn easy_issues_are_tabled_only_as_far_as_the_rules_let_them_settle_together() {
+        let links = Links {
+            links: vec![
+                // (0,1) never with (1,1); (2,1) only with (0,1).
+                Link::Excludes {
+                    option: (0, 1),
+                    other: (1, 1),
+                },
+                Link::Requires {
+                    option: (2, 1),
+                    one_of: vec![(0, 1)],
+                },
+            ],
+            texts: vec![String::new(); 2],
+        };
+        // (2,1) first: it needs (0,1), which comes next; (1,1) then clashes with (0,1).
+        let easy = vec![(2, 1), (0, 1), (1, 1)];
+        assert_eq!(
+            allowed_together(&links, vec![0, 0, 0], easy.clone()),
+            vec![(2, 1), (0, 1)]
+        );
+        assert_eq!(
+            allowed_together(&Links::default(), vec![0, 0, 0], easy.clone()),
+            easy
+        );
+        // With (1,1) settled already, neither (0,1) nor (2,1) can come.
+        assert_eq!(allowed_together(&links, vec![0, 1, 0], easy), vec![(1, 1)]);
     }
 }

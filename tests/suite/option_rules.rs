@@ -294,3 +294,43 @@ fn random_rules_keep_the_problem_agreeable() {
         assert!(allowed.iter().any(|a| !a), "the rules forbid something");
     }
 }
+
+/// How often the AI agreed what the shipped rules now forbid when the scenarios had none,
+/// and how often with them, for closing notes:
+/// `cargo test --release --no-default-features -- --ignored --nocapture option_rules_report`.
+#[test]
+#[ignore]
+fn option_rules_report() {
+    for (id, _, source) in accord::sim::load::BUILT_IN {
+        let with = built_in(id);
+        let mut scenario = with.scenario.clone();
+        scenario.option_rules.clear();
+        let text = ron::ser::to_string_pretty(&scenario, Default::default()).unwrap();
+        let without = model(&text);
+        assert!(source.contains("option_rules"));
+        for (name, m) in [("without rules", &without), ("with rules", &with)] {
+            let controls = vec![SeatControl::Ai("scenario".into()); m.scenario.parties.len()];
+            let (report, summaries) = simulate::run(m, 1000, 1, 0, &controls, &|_| {});
+            let forbidden = summaries
+                .iter()
+                .filter(|g| {
+                    let package: Vec<usize> = g
+                        .settled
+                        .iter()
+                        .zip(with.status_quo())
+                        .map(|(s, q)| s.unwrap_or(*q))
+                        .collect();
+                    g.settled.iter().any(Option::is_some) && !with.allows(&package)
+                })
+                .count();
+            println!(
+                "{id} {name}: {forbidden} of 1000 games agree what the rules forbid; full {} partial {} none {} walk-out {}; mean Pareto distance {:.4}",
+                report.outcomes.full,
+                report.outcomes.partial,
+                report.outcomes.none,
+                report.outcomes.walk_out,
+                report.mean_pareto_distance.unwrap_or(f64::NAN)
+            );
+        }
+    }
+}

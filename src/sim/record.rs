@@ -125,11 +125,11 @@ impl GameRecord {
             seats,
             actions: game
                 .actions()
-                .iter()
-                .map(|(p, a, e)| RecordedAction {
-                    party: m.party_id(*p).to_string(),
-                    action: a.clone(),
-                    explanation: e.clone(),
+                .into_iter()
+                .map(|(p, action, explanation)| RecordedAction {
+                    party: m.party_id(p).to_string(),
+                    action,
+                    explanation,
                 })
                 .collect(),
             facilitator: game.facilitator_moves().to_vec(),

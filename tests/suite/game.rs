@@ -477,11 +477,8 @@ fn the_round_timer_passes_a_human_seat_when_time_runs_out() {
         "{texts:?}"
     );
     let game = app.world().resource::<Session>().game();
-    let (p, action, _) = game
-        .actions()
-        .iter()
-        .find(|(p, _, _)| *p == ukraine)
-        .unwrap();
+    let actions = game.actions();
+    let (p, action, _) = actions.iter().find(|(p, _, _)| *p == ukraine).unwrap();
     assert_eq!((*p, action), (ukraine, &Action::Pass));
     assert!(game.round() >= 2, "the round went on");
     let timer = &app.world().resource::<Session>().facilitator.timer;

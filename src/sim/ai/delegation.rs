@@ -218,8 +218,11 @@ impl DelegationAi {
             .order
             .partition_point(|&k| table.utils[k as usize] > top);
         let mut best: Option<(usize, f64)> = None;
-        for at in start..table.order.len() {
-            let k = table.order[at] as usize;
+        // Each other delegation's rows, `[issue][option]` flattened.
+        let estimates = &contributions[..(count * n * width).min(contributions.len())];
+        let stride = n * width;
+        for (at, &k) in table.order.iter().enumerate().skip(start) {
+            let k = k as usize;
             let u = table.utils[k];
             if u < aspiration {
                 break;
@@ -229,10 +232,11 @@ impl DelegationAi {
                 continue;
             }
             let mut score = u * TIE;
-            for rows in contributions.chunks_exact(n * width).take(count) {
+            // The same sums, in the same order, as row by row: issue by issue.
+            for rows in estimates.chunks_exact(stride.max(1)) {
                 let mut theirs = 0.0;
-                for (row, &o) in rows.chunks_exact(width).zip(options) {
-                    theirs += row[o as usize];
+                for (i, &o) in options.iter().enumerate() {
+                    theirs += rows[i * width + o as usize];
                 }
                 score += theirs.max(0.0);
             }

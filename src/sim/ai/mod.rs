@@ -184,13 +184,12 @@ impl Table {
                     table.overruled(plan);
                 }
             } else if ai_seat && table.game.to_move() == party {
-                let before = table.game.actions().len();
+                let before = table.game.action_count();
                 table.step();
                 let same = table
                     .game
-                    .actions()
-                    .get(before)
-                    .is_some_and(|(_, a, _)| *a == step.action);
+                    .action_at(before)
+                    .is_some_and(|a| a == step.action);
                 if same {
                     continue;
                 }

@@ -31,11 +31,11 @@ impl Game {
     ) -> Result<&[Logged], ActionError> {
         let mv = self.resolve_action(p, &action)?;
         self.check_move(p, &mv)?;
-        Ok(self.commit(p, action, mv, explanation))
+        Ok(self.commit(p, Played::Given(action), mv, explanation))
     }
 
     /// Applies a move (by index, as the AI makes them), with its reasons; the record
-    /// keeps it as an action.
+    /// writes it as an action.
     pub fn apply_move(
         &mut self,
         p: usize,
@@ -43,8 +43,7 @@ impl Game {
         explanation: Option<Explanation>,
     ) -> Result<&[Logged], ActionError> {
         self.check_move(p, &mv)?;
-        let action = mv.to_action(&self.model);
-        Ok(self.commit(p, action, mv, explanation))
+        Ok(self.commit(p, Played::Made(mv.clone()), mv, explanation))
     }
 
     /// The one path that changes the game for a move that passed its checks: the record,
@@ -52,12 +51,12 @@ impl Game {
     fn commit(
         &mut self,
         p: usize,
-        action: Action,
+        played: Played,
         mv: Move,
         explanation: Option<Explanation>,
     ) -> &[Logged] {
         let first = self.log.len();
-        self.actions.push((p, action, explanation.clone()));
+        self.actions.push((p, played, explanation.clone()));
         if let Some(Explanation { public, rationale }) = explanation {
             if let Some(reason) = public {
                 self.push(Scope::Public, Kind::Explained { by: p, reason });

@@ -177,9 +177,26 @@ pub struct Game {
     outcome: Option<Outcome>,
     events_rng: Stream,
     /// Every action applied, with its party and explanation: the record's action list.
-    actions: Vec<(usize, Action, Option<Explanation>)>,
+    actions: Vec<(usize, Played, Option<Explanation>)>,
     /// Facilitator moves, each with the number of actions played before it.
     facilitator_moves: Vec<(usize, FacilitatorMove)>,
+}
+
+/// An action as the game keeps it: as a person gave it (by id, kept as given), or as the
+/// AI made it (by index; written as an action by id only when the record is made).
+#[derive(Debug, Clone)]
+pub(super) enum Played {
+    Given(Action),
+    Made(Move),
+}
+
+impl Played {
+    fn to_action(&self, model: &Model) -> Action {
+        match self {
+            Played::Given(a) => a.clone(),
+            Played::Made(m) => m.to_action(model),
+        }
+    }
 }
 
 /// What the facilitator (a teacher) does during a game, outside the turns. Each move is
@@ -303,8 +320,21 @@ impl Game {
     pub fn is_over(&self) -> bool {
         self.outcome.is_some()
     }
-    pub fn actions(&self) -> &[(usize, Action, Option<Explanation>)] {
-        &self.actions
+    /// Every action applied, with its party and explanation, as the record keeps them (by
+    /// id). Built on each call: the engine keeps the AI's moves by index.
+    pub fn actions(&self) -> Vec<(usize, Action, Option<Explanation>)> {
+        self.actions
+            .iter()
+            .map(|(p, a, e)| (*p, a.to_action(&self.model), e.clone()))
+            .collect()
+    }
+    /// How many actions have been applied.
+    pub fn action_count(&self) -> usize {
+        self.actions.len()
+    }
+    /// Action `i` (by id), if there is one.
+    pub fn action_at(&self, i: usize) -> Option<Action> {
+        self.actions.get(i).map(|(_, a, _)| a.to_action(&self.model))
     }
     /// The facilitator's moves, each with the number of actions played before it.
     pub fn facilitator_moves(&self) -> &[(usize, FacilitatorMove)] {

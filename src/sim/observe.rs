@@ -141,6 +141,9 @@ pub struct OwnLever<'a> {
 pub struct SeatView {
     pub me: usize,
     pub prefs: Prefs,
+    /// How many times an effect has changed the seat's weights or values.
+    #[serde(default)]
+    pub prefs_changes: u32,
     pub initial_batna: f64,
     pub round: u32,
     pub deadline: u32,
@@ -170,6 +173,7 @@ impl SeatView {
             public,
             caches,
             prefs: &self.prefs,
+            prefs_changes: self.prefs_changes,
             initial_batna: self.initial_batna,
             round: self.round,
             deadline: self.deadline,
@@ -201,6 +205,7 @@ impl Game {
         SeatView {
             me: party,
             prefs: obs.prefs.clone(),
+            prefs_changes: obs.prefs_changes,
             initial_batna: obs.initial_batna,
             round: obs.round,
             deadline: obs.deadline,
@@ -232,6 +237,7 @@ pub struct Observation<'a> {
     public: &'a Public,
     caches: &'a dyn Caches,
     prefs: &'a Prefs,
+    prefs_changes: u32,
     initial_batna: f64,
     round: u32,
     deadline: u32,
@@ -258,6 +264,7 @@ impl<'a> Observation<'a> {
             public: model.public(),
             caches: model,
             prefs: &game.prefs()[me],
+            prefs_changes: game.prefs_changes()[me],
             initial_batna: model.prefs[me].batna,
             round: game.round(),
             deadline: game.deadline(),
@@ -292,6 +299,11 @@ impl<'a> Observation<'a> {
     }
     pub fn my_kind(&self) -> PartyKind {
         self.public.parties[self.me].kind
+    }
+    /// How many times an effect has changed the party's weights or values: the same count
+    /// means the same utility (a BATNA move does not count).
+    pub fn my_prefs_changes(&self) -> u32 {
+        self.prefs_changes
     }
     /// The party's own current preferences (weights, values, red lines, BATNA).
     pub fn my_prefs(&self) -> &'a Prefs {

@@ -69,6 +69,8 @@ pub struct DelegationAi {
     answered: Vec<OfferId>,
     /// The last round in which something was settled or an offer moved.
     last_progress: u32,
+    /// The count of changes to its own preferences when its table was last checked.
+    prefs_seen: Option<u32>,
     last_asked: Option<u32>,
     last_statement: Option<u32>,
 }
@@ -101,6 +103,7 @@ impl DelegationAi {
             beliefs: Beliefs::new(obs, personality.trust),
             answered: Vec::new(),
             last_progress: 1,
+            prefs_seen: None,
             last_asked: None,
             last_statement: None,
         }
@@ -110,6 +113,11 @@ impl DelegationAi {
     /// changed (a BATNA move does not change it). The table for the scenario's initial
     /// preferences is shared by every game of a model.
     fn refresh_tables(&mut self, obs: &Observation, prefs: &Prefs) {
+        // No effect has touched its weights or values since: nothing to compare.
+        if self.prefs_seen == Some(obs.my_prefs_changes()) {
+            return;
+        }
+        self.prefs_seen = Some(obs.my_prefs_changes());
         if self.prefs.as_ref().is_some_and(|p| same_utility(p, prefs)) {
             return;
         }

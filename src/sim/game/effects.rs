@@ -29,6 +29,7 @@ impl Game {
                 value,
             } => {
                 self.prefs[*p].values[*i][*o] = *value;
+                self.prefs_changes[*p] += 1;
                 self.push(
                     Scope::Only(*p),
                     Kind::ValueChanged {
@@ -45,6 +46,7 @@ impl Game {
                 weight,
             } => {
                 self.prefs[*p].set_weight(*i, *weight);
+                self.prefs_changes[*p] += 1;
                 self.push(
                     Scope::Only(*p),
                     Kind::WeightChanged {

@@ -170,6 +170,9 @@ pub struct Game {
     locked: Vec<Option<usize>>,
     lever_uses: Vec<u32>,
     lever_costs: Vec<f64>,
+    /// Per party, how many times an effect has changed its weights or values: lets an
+    /// agent see at a glance that its own preferences are as they were.
+    prefs_changes: Vec<u32>,
     event_fired: Vec<u32>,
     rejections: Vec<Rejection>,
     mediator_asked: Vec<bool>,
@@ -256,6 +259,7 @@ impl Game {
             locked: vec![None; issues],
             lever_uses: vec![0; model.scenario.levers.len()],
             lever_costs: vec![0.0; parties],
+            prefs_changes: vec![0; parties],
             event_fired: vec![0; model.scenario.events.len()],
             rejections: Vec::new(),
             mediator_asked: vec![false; parties],
@@ -334,11 +338,18 @@ impl Game {
     }
     /// Action `i` (by id), if there is one.
     pub fn action_at(&self, i: usize) -> Option<Action> {
-        self.actions.get(i).map(|(_, a, _)| a.to_action(&self.model))
+        self.actions
+            .get(i)
+            .map(|(_, a, _)| a.to_action(&self.model))
     }
     /// The facilitator's moves, each with the number of actions played before it.
     pub fn facilitator_moves(&self) -> &[(usize, FacilitatorMove)] {
         &self.facilitator_moves
+    }
+
+    /// Per party, how many times an effect has changed its weights or values.
+    pub fn prefs_changes(&self) -> &[u32] {
+        &self.prefs_changes
     }
 
     pub fn lever_uses(&self) -> &[u32] {

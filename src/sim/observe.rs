@@ -410,7 +410,21 @@ impl<'a> Observation<'a> {
     }
     /// An offer completed with the current state.
     pub fn complete(&self, package: &[Option<usize>]) -> Vec<usize> {
-        super::game::completed(package, &self.current_package())
+        let mut out = Vec::new();
+        self.complete_into(package, &mut out);
+        out
+    }
+    /// [`Observation::complete`] written into `out` (reused, not reallocated): its options
+    /// where the offer names one, else locked, settled or the status quo.
+    pub fn complete_into(&self, package: &[Option<usize>], out: &mut Vec<usize>) {
+        out.clear();
+        out.extend(
+            package
+                .iter()
+                .zip(self.locked.iter().zip(self.settled))
+                .zip(&self.public.status_quo)
+                .map(|((o, (l, s)), q)| o.unwrap_or_else(|| l.or(*s).unwrap_or(*q))),
+        );
     }
     /// Delegations that asked the mediator for a proposal (they asked in public).
     pub fn mediator_asked(&self) -> &'a [bool] {

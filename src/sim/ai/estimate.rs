@@ -110,7 +110,13 @@ impl Estimate {
             }
             normalise(&mut self.weights);
         }
-        self.last_offer = Some(offer.to_vec());
+        match &mut self.last_offer {
+            Some(last) => {
+                last.clear();
+                last.extend_from_slice(offer);
+            }
+            None => self.last_offer = Some(offer.to_vec()),
+        }
         self.refresh_values();
         let u = self.utility(completed);
         self.lowest_own = Some(self.lowest_own.map_or(u, |l: f64| l.min(u)));
@@ -217,6 +223,8 @@ pub struct Beliefs {
     read: usize,
     /// How far statements are believed (0–1).
     trust: f64,
+    /// A package reused while reading (offers completed with the current state).
+    scratch: Vec<usize>,
 }
 
 impl Beliefs {
@@ -233,6 +241,7 @@ impl Beliefs {
                 .collect(),
             read: 0,
             trust,
+            scratch: Vec::new(),
         }
     }
 
@@ -260,19 +269,21 @@ impl Beliefs {
         for entry in new {
             match &entry.kind {
                 Kind::Proposed { offer, .. } => {
-                    if let Some(o) = offers.iter().find(|o| o.id == *offer)
+                    if let Some(o) = crate::sim::game::offer_by_id(offers, *offer)
                         && let Some(author) = o.author
                         && let Some(Some(m)) = self.models.get_mut(author)
                     {
-                        m.saw_offer(&o.package, &obs.complete(&o.package));
+                        obs.complete_into(&o.package, &mut self.scratch);
+                        m.saw_offer(&o.package, &self.scratch);
                     }
                 }
                 Kind::Rejected { by, offer, reason } => {
-                    if let Some(o) = offers.iter().find(|o| o.id == *offer)
+                    if let Some(o) = crate::sim::game::offer_by_id(offers, *offer)
                         && let Some(Some(m)) = self.models.get_mut(*by)
                     {
                         let issue = reason.as_ref().and_then(|r| r.issue);
-                        m.saw_rejection(&obs.complete(&o.package), issue);
+                        obs.complete_into(&o.package, &mut self.scratch);
+                        m.saw_rejection(&self.scratch, issue);
                     }
                 }
                 // A party that says an option crosses its red line is taken at its word:

@@ -61,7 +61,7 @@ impl MediatorAi {
                     self.last_progress = entry.round;
                 }
                 Kind::Rejected { offer, .. } => {
-                    if let Some(o) = obs.offers().iter().find(|o| o.id == *offer)
+                    if let Some(o) = crate::sim::game::offer_by_id(obs.offers(), *offer)
                         && o.author == Some(self.me)
                     {
                         self.rejected_texts.push(obs.complete(&o.package));

@@ -97,7 +97,7 @@ impl Game {
             }
             Move::Accept { offer } => {
                 self.push(Scope::Public, Kind::Accepted { by: p, offer });
-                if let Some(o) = self.offers.iter_mut().find(|o| o.id == offer) {
+                if let Some(o) = offer_by_id_mut(&mut self.offers, offer) {
                     o.accepted_by.push(p);
                 }
                 self.settle_if_agreed(offer);
@@ -170,7 +170,7 @@ impl Game {
 
     pub(super) fn reject(&mut self, p: usize, offer: OfferId, reason: Option<MoveReason>) {
         let sq = self.model.status_quo();
-        if let Some(o) = self.offers.iter_mut().find(|o| o.id == offer) {
+        if let Some(o) = offer_by_id_mut(&mut self.offers, offer) {
             o.accepted_by.retain(|&q| q != p);
             let issues = o
                 .package
@@ -192,7 +192,7 @@ impl Game {
     }
 
     pub(super) fn set_status(&mut self, offer: OfferId, status: OfferStatus, why: String) {
-        if let Some(o) = self.offers.iter_mut().find(|o| o.id == offer) {
+        if let Some(o) = offer_by_id_mut(&mut self.offers, offer) {
             o.status = status;
         }
         if status != OfferStatus::Settled {

@@ -297,7 +297,7 @@ impl Game {
         &self.offers
     }
     pub fn offer(&self, id: OfferId) -> Option<&Offer> {
-        self.offers.iter().find(|o| o.id == id)
+        offer_by_id(&self.offers, id)
     }
     pub fn standing_offers(&self) -> impl Iterator<Item = &Offer> {
         self.offers
@@ -392,6 +392,25 @@ impl Game {
     pub fn complete(&self, package: &[Option<usize>]) -> Vec<usize> {
         completed(package, &self.current_package())
     }
+}
+
+/// Offer `id` of a list of offers in the order they were made: offer `id` is the
+/// `id`-th (ids count from 1), so it is found at once; a list kept otherwise is searched.
+pub fn offer_by_id(offers: &[Offer], id: OfferId) -> Option<&Offer> {
+    let at = usize::try_from(id).ok()?.checked_sub(1)?;
+    match offers.get(at) {
+        Some(o) if o.id == id => Some(o),
+        _ => offers.iter().find(|o| o.id == id),
+    }
+}
+
+/// As [`offer_by_id`], for changing the offer.
+pub(super) fn offer_by_id_mut(offers: &mut [Offer], id: OfferId) -> Option<&mut Offer> {
+    let at = usize::try_from(id).ok()?.checked_sub(1)?;
+    if offers.get(at).is_some_and(|o| o.id == id) {
+        return offers.get_mut(at);
+    }
+    offers.iter_mut().find(|o| o.id == id)
 }
 
 /// The package as it stands, from what is settled and locked and the status quo (the

@@ -83,7 +83,7 @@ impl Game {
         );
         let standing: Vec<OfferId> = self.standing_offers().map(|o| o.id).collect();
         for id in standing {
-            if let Some(o) = self.offers.iter_mut().find(|o| o.id == id) {
+            if let Some(o) = offer_by_id_mut(&mut self.offers, id) {
                 o.status = OfferStatus::Withdrawn;
             }
         }

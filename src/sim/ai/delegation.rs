@@ -49,6 +49,20 @@ struct Scratch {
     package: Vec<usize>,
 }
 
+/// Packages a decision builds, kept between decisions so that they are not allocated
+/// each time.
+#[derive(Debug, Clone, Default)]
+struct Buffers {
+    /// Per issue, the settled or locked option.
+    fixed: Vec<Option<usize>>,
+    /// The issues neither settled nor locked.
+    open: Vec<usize>,
+    /// The package as it stands.
+    current: Vec<usize>,
+    /// The options of the package it would propose.
+    candidate: Vec<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub struct DelegationAi {
     me: usize,
@@ -59,6 +73,7 @@ pub struct DelegationAi {
     /// Own utility of every package, and the packages in decreasing order of it.
     table: Arc<UtilityTable>,
     scratch: Scratch,
+    buffers: Buffers,
     /// Its three heaviest issues and their weights, for rationales and statements.
     heaviest: Vec<(Arc<str>, f64)>,
     /// Party ids, shared into rationales without copying.
@@ -96,6 +111,7 @@ impl DelegationAi {
             prefs: None,
             table: Arc::new(UtilityTable::default()),
             scratch: Scratch::default(),
+            buffers: Buffers::default(),
             heaviest: Vec::new(),
             party_ids: (0..obs.party_count())
                 .map(|p| Arc::from(obs.id_of(p)))
@@ -269,13 +285,31 @@ impl DelegationAi {
     }
 
     pub fn decide(&mut self, obs: &Observation) -> Decision {
+        // The per-decision packages live in buffers kept from one decision to the next.
+        let mut buffers = std::mem::take(&mut self.buffers);
+        let decision = self.decide_with(obs, &mut buffers);
+        self.buffers = buffers;
+        decision
+    }
+
+    fn decide_with(&mut self, obs: &Observation, b: &mut Buffers) -> Decision {
         let prefs = obs.my_prefs();
         self.refresh_tables(obs, prefs);
         self.observe(obs);
         let me = self.me;
         let batna = prefs.batna;
-        let fixed = obs.fixed();
-        let open: Vec<usize> = (0..fixed.len()).filter(|&i| fixed[i].is_none()).collect();
+        b.fixed.clear();
+        b.fixed.extend(
+            obs.locked()
+                .iter()
+                .zip(obs.settled())
+                .map(|(l, s)| l.or(*s)),
+        );
+        let fixed: &[Option<usize>] = &b.fixed;
+        b.open.clear();
+        b.open
+            .extend((0..fixed.len()).filter(|&i| fixed[i].is_none()));
+        let open: &[usize] = &b.open;
         // The best package still possible given what is fixed.
         let n = fixed.len().max(1);
         let first = self
@@ -286,7 +320,7 @@ impl DelegationAi {
             .find(|(_, options)| {
                 options
                     .iter()
-                    .zip(&fixed)
+                    .zip(fixed)
                     .all(|(&o, f)| f.is_none_or(|f| f == o as usize))
             })
             .map(|(&k, _)| k as usize);
@@ -301,7 +335,7 @@ impl DelegationAi {
         let candidate = if open.is_empty() {
             None
         } else {
-            self.choose(&fixed, aspiration)
+            self.choose(fixed, aspiration)
         };
         let candidate_u = candidate.map(|k| self.table.utils[k]);
         let mut rationale = Rationale {
@@ -312,7 +346,11 @@ impl DelegationAi {
             top_issues: self.heaviest.clone(),
             ..Rationale::default()
         };
-        let candidate_options = candidate.map(|k| self.space.decode(k));
+        let candidate_options: Option<&[usize]> = candidate.map(|k| {
+            b.candidate.resize(self.space.radix.len(), 0);
+            self.space.decode_into(k, &mut b.candidate);
+            &b.candidate[..]
+        });
         if let Some(options) = &candidate_options {
             for (p, m) in self.beliefs.models.iter().enumerate() {
                 if let Some(m) = m {
@@ -324,8 +362,16 @@ impl DelegationAi {
                 }
             }
         }
-        let current = obs.current_package();
-        let current_u = prefs.utility(&current);
+        b.current.clear();
+        b.current.extend(
+            obs.locked()
+                .iter()
+                .zip(obs.settled())
+                .zip(obs.status_quo())
+                .map(|((l, s), q)| l.or(*s).unwrap_or(*q)),
+        );
+        let current: &[usize] = &b.current;
+        let current_u = prefs.utility(current);
 
         let all_or_nothing = obs.all_or_nothing();
         // 1. Accept the best acceptable standing offer.
@@ -336,7 +382,7 @@ impl DelegationAi {
             }
             let mut completed = std::mem::take(&mut self.scratch.package);
             completed.clear();
-            completed.extend(o.package.iter().zip(&current).map(|(x, c)| x.unwrap_or(*c)));
+            completed.extend(o.package.iter().zip(current).map(|(x, c)| x.unwrap_or(*c)));
             // An offer that crosses a red line, or that the option rules forbid with
             // what is settled now, is never accepted.
             let crosses = prefs.crosses_red_line(&completed) || !obs.allows(&completed);
@@ -357,7 +403,7 @@ impl DelegationAi {
             let acceptable = u > batna
                 && (u >= aspiration
                     || candidate_u.is_some_and(|c| u >= c)
-                    || (step && covers_some_open(o, &open)));
+                    || (step && covers_some_open(o, open)));
             if acceptable && best_offer.is_none_or(|(_, b)| u > b) {
                 best_offer = Some((o, u));
             }
@@ -365,7 +411,7 @@ impl DelegationAi {
         if let Some((o, u)) = best_offer {
             rationale.decision = "accept".into();
             rationale.offer_utility = Some(u);
-            let issue = biggest_gain_issue(obs, prefs, &o.package, &current);
+            let issue = biggest_gain_issue(obs, prefs, &o.package, current);
             return Decision::new(
                 Move::Accept { offer: o.id },
                 Some(PublicReason::Accepting { issue }),
@@ -406,7 +452,7 @@ impl DelegationAi {
         let proposal = candidate_options
             .as_deref()
             .filter(|_| proposal_is_new)
-            .map(|options| open_package(options, &open));
+            .map(|options| open_package(options, open));
         if let Some(o) = newest {
             self.answered.push(o.id);
             let completed = obs.complete(&o.package);

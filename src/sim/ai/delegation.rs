@@ -75,7 +75,7 @@ pub struct DelegationAi {
     scratch: Scratch,
     buffers: Buffers,
     /// Its three heaviest issues and their weights, for rationales and statements.
-    heaviest: Vec<(Arc<str>, f64)>,
+    heaviest: Arc<[(Arc<str>, f64)]>,
     /// Party ids, shared into rationales without copying.
     party_ids: Vec<Arc<str>>,
     /// Beliefs about each other delegation.
@@ -112,7 +112,7 @@ impl DelegationAi {
             table: Arc::new(UtilityTable::default()),
             scratch: Scratch::default(),
             buffers: Buffers::default(),
-            heaviest: Vec::new(),
+            heaviest: Arc::from([]),
             party_ids: (0..obs.party_count())
                 .map(|p| Arc::from(obs.id_of(p)))
                 .collect(),
@@ -139,7 +139,7 @@ impl DelegationAi {
         }
         let table = obs.table_for(prefs);
         self.table = table;
-        self.heaviest = top_issues(obs, prefs, 3);
+        self.heaviest = top_issues(obs, prefs, 3).into();
         self.prefs = Some(prefs.clone());
     }
 

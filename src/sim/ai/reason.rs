@@ -102,8 +102,9 @@ pub struct Rationale {
     pub offer_utility: Option<f64>,
     /// Utility (0–100) of what it proposes, or would propose next.
     pub own_proposal_utility: Option<f64>,
-    /// The issues that weighed most in the decision, with their weight (0–1).
-    pub top_issues: Vec<(Arc<str>, f64)>,
+    /// The issues that weighed most in the decision, with their weight (0–1); shared by
+    /// a party's decisions, not copied.
+    pub top_issues: Arc<[(Arc<str>, f64)]>,
     /// Estimated gain of a lever, and its cost (allies and mediators).
     pub lever_gain: Option<f64>,
     pub lever_cost: Option<f64>,

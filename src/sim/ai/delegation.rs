@@ -450,14 +450,13 @@ impl DelegationAi {
             })
         });
         let proposal = candidate_options
-            .as_deref()
             .filter(|_| proposal_is_new)
             .map(|options| open_package(options, open));
         if let Some(o) = newest {
             self.answered.push(o.id);
             let completed = obs.complete(&o.package);
             rationale.offer_utility = Some(prefs.utility(&completed));
-            let reason = rejection_reason(obs, prefs, &completed, candidate_options.as_deref());
+            let reason = rejection_reason(obs, prefs, &completed, candidate_options);
             if let Some(p) = proposal {
                 rationale.decision = "counter".into();
                 return Decision::new(

@@ -21,6 +21,7 @@ use super::Decision;
 use super::estimate::Beliefs;
 use super::reason::{PublicReason, Rationale};
 use super::space::Space;
+use crate::sim::game::OfferStatus;
 use crate::sim::model::{UtilityTable, same_utility};
 use std::sync::Arc;
 
@@ -61,6 +62,8 @@ struct Buffers {
     current: Vec<usize>,
     /// The options of the package it would propose.
     candidate: Vec<usize>,
+    /// Positions of the offers on the table among all offers.
+    standing: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -376,7 +379,18 @@ impl DelegationAi {
         let all_or_nothing = obs.all_or_nothing();
         // 1. Accept the best acceptable standing offer.
         let mut best_offer: Option<(&Offer, f64)> = None;
-        for o in obs.standing_offers() {
+        // The offers on the table, found in one pass over every offer made.
+        let all_offers = obs.offers();
+        b.standing.clear();
+        b.standing.extend(
+            all_offers
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.status == OfferStatus::Standing)
+                .map(|(i, _)| i),
+        );
+        let standing_offers = || b.standing.iter().map(|&i| &all_offers[i]);
+        for o in standing_offers() {
             if o.author == Some(me) || o.accepted_by.contains(&me) {
                 continue;
             }
@@ -430,15 +444,14 @@ impl DelegationAi {
         }
 
         // 3. Answer the newest offer from another party with a counter or a rejection.
-        let newest = obs
-            .standing_offers()
+        let newest = standing_offers()
             .filter(|o| {
                 o.author != Some(me)
                     && !o.accepted_by.contains(&me)
                     && !self.answered.contains(&o.id)
             })
             .max_by_key(|o| o.id);
-        let my_standing = obs.standing_offers().find(|o| o.author == Some(me));
+        let my_standing = standing_offers().find(|o| o.author == Some(me));
         // Whether the package it would propose differs from its own standing offer (on
         // the open issues; settled ones are not re-proposed).
         let proposal_is_new = candidate_options.as_ref().is_some_and(|p| {

@@ -45,7 +45,7 @@ impl OutcomeSpace {
             batnas,
             frontier: Arc::new(frontier),
             nash,
-            allowed: allowed.map(|a| Arc::new(a.to_vec())),
+            allowed: model.allowed_shared(),
         }
     }
 

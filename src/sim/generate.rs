@@ -171,16 +171,7 @@ pub fn with_random_rules(mut s: Scenario, seed: u64, count: usize) -> Scenario {
         let mut trial = s.clone();
         trial.option_rules = rules.clone();
         let links = Links::compile(&trial);
-        let status_quo: Vec<usize> = trial
-            .issues
-            .iter()
-            .map(|x| {
-                x.options
-                    .iter()
-                    .position(|o| o.id == x.status_quo)
-                    .unwrap_or(0)
-            })
-            .collect();
+        let status_quo = trial.status_quo_package();
         let some_allowed = links
             .allowed(&radix)
             .is_none_or(|a| a.iter().filter(|x| **x).count() > 1);

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ai::space::Space;
 use super::scenario::{OptionRef, OptionRule, Scenario};
 
 /// One option: (issue, option) by position.
@@ -129,22 +130,9 @@ impl Links {
         if self.is_empty() {
             return None;
         }
-        let size: usize = radix.iter().product();
-        let mut out = Vec::with_capacity(size);
-        if radix.contains(&0) {
-            return Some(out);
-        }
-        let mut package = vec![0; radix.len()];
-        for _ in 0..size {
-            out.push(self.allows(&package));
-            for i in (0..package.len()).rev() {
-                package[i] += 1;
-                if package[i] < radix[i] {
-                    break;
-                }
-                package[i] = 0;
-            }
-        }
+        let space = Space::new(radix.to_vec());
+        let mut out = Vec::with_capacity(space.size);
+        space.for_each(|_, package| out.push(self.allows(package)));
         Some(out)
     }
 

@@ -334,17 +334,7 @@ impl Model {
             changed_tables: Arc::new(Mutex::new(Vec::new())),
             all_packages: OnceLock::new(),
             text_memo: Arc::default(),
-            status_quo: scenario
-                .issues
-                .iter()
-                .map(|issue| {
-                    issue
-                        .options
-                        .iter()
-                        .position(|o| o.id == issue.status_quo)
-                        .unwrap_or(0)
-                })
-                .collect(),
+            status_quo: scenario.status_quo_package(),
             public: OnceLock::new(),
             rules: Rules::compile(&scenario),
             hash: sha256_hex(source),
@@ -395,6 +385,10 @@ impl Model {
     /// scenario has none.
     pub fn allowed(&self) -> Option<&[bool]> {
         self.allowed.as_deref().map(Vec::as_slice)
+    }
+    /// [`Model::allowed`], shared (for outcome spaces that keep it).
+    pub fn allowed_shared(&self) -> Option<Arc<Vec<bool>>> {
+        self.allowed.clone()
     }
     /// Whether the option rules allow a complete package.
     pub fn allows(&self, package: &[usize]) -> bool {

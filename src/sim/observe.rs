@@ -397,16 +397,25 @@ impl<'a> Observation<'a> {
     }
     /// Per issue, the option no proposal of ours should change: locked, or settled.
     pub fn fixed(&self) -> Vec<Option<usize>> {
-        self.locked
-            .iter()
-            .zip(self.settled)
-            .map(|(l, s)| l.or(*s))
-            .collect()
+        let mut out = Vec::new();
+        self.fixed_into(&mut out);
+        out
+    }
+    /// [`Observation::fixed`], written into `out` (reused, not reallocated).
+    pub fn fixed_into(&self, out: &mut Vec<Option<usize>>) {
+        out.clear();
+        out.extend(self.locked.iter().zip(self.settled).map(|(l, s)| l.or(*s)));
     }
     /// Settled and locked options, status quo elsewhere (as
     /// [`Game::current_package`]).
     pub fn current_package(&self) -> Vec<usize> {
-        super::game::as_it_stands(self.settled, self.locked, &self.public.status_quo)
+        let mut out = Vec::new();
+        self.current_into(&mut out);
+        out
+    }
+    /// [`Observation::current_package`], written into `out` (reused, not reallocated).
+    pub fn current_into(&self, out: &mut Vec<usize>) {
+        super::game::as_it_stands_into(self.settled, self.locked, &self.public.status_quo, out);
     }
     /// An offer completed with the current state.
     pub fn complete(&self, package: &[Option<usize>]) -> Vec<usize> {
@@ -415,16 +424,14 @@ impl<'a> Observation<'a> {
         out
     }
     /// [`Observation::complete`] written into `out` (reused, not reallocated): its options
-    /// where the offer names one, else locked, settled or the status quo.
+    /// where the offer names one, the package as it stands elsewhere.
     pub fn complete_into(&self, package: &[Option<usize>], out: &mut Vec<usize>) {
-        out.clear();
-        out.extend(
-            package
-                .iter()
-                .zip(self.locked.iter().zip(self.settled))
-                .zip(&self.public.status_quo)
-                .map(|((o, (l, s)), q)| o.unwrap_or_else(|| l.or(*s).unwrap_or(*q))),
-        );
+        self.current_into(out);
+        for (o, named) in out.iter_mut().zip(package) {
+            if let Some(named) = named {
+                *o = *named;
+            }
+        }
     }
     /// Delegations that asked the mediator for a proposal (they asked in public).
     pub fn mediator_asked(&self) -> &'a [bool] {

@@ -49,6 +49,23 @@ pub struct Scenario {
     pub historical_outcome: Option<HistoricalOutcome>,
 }
 
+impl Scenario {
+    /// The status-quo option of each issue, by position (the first option where the
+    /// status quo names none: the validator refuses such a file).
+    pub fn status_quo_package(&self) -> Vec<usize> {
+        self.issues
+            .iter()
+            .map(|issue| {
+                issue
+                    .options
+                    .iter()
+                    .position(|o| o.id == issue.status_quo)
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {

@@ -301,13 +301,7 @@ impl DelegationAi {
         self.observe(obs);
         let me = self.me;
         let batna = prefs.batna;
-        b.fixed.clear();
-        b.fixed.extend(
-            obs.locked()
-                .iter()
-                .zip(obs.settled())
-                .map(|(l, s)| l.or(*s)),
-        );
+        obs.fixed_into(&mut b.fixed);
         let fixed: &[Option<usize>] = &b.fixed;
         b.open.clear();
         b.open
@@ -365,14 +359,7 @@ impl DelegationAi {
                 }
             }
         }
-        b.current.clear();
-        b.current.extend(
-            obs.locked()
-                .iter()
-                .zip(obs.settled())
-                .zip(obs.status_quo())
-                .map(|((l, s), q)| l.or(*s).unwrap_or(*q)),
-        );
+        obs.current_into(&mut b.current);
         let current: &[usize] = &b.current;
         let current_u = prefs.utility(current);
 

@@ -420,12 +420,26 @@ pub fn as_it_stands(
     locked: &[Option<usize>],
     status_quo: &[usize],
 ) -> Vec<usize> {
-    settled
-        .iter()
-        .zip(locked)
-        .zip(status_quo)
-        .map(|((s, l), q)| l.or(*s).unwrap_or(*q))
-        .collect()
+    let mut out = Vec::with_capacity(status_quo.len());
+    as_it_stands_into(settled, locked, status_quo, &mut out);
+    out
+}
+
+/// [`as_it_stands`], written into `out` (reused, not reallocated).
+pub fn as_it_stands_into(
+    settled: &[Option<usize>],
+    locked: &[Option<usize>],
+    status_quo: &[usize],
+    out: &mut Vec<usize>,
+) {
+    out.clear();
+    out.extend(
+        settled
+            .iter()
+            .zip(locked)
+            .zip(status_quo)
+            .map(|((s, l), q)| l.or(*s).unwrap_or(*q)),
+    );
 }
 
 /// A partial package completed with the package as it stands.

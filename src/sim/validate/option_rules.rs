@@ -3,6 +3,7 @@
 //! option that no allowed package holds, not every package forbidden.
 
 use super::*;
+use crate::sim::ai::space::Space;
 use crate::sim::links::Links;
 
 impl<'a> Validator<'a> {
@@ -90,21 +91,13 @@ impl<'a> Validator<'a> {
         }
         // Which options some allowed package holds.
         let mut reachable: Vec<Vec<bool>> = radix.iter().map(|&r| vec![false; r]).collect();
-        let mut package = vec![0; radix.len()];
-        for &ok in &allowed {
-            if ok {
+        Space::new(radix.clone()).for_each(|k, package| {
+            if allowed[k] {
                 for (i, &o) in package.iter().enumerate() {
                     reachable[i][o] = true;
                 }
             }
-            for i in (0..package.len()).rev() {
-                package[i] += 1;
-                if package[i] < radix[i] {
-                    break;
-                }
-                package[i] = 0;
-            }
-        }
+        });
         let ip = FieldPath::root().field("issues");
         for (i, issue) in self.s.issues.iter().enumerate() {
             let sq = issue.options.iter().position(|o| o.id == issue.status_quo);
@@ -133,17 +126,7 @@ impl<'a> Validator<'a> {
         }
         // The status quo itself breaking a rule forbids every agreement that leaves the
         // issues it reads alone.
-        let status_quo: Vec<usize> = self
-            .s
-            .issues
-            .iter()
-            .map(|i| {
-                i.options
-                    .iter()
-                    .position(|o| o.id == i.status_quo)
-                    .unwrap_or(0)
-            })
-            .collect();
+        let status_quo = self.s.status_quo_package();
         if let Some(k) = links.broken(&status_quo) {
             self.warn(
                 &p.index(k),

@@ -106,6 +106,9 @@ pub struct UtilityTable {
     /// option of issue `j` in the `i`-th best package. Lets a search read packages in
     /// order without decoding indices.
     pub options: Vec<u8>,
+    /// The utility of each package in `order` (`utils[order[i]]`), decreasing: a search
+    /// in order reads utilities in sequence.
+    pub sorted: Vec<f64>,
     /// The widest issue's option count: the row width of per-option tables.
     pub width: usize,
 }
@@ -130,10 +133,12 @@ impl UtilityTable {
                 k /= radix[i];
             }
         }
+        let sorted = order.iter().map(|&k| utils[k as usize]).collect();
         UtilityTable {
             utils,
             order,
             options,
+            sorted,
             width: radix.iter().copied().max().unwrap_or(0),
         }
     }

@@ -197,14 +197,15 @@ impl DelegationAi {
         let mut count = 0;
         for e in self.beliefs.models.iter().flatten() {
             count += 1;
-            for i in 0..n {
+            for ((&w, values), vetoed) in e.weights.iter().zip(&e.values).zip(&e.vetoed).take(n) {
                 let row = contributions.len();
+                contributions.extend(
+                    values
+                        .iter()
+                        .zip(vetoed)
+                        .map(|(&v, &x)| if x { f64::NEG_INFINITY } else { w * v }),
+                );
                 contributions.resize(row + width, f64::NEG_INFINITY);
-                for (o, v) in e.values[i].iter().enumerate() {
-                    if !e.vetoed[i][o] {
-                        contributions[row + o] = e.weights[i] * v;
-                    }
-                }
             }
         }
         let found = self.choose_scan(&contributions, count, fixed, aspiration);
@@ -229,61 +230,55 @@ impl DelegationAi {
         let n = self.space.radix.len().max(1);
         let width = self.table.width;
         let any_fixed = fixed.iter().any(Option::is_some);
-        let usable = |k: usize, options: &[u8]| {
-            table.utils[k] > 0.0
-                && (!any_fixed
-                    || options
-                        .iter()
-                        .zip(fixed)
-                        .all(|(&o, f)| f.is_none_or(|f| f == o as usize)))
+        let consistent = |options: &[u8]| {
+            !any_fixed
+                || options
+                    .iter()
+                    .zip(fixed)
+                    .all(|(&o, f)| f.is_none_or(|f| f == o as usize))
         };
+        let sorted = &table.sorted[..table.order.len()];
+        let usable = |at: usize, options: &[u8]| sorted[at] > 0.0 && consistent(options);
         let options_at = |at: usize| &table.options[at * n..(at + 1) * n];
         // The order is by decreasing own utility: the window starts where it falls to
-        // the window's top.
+        // the window's top and ends where it falls below the aspiration.
         let top = aspiration + BID_WINDOW;
-        let start = table
-            .order
-            .partition_point(|&k| table.utils[k as usize] > top);
+        let start = sorted.partition_point(|&u| u > top);
+        let end = start + sorted[start..].partition_point(|&u| u >= aspiration);
         let mut best: Option<(usize, f64)> = None;
         // Each other delegation's rows, `[issue][option]` flattened.
-        let estimates = &contributions[..(count * n * width).min(contributions.len())];
-        let stride = n * width;
-        for (at, &k) in table.order.iter().enumerate().skip(start) {
-            let k = k as usize;
-            let u = table.utils[k];
-            if u < aspiration {
-                break;
-            }
-            let options = options_at(at);
-            if !usable(k, options) {
+        let stride = (n * width).max(1);
+        let estimates = &contributions[..(count * stride).min(contributions.len())];
+        let window = table.options[start * n..end * n].chunks_exact(n);
+        for ((at, &u), options) in (start..end).zip(&sorted[start..end]).zip(window) {
+            if !(u > 0.0 && consistent(options)) {
                 continue;
             }
             let mut score = u * TIE;
             // The same sums, in the same order, as row by row: issue by issue.
-            for rows in estimates.chunks_exact(stride.max(1)) {
+            for rows in estimates.chunks_exact(stride) {
                 let mut theirs = 0.0;
-                for (i, &o) in options.iter().enumerate() {
-                    theirs += rows[i * width + o as usize];
+                let mut row = 0;
+                for &o in options {
+                    theirs += rows[row + o as usize];
+                    row += width;
                 }
                 score += theirs.max(0.0);
             }
             if best.is_none_or(|(_, b)| score > b) {
-                best = Some((k, score));
+                best = Some((at, score));
             }
         }
-        if let Some((k, _)) = best {
-            return Some(k);
+        if let Some((at, _)) = best {
+            return Some(table.order[at] as usize);
         }
         // Nothing in the window: the consistent package closest above it.
-        if let Some(at) = (0..start)
-            .rev()
-            .find(|&at| usable(table.order[at] as usize, options_at(at)))
-        {
+        if let Some(at) = (0..start).rev().find(|&at| usable(at, options_at(at))) {
             return Some(table.order[at] as usize);
         }
         // Nothing reaches the aspiration: the best consistent package.
         (0..table.order.len())
-            .find(|&at| usable(table.order[at] as usize, options_at(at)))
+            .find(|&at| usable(at, options_at(at)))
             .map(|at| table.order[at] as usize)
     }
 

@@ -57,6 +57,9 @@ pub struct LeverView {
     pub cost: f64,
     pub uses_left: u32,
     pub enabled: bool,
+    /// Why it cannot be used now, one line per unmet part of its condition, in words this
+    /// seat may read (see [`Game::lever_blockers`]); empty when enabled.
+    pub blocked: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -180,6 +183,7 @@ impl Game {
                     cost: l.cost,
                     uses_left: l.max_uses.saturating_sub(self.lever_uses()[k]),
                     enabled: self.lever_enabled(k),
+                    blocked: self.lever_blockers(k, party),
                 })
                 .collect(),
             mediator_requests: self

@@ -25,7 +25,7 @@ use proptest::prelude::*;
 fn play_checking_acceptances(model: Arc<Model>, seed: u64) -> Game {
     let mut game = Game::new(model.clone(), seed);
     let mut agents: Vec<Agent> = (0..model.scenario.parties.len())
-        .map(|p| Agent::new(&game, p, model.scenario.parties[p].personality))
+        .map(|p| Agent::new(&game, p, "scenario"))
         .collect();
     let mut steps = 0;
     while let Some(p) = game.to_move() {
@@ -375,7 +375,7 @@ fn agents_fed_only_their_seat_view_decide_as_in_the_game() {
             let mut game = Game::new(model.clone(), seed);
             let parties = model.scenario.parties.len();
             let mut here: Vec<Agent> = (0..parties)
-                .map(|p| Agent::new(&game, p, model.scenario.parties[p].personality))
+                .map(|p| Agent::new(&game, p, "scenario"))
                 .collect();
             // What a remote seat has: the public facts and its own view, as sent.
             let public: Public =
@@ -390,7 +390,11 @@ fn agents_fed_only_their_seat_view_decide_as_in_the_game() {
                     let rng = DelegationAi::stream(seed, &public.parties[p].id);
                     Agent::from_observation(
                         &view.observation(&public, &caches),
-                        model.scenario.parties[p].personality,
+                        accord::sim::ai::presets::seat_personality(
+                            model.kind(p),
+                            "scenario",
+                            &model.scenario.parties[p].personality,
+                        ),
                         rng,
                     )
                 })

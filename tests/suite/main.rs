@@ -18,5 +18,6 @@ mod redraw;
 mod reports;
 mod saves;
 mod scenarios;
+mod seats;
 #[cfg(feature = "gui")]
 mod ui;

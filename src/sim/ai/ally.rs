@@ -27,10 +27,11 @@ pub struct AllyAi {
 }
 
 impl AllyAi {
-    pub fn new(obs: &Observation) -> AllyAi {
+    /// `trust`: how far it believes the delegations' statements (0–1).
+    pub fn new(obs: &Observation, trust: f64) -> AllyAi {
         AllyAi {
             space: Space::new(obs.option_counts()),
-            beliefs: Beliefs::new(obs, 0.5),
+            beliefs: Beliefs::new(obs, trust),
         }
     }
 

@@ -25,7 +25,7 @@ use crate::sim::links::Links;
 pub struct MediatorAi {
     me: usize,
     space: Space,
-    /// What it estimates of each delegation; a mediator takes statements half-weighted.
+    /// What it estimates of each delegation, statements weighted by its trust.
     beliefs: Beliefs,
     /// Texts put forward and rejected: not proposed again.
     rejected_texts: Vec<Vec<usize>>,
@@ -35,11 +35,12 @@ pub struct MediatorAi {
 }
 
 impl MediatorAi {
-    pub fn new(obs: &Observation) -> MediatorAi {
+    /// `trust`: how far it believes the delegations' statements (0–1).
+    pub fn new(obs: &Observation, trust: f64) -> MediatorAi {
         MediatorAi {
             me: obs.me(),
             space: Space::new(obs.option_counts()),
-            beliefs: Beliefs::new(obs, 0.5),
+            beliefs: Beliefs::new(obs, trust),
             rejected_texts: Vec::new(),
             last_text_round: None,
             last_progress: 1,
@@ -201,6 +202,38 @@ impl MediatorAi {
         rationale.decision = "pass".into();
         Decision::new(Move::Pass, None, rationale)
     }
+}
+
+/// What a human mediator's staff suggest: the text the AI mediator would table now, and
+/// the public reason it would give.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// An option per issue, `None` where the text leaves the issue out.
+    pub package: Vec<Option<usize>>,
+    pub reason: PublicReason,
+}
+
+/// The staff's suggestion for the mediator seat `obs` observes: the AI mediator's next
+/// text, read from that seat's observation alone (offers, rejections, statements, never a
+/// delegation's hidden values), whether or not the AI would table it this round. `None`
+/// when it finds no text it estimates every delegation prefers to its BATNA, or when that
+/// text already stands.
+pub fn staff_suggestion(obs: &Observation) -> Option<Suggestion> {
+    let mut staff = MediatorAi::new(obs, crate::sim::ai::presets::THIRD_PARTY_TRUST);
+    staff.observe(obs);
+    let (package, named) = staff.next_text(obs)?;
+    let completed = obs.complete(&package);
+    let standing = obs
+        .standing_offers()
+        .any(|o| o.author == Some(obs.me()) && obs.complete(&o.package) == completed);
+    if standing {
+        return None;
+    }
+    let first = named.iter().map(|&i| obs.issues()[i].id.clone()).collect();
+    Some(Suggestion {
+        package,
+        reason: PublicReason::MediatorText { first },
+    })
 }
 
 /// Of the easy issues, those the option rules allow to settle together from `current`

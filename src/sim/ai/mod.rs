@@ -60,22 +60,33 @@ pub enum Agent {
 }
 
 impl Agent {
-    /// An agent for `party`, with the given personality, its randomness drawn from its
-    /// own stream of the game's seed: what it knows is its observation and that stream.
-    pub fn new(game: &Game, party: usize, personality: Personality) -> Agent {
+    /// An agent for `party` under a preset (see [`presets::seat_personality`]), its
+    /// randomness drawn from its own stream of the game's seed: what it knows is its
+    /// observation and that stream.
+    pub fn new(game: &Game, party: usize, preset: &str) -> Agent {
+        let m = game.model();
+        let personality = presets::seat_personality(
+            m.kind(party),
+            preset,
+            &m.scenario.parties[party].personality,
+        );
         let obs = Observation::new(game, party);
         let rng = DelegationAi::stream(game.seed(), obs.my_id());
         Agent::from_observation(&obs, personality, rng)
     }
 
-    /// An agent for the seat `obs` observes, with its own random stream.
+    /// An agent for the seat `obs` observes, with the personality it plays with (as
+    /// [`presets::seat_personality`] gives it) and its own random stream. Allies and
+    /// mediators read only its `trust`.
     pub fn from_observation(obs: &Observation, personality: Personality, rng: Stream) -> Agent {
         match obs.my_kind() {
             PartyKind::Delegation => {
                 Agent::Delegation(Box::new(DelegationAi::new(obs, personality, rng)))
             }
-            PartyKind::Ally => Agent::Ally(Box::new(AllyAi::new(obs))),
-            PartyKind::Mediator => Agent::Mediator(Box::new(MediatorAi::new(obs))),
+            PartyKind::Ally => Agent::Ally(Box::new(AllyAi::new(obs, personality.trust))),
+            PartyKind::Mediator => {
+                Agent::Mediator(Box::new(MediatorAi::new(obs, personality.trust)))
+            }
         }
     }
 
@@ -121,25 +132,15 @@ pub struct Table {
 }
 
 impl Table {
-    /// `controls[p]` for each party; allies and mediators are always played by the AI.
+    /// `controls[p]` for each party (the AI with the `scenario` preset where missing):
+    /// any seat, delegation, ally or mediator, may be a person.
     pub fn new(game: Game, controls: &[SeatControl]) -> Table {
-        let m = game.model().clone();
-        let agents = (0..m.scenario.parties.len())
-            .map(|p| {
-                let control = controls
-                    .get(p)
-                    .cloned()
-                    .unwrap_or(SeatControl::Ai("scenario".into()));
-                let base = m.scenario.parties[p].personality;
-                let personality = match (m.kind(p), control) {
-                    (PartyKind::Delegation, SeatControl::Human) => return None,
-                    (PartyKind::Delegation, SeatControl::Ai(preset)) => {
-                        presets::personality(&preset, &base)
-                    }
-                    // Allies and mediators are always the AI, as the scenario describes.
-                    _ => base,
-                };
-                Some(Agent::new(&game, p, personality))
+        let n = game.model().scenario.parties.len();
+        let agents = (0..n)
+            .map(|p| match controls.get(p) {
+                Some(SeatControl::Human) => None,
+                Some(SeatControl::Ai(preset)) => Some(Agent::new(&game, p, preset)),
+                None => Some(Agent::new(&game, p, "scenario")),
             })
             .collect();
         Table {

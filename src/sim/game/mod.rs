@@ -25,6 +25,7 @@ use super::transcript::{Kind, Logged, Scope};
 
 mod checks;
 mod conditions;
+pub use conditions::NOT_YET;
 mod effects;
 mod execute;
 mod facilitator;

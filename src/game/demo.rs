@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 
+use crate::sim::Action;
 use crate::sim::ai::SeatControl;
+use crate::sim::scenario::PartyKind;
 
 use super::session::{Pacing, Session, SetupChoice, StartGame};
 use super::{Catalogue, Screen};
@@ -64,7 +66,22 @@ const STEPS: &[(Screen, &str)] = &[
     // ally's move held for the facilitator.
     (Screen::Table, FACILITATOR_SHOT),
     (Screen::Debrief, "5-debrief.png"),
+    // New games with a person in one third-party seat, at that seat's turn in round 3.
+    (Screen::Table, ALLY_SHOT),
+    (Screen::Table, MEDIATOR_SHOT),
 ];
+
+const ALLY_SHOT: &str = "6-ally-seat.png";
+const MEDIATOR_SHOT: &str = "7-mediator-seat.png";
+
+/// The kind of seat a picture shows a person in, for the third-party pictures.
+fn seat_shot(file: &str) -> Option<PartyKind> {
+    match file {
+        ALLY_SHOT => Some(PartyKind::Ally),
+        MEDIATOR_SHOT => Some(PartyKind::Mediator),
+        _ => None,
+    }
+}
 
 impl Plugin for DemoPlugin {
     fn build(&self, app: &mut App) {
@@ -144,7 +161,44 @@ fn drive(
         exit.write(AppExit::Success);
         return;
     };
-    if *state.get() != screen {
+    if let Some(kind) = seat_shot(file) {
+        // The new game opens on its briefing: go to the table.
+        match *state.get() {
+            Screen::Briefing => {
+                next.set(Screen::Table);
+                return;
+            }
+            Screen::Table => {}
+            _ => return,
+        }
+        pacing.seconds_per_move = 0.02;
+        forms.facilitator = false;
+        let Some(s) = session.as_mut() else {
+            return;
+        };
+        let Some(p) = s.human_to_move() else {
+            demo.frames = 0;
+            return;
+        };
+        if s.model.kind(p) != kind {
+            return;
+        }
+        // The person passes until round 3, so that the table has something on it.
+        if s.game().round() < 3 {
+            let _ = s.apply_human(p, Action::Pass);
+            s.table.run_ai();
+            demo.frames = 0;
+            return;
+        }
+        // The picture shows the seat, not the news of the day.
+        forms.news_dismissed = usize::MAX / 2;
+        if kind == PartyKind::Mediator
+            && let Some(form) = forms.table.as_mut()
+            && form.staff_note.is_none()
+        {
+            super::screens::ask_staff(form, s.game(), p);
+        }
+    } else if *state.get() != screen {
         // The game ended before a picture of the table could be taken: skip it.
         if *state.get() == Screen::Debrief && screen == Screen::Table {
             warn!("demo: the game ended before the picture {file}");
@@ -178,7 +232,7 @@ fn drive(
             return;
         }
     }
-    if screen == Screen::Table && file != FACILITATOR_SHOT {
+    if screen == Screen::Table && file != FACILITATOR_SHOT && seat_shot(file).is_none() {
         pacing.seconds_per_move = 0.02;
         let mid_game = session
             .as_ref()
@@ -222,6 +276,27 @@ fn advance(
         Some(Screen::Briefing) => {
             let model = catalogue.scenarios[catalogue.chosen].1.clone();
             let controls = vec![SeatControl::Ai("scenario".into()); model.scenario.parties.len()];
+            start.write(StartGame(SetupChoice {
+                model,
+                controls,
+                seed: demo.seed,
+                deadline: None,
+                facilitator: Default::default(),
+            }));
+        }
+        Some(Screen::Table) if seat_shot(STEPS[demo.step].1).is_some() => {
+            let kind = seat_shot(STEPS[demo.step].1);
+            let model = catalogue.scenarios[catalogue.chosen].1.clone();
+            let seat = (0..model.scenario.parties.len()).find(|&p| Some(model.kind(p)) == kind);
+            let controls = (0..model.scenario.parties.len())
+                .map(|p| {
+                    if Some(p) == seat {
+                        SeatControl::Human
+                    } else {
+                        SeatControl::Ai("scenario".into())
+                    }
+                })
+                .collect();
             start.write(StartGame(SetupChoice {
                 model,
                 controls,

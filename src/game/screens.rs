@@ -521,7 +521,14 @@ fn table_screen(
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("offers-scroll")
-                .max_height(ui.available_height() * 0.45)
+                .max_height(
+                    ui.available_height()
+                        * if view.kind == crate::sim::PartyKind::Delegation {
+                            0.45
+                        } else {
+                            0.3
+                        },
+                )
                 .show(ui, |ui| {
                     if let Some(i) =
                         table::offers_panel(ui, &model, &view, prefs, &current, form, my_turn)
@@ -530,6 +537,21 @@ fn table_screen(
                     }
                 });
             ui.separator();
+            if view.kind != crate::sim::PartyKind::Delegation {
+                egui::ScrollArea::vertical()
+                    .id_salt("levers-scroll")
+                    .max_height(ui.available_height() * 0.5)
+                    .show(ui, |ui| {
+                        if let Some(i) = table::levers_panel(ui, &view, my_turn) {
+                            intents.push(i);
+                        }
+                        if view.kind == crate::sim::PartyKind::Ally {
+                            ui.separator();
+                            table::caucus_panel(ui, &model, &view, form);
+                        }
+                    });
+                ui.separator();
+            }
             table::allies_panel(ui, &model, &view);
             ui.separator();
             table::transcript(ui, &model, &view, form);
@@ -595,9 +617,30 @@ fn table_screen(
                 });
             }
             TableIntent::Skip => pacing.skip = true,
+            TableIntent::AskStaff => ask_staff(form, game, viewer),
         }
     }
     Ok(())
+}
+
+/// A human mediator asks its staff: the AI mediator's text, read from the seat's own
+/// observation, fills the builder, with its public reason for the player to read.
+pub(crate) fn ask_staff(form: &mut TableForm, game: &crate::sim::Game, mediator: usize) {
+    let model = game.model();
+    let obs = crate::sim::observe::Observation::new(game, mediator);
+    match crate::sim::ai::mediator::staff_suggestion(&obs) {
+        Some(s) => {
+            let issue_name = |id: &str| {
+                model
+                    .issue_index(id)
+                    .map_or(id.to_string(), |i| model.scenario.issues[i].name.clone())
+            };
+            let label = |_: &str, o: &str| o.to_string();
+            form.staff_note = Some(s.reason.render(&issue_name, &label));
+            form.proposal = s.package;
+        }
+        None => form.staff_note = Some(String::new()),
+    }
 }
 
 /// The round's countdown: orange in its last 15 seconds, red when the time is up.

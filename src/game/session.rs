@@ -23,7 +23,7 @@ use super::redraw::{Redraw, RedrawMessage};
 #[derive(Debug, Clone)]
 pub struct SetupChoice {
     pub model: Arc<Model>,
-    /// One per party: human or an AI preset. Allies and mediators are always AI.
+    /// One per party, any kind of party: human or an AI preset.
     pub controls: Vec<SeatControl>,
     pub seed: u64,
     /// Overrides the scenario's deadline when set.

@@ -349,3 +349,153 @@ mod briefing_and_public_view {
         assert!(cut.chars().count() < 100);
     }
 }
+
+mod third_parties {
+    use accord::game::ui::table::{
+        TableForm, TableIntent, actions_bar, issues_board, levers_panel, offers_panel,
+    };
+    use accord::sim::{Action, Audience, Game};
+    use bevy_egui::egui;
+
+    use super::common;
+    use crate::ui::Harness;
+
+    struct Seat {
+        game: Game,
+        party: usize,
+        form: TableForm,
+        intents: Vec<TableIntent>,
+    }
+
+    /// Every panel of the table screen for one seat, as the screen lays them out.
+    fn harness(game: Game, party: &str) -> Harness<Seat> {
+        let party = game.model().party_index(party).unwrap();
+        let issues = game.model().issue_count();
+        let seat = Seat {
+            game,
+            party,
+            form: TableForm::new(issues),
+            intents: Vec::new(),
+        };
+        Harness::new_ui(egui::vec2(1000.0, 1600.0), seat, |ui, s: &mut Seat| {
+            let model = s.game.model().clone();
+            let view = s.game.view(s.party);
+            let prefs = s.game.prefs()[s.party].clone();
+            let current = s.game.current_package();
+            let my_turn = s.game.to_move() == Some(s.party);
+            let f = &mut s.form;
+            let mut found = Vec::new();
+            ui.columns(2, |cols| {
+                found.push(issues_board(
+                    &mut cols[0],
+                    &model,
+                    &view,
+                    &prefs,
+                    &current,
+                    f,
+                    my_turn,
+                ));
+                found.push(offers_panel(
+                    &mut cols[1],
+                    &model,
+                    &view,
+                    &prefs,
+                    &current,
+                    f,
+                    my_turn,
+                ));
+                found.push(levers_panel(&mut cols[1], &view, my_turn));
+                found.push(actions_bar(&mut cols[1], &model, &view, f, my_turn));
+            });
+            s.intents.extend(found.into_iter().flatten());
+        })
+    }
+
+    #[test]
+    fn an_ally_uses_an_enabled_lever_and_sees_why_another_is_not_enabled() {
+        // Istanbul, round 1: the United States move first.
+        let game = Game::new(common::istanbul(), 1);
+        assert_eq!(game.to_move(), game.model().party_index("united_states"));
+        let mut h = harness(game, "united_states");
+        h.run();
+        // No proposal builder, no accept or reject, no walk-out for an ally.
+        assert!(h.query_by_label("Propose").is_none());
+        assert!(h.query_by_label("Accept").is_none());
+        assert!(h.query_by_label("Walk out…").is_none());
+        assert!(h.query_by_label("Ask the mediator").is_none());
+        // "US pressure on Kyiv" opens in round 2; "US push on Moscow" once Russia rejects.
+        h.get_by_label_contains("Not now: from round 2 (this is round 1)");
+        h.get_by_label_contains("Not now: once Russian delegation has rejected an offer");
+        let uses = h.query_all_by_label("Use");
+        assert_eq!(uses.len(), 4);
+        let enabled: Vec<_> = uses.iter().filter(|w| !w.disabled).collect();
+        assert_eq!(enabled.len(), 2, "two US levers are open from the start");
+        let first = enabled[0].clone();
+        h.click(&first);
+        h.run();
+        let action = match h.state().intents.last() {
+            Some(TableIntent::Act(a)) => a.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert!(matches!(&action, Action::UseLever { .. }));
+        // The engine takes it from this seat.
+        let mut game = h.state().game.clone();
+        game.apply("united_states", action).unwrap();
+    }
+
+    #[test]
+    fn an_ally_answers_privately_to_one_party() {
+        let game = Game::new(common::istanbul(), 1);
+        let mut h = harness(game, "united_states");
+        h.state_mut().form.statement = "We back a ceasefire first.".into();
+        h.state_mut().form.statement_public = false;
+        h.state_mut().form.statement_to = h.state().game.model().party_index("ukraine");
+        h.run();
+        h.click(&h.get_by_label("Say it"));
+        h.run();
+        assert_eq!(
+            h.state().intents.last(),
+            Some(&TableIntent::Act(Action::Statement {
+                to: Audience::Private(vec!["ukraine".into()]),
+                stances: Vec::new(),
+                text: Some("We back a ceasefire first.".into()),
+            }))
+        );
+    }
+
+    #[test]
+    fn a_mediator_tables_a_text_or_asks_its_staff() {
+        // Istanbul, round 1: the allies pass, then Türkiye is to move.
+        let mut game = Game::new(common::istanbul(), 1);
+        game.apply("united_states", Action::Pass).unwrap();
+        game.apply("europe", Action::Pass).unwrap();
+        assert_eq!(game.to_move(), game.model().party_index("turkiye"));
+        let mut h = harness(game, "turkiye");
+        h.run();
+        assert!(h.query_by_label("Propose").is_none());
+        assert!(h.query_by_label("Accept").is_none());
+        assert!(
+            h.get_by_label("Table this text").disabled,
+            "nothing chosen yet"
+        );
+        h.click(&h.get_by_label("Ask your staff"));
+        h.run();
+        assert_eq!(h.state().intents.last(), Some(&TableIntent::AskStaff));
+        // Choose an option and table the text.
+        h.click(&h.get_by_label_contains("1,000-for-1,000 exchange"));
+        h.run();
+        let table = h.get_by_label("Table this text");
+        assert!(!table.disabled);
+        h.click(&table);
+        h.run();
+        match h.state().intents.last() {
+            Some(TableIntent::Act(Action::Propose { package, .. })) => {
+                assert_eq!(
+                    package.get("prisoners").map(String::as_str),
+                    Some("thousand_for_thousand")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

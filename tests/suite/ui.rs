@@ -165,6 +165,11 @@ impl<S> Harness<S> {
         self.find(|t| t == text).first().map(|w| (*w).clone())
     }
 
+    /// Every widget whose text is `text`, in the order drawn.
+    pub fn query_all_by_label(&self, text: &str) -> Vec<Widget> {
+        self.find(|t| t == text).into_iter().cloned().collect()
+    }
+
     pub fn query_by_label_contains(&self, part: &str) -> Option<Widget> {
         self.find(|t| t.contains(part))
             .first()

@@ -1,4 +1,5 @@
-//! Setup: who plays each delegation (human or an AI difficulty), the seed and deadline.
+//! Setup: who plays each party, delegations, allies and mediators alike (a person or the
+//! AI with a preset), the seed and the deadline.
 
 use bevy_egui::egui;
 
@@ -10,7 +11,7 @@ use crate::sim::scenario::PartyKind;
 /// The form's state between frames.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetupForm {
-    /// One per party; only delegations are offered a choice.
+    /// One per party, every kind of party offered the choice.
     pub controls: Vec<SeatControl>,
     pub seed: u64,
     pub seed_text: String,
@@ -56,16 +57,29 @@ pub fn setup(ui: &mut egui::Ui, model: &Model, form: &mut SetupForm) -> Option<S
     ui.heading(format!("New game — {}", s.meta.title));
     ui.add_space(8.0);
     egui::Grid::new("seats")
-        .num_columns(3)
+        .num_columns(4)
         .spacing([24.0, 10.0])
         .show(ui, |ui| {
-            ui.strong("Delegation");
+            ui.strong("Party");
+            ui.strong("Role");
             ui.strong("Played by");
-            ui.strong("AI difficulty");
+            ui.strong("AI preset");
             ui.end_row();
-            for &p in &model.delegations {
+            // Delegations first, then allies and mediators, as they sit at the table.
+            let order: Vec<usize> = model
+                .delegations
+                .iter()
+                .copied()
+                .chain((0..s.parties.len()).filter(|&p| model.kind(p) != PartyKind::Delegation))
+                .collect();
+            for p in order {
                 let party = &s.parties[p];
                 ui.label(format!("[{}] {}", party.label, party.name));
+                ui.label(match party.kind {
+                    PartyKind::Delegation => "delegation",
+                    PartyKind::Ally => "ally",
+                    PartyKind::Mediator => "mediator",
+                });
                 let human = form.controls[p] == SeatControl::Human;
                 let mut choice = human;
                 ui.horizontal(|ui| {
@@ -84,8 +98,13 @@ pub fn setup(ui: &mut egui::Ui, model: &Model, form: &mut SetupForm) -> Option<S
                         .selected_text(preset.clone())
                         .show_ui(ui, |ui| {
                             for (name, about) in PRESETS {
+                                let about = if party.kind == PartyKind::Delegation {
+                                    about.to_string()
+                                } else {
+                                    third_party_preset(name)
+                                };
                                 ui.selectable_value(preset, name.to_string(), *name)
-                                    .on_hover_text(*about);
+                                    .on_hover_text(about);
                             }
                         });
                 } else {
@@ -94,17 +113,6 @@ pub fn setup(ui: &mut egui::Ui, model: &Model, form: &mut SetupForm) -> Option<S
                 ui.end_row();
             }
         });
-    ui.add_space(8.0);
-    let others: Vec<String> = s
-        .parties
-        .iter()
-        .filter(|p| p.kind != PartyKind::Delegation)
-        .map(|p| p.name.clone())
-        .collect();
-    ui.label(format!(
-        "Played by the AI as the scenario describes: {}.",
-        others.join(", ")
-    ));
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         ui.label("Seed");
@@ -149,7 +157,7 @@ pub fn setup(ui: &mut egui::Ui, model: &Model, form: &mut SetupForm) -> Option<S
         .controls
         .iter()
         .enumerate()
-        .filter(|(p, c)| model.kind(*p) == PartyKind::Delegation && **c == SeatControl::Human)
+        .filter(|(_, c)| **c == SeatControl::Human)
         .count();
     if humans > 1 {
         ui.label("Several human seats share this screen: pass the keyboard between turns.");
@@ -164,4 +172,17 @@ pub fn setup(ui: &mut egui::Ui, model: &Model, form: &mut SetupForm) -> Option<S
         }
     });
     intent
+}
+
+/// What a preset means for an ally or a mediator played by the AI.
+fn third_party_preset(name: &str) -> String {
+    match name {
+        "scenario" => {
+            "believes half of what the delegations say, as the standard third party".into()
+        }
+        other => format!(
+            "believes what the delegations say as the {other} preset does (trust {:.2})",
+            crate::sim::ai::presets::personality(other, &Default::default()).trust
+        ),
+    }
 }

@@ -28,6 +28,9 @@ pub struct TableForm {
     pub proposal: Vec<Option<usize>>,
     pub statement: String,
     pub statement_public: bool,
+    /// The listener of a private statement; `None`: the mediators (a delegation's usual
+    /// confidant), or for a mediator or an ally the first delegation.
+    pub statement_to: Option<usize>,
     pub caucus_ally: Option<usize>,
     pub caucus_text: String,
     pub reject_text: String,
@@ -35,6 +38,9 @@ pub struct TableForm {
     pub confirm: Option<(String, Action)>,
     pub filter_party: Option<String>,
     pub show_private: bool,
+    /// A mediator's staff suggestion, in the words of its public reason, once asked for;
+    /// `Some("")` when the staff found nothing to suggest.
+    pub staff_note: Option<String>,
 }
 
 impl TableForm {
@@ -54,6 +60,8 @@ pub enum TableIntent {
     Act(Action),
     /// Let the AI play its moves at once.
     Skip,
+    /// A mediator asks its staff for a text (the screen fills the builder with it).
+    AskStaff,
 }
 
 /// A complete package from a partial one: its options, else the current state.
@@ -82,6 +90,8 @@ pub fn issues_board(
 ) -> Option<TableIntent> {
     let s = &model.scenario;
     let mut intent = None;
+    // Delegations build proposals and mediators texts; allies only read the board.
+    let builds = view.kind != PartyKind::Ally;
     ui.heading("Issues");
     ui.label(egui::RichText::new("Your value of each option (0–100); ● on the table now").weak())
         .on_hover_text(notice::ASSUMPTIONS);
@@ -116,10 +126,11 @@ pub fn issues_board(
                 let fixed = settled.is_some() || locked.is_some();
                 ui.horizontal_wrapped(|ui| {
                     let chosen = &mut form.proposal[i];
-                    let leave = ui.selectable_label(chosen.is_none(), "—");
-                    if leave
-                        .on_hover_text("Leave this issue out of the proposal")
-                        .clicked()
+                    if builds
+                        && ui
+                            .selectable_label(chosen.is_none(), "—")
+                            .on_hover_text("Leave this issue out of the proposal")
+                            .clicked()
                     {
                         *chosen = None;
                     }
@@ -133,7 +144,7 @@ pub fn issues_board(
                             .then(|| model.links().blocking(&package, i, o))
                             .flatten();
                         let r = ui.add_enabled(
-                            (!fixed || current[i] == o) && blocked.is_none(),
+                            builds && (!fixed || current[i] == o) && blocked.is_none(),
                             egui::Button::selectable(*chosen == Some(o), text),
                         );
                         let r = match blocked {
@@ -153,11 +164,25 @@ pub fn issues_board(
             }
         });
     ui.separator();
+    if view.kind == PartyKind::Ally {
+        ui.label(
+            egui::RichText::new(
+                "An ally makes no offers: it weighs in with its levers, its statements and its \
+                 answers to a delegation's caucus.",
+            )
+            .weak(),
+        );
+        return intent;
+    }
     let package = completed(current, &form.proposal);
     let u = prefs.utility(&package);
     let crosses = prefs.crosses_red_line(&package);
     ui.horizontal(|ui| {
-        ui.label(format!("Your proposal is worth {u:.1}"));
+        ui.label(if view.kind == PartyKind::Mediator {
+            format!("This text is worth {u:.1} to you")
+        } else {
+            format!("Your proposal is worth {u:.1}")
+        });
         ui.label(
             egui::RichText::new(format!("BATNA {:.1}", prefs.batna)).color(if u > prefs.batna {
                 Color32::LIGHT_GREEN
@@ -190,6 +215,9 @@ pub fn issues_board(
         })
         .max_by_key(|o| o.id)
         .map(|o| o.id);
+    if view.kind == PartyKind::Mediator {
+        return mediator_text_buttons(ui, model, form, my_turn, empty).or(intent);
+    }
     ui.horizontal(|ui| {
         let propose = ui
             .add_enabled(my_turn && !empty, egui::Button::new("Propose"))
@@ -219,6 +247,139 @@ pub fn issues_board(
         }
     });
     intent
+}
+
+/// A mediator's buttons under the issues board: table the text built on it (one issue
+/// or the whole package), or ask its staff for one.
+fn mediator_text_buttons(
+    ui: &mut egui::Ui,
+    model: &Model,
+    form: &mut TableForm,
+    my_turn: bool,
+    empty: bool,
+) -> Option<TableIntent> {
+    let mut intent = None;
+    ui.horizontal(|ui| {
+        let table = ui
+            .add_enabled(my_turn && !empty, egui::Button::new("Table this text"))
+            .on_hover_text(
+                "A single negotiating text for the delegations to accept or reject; it \
+                 replaces your text on the table. Key: P",
+            );
+        if table.clicked() || (my_turn && !empty && shortcut(ui, egui::Key::P)) {
+            intent = Some(TableIntent::Act(Action::Propose {
+                package: model.partial_package_ids(&form.proposal),
+                note: None,
+            }));
+        }
+        if ui
+            .add_enabled(my_turn, egui::Button::new("Ask your staff"))
+            .on_hover_text(
+                "Your staff suggest a text from what the table has shown (offers, rejections, \
+                 statements): never the delegations' confidential values.",
+            )
+            .clicked()
+        {
+            intent = Some(TableIntent::AskStaff);
+        }
+    });
+    match form.staff_note.as_deref() {
+        Some("") => {
+            ui.label(
+                egui::RichText::new(
+                    "Your staff see no text that every delegation would prefer to walking away.",
+                )
+                .weak(),
+            );
+        }
+        Some(note) => {
+            ui.label(
+                egui::RichText::new(format!("Your staff suggest the text above: “{note}”")).weak(),
+            );
+        }
+        None => {}
+    }
+    intent
+}
+
+/// An ally's or mediator's levers: what each does and costs, whether it can be used now,
+/// and why not, in the words of the seat's view (right panel, top).
+pub fn levers_panel(ui: &mut egui::Ui, view: &PartyView, my_turn: bool) -> Option<TableIntent> {
+    let mut intent = None;
+    ui.heading("Your levers");
+    if view.levers.is_empty() {
+        ui.label(egui::RichText::new("This scenario gives you no lever.").weak());
+    }
+    for lever in &view.levers {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(&lever.name).strong());
+                ui.label(
+                    egui::RichText::new(format!(
+                        "costs you {:.0} · {} use{} left",
+                        lever.cost,
+                        lever.uses_left,
+                        if lever.uses_left == 1 { "" } else { "s" }
+                    ))
+                    .weak(),
+                );
+            });
+            ui.label(&lever.description);
+            let why = if lever.blocked.is_empty() {
+                "Not your turn".to_string()
+            } else {
+                format!("Not now: {}", lever.blocked.join("; "))
+            };
+            if !lever.enabled {
+                ui.label(egui::RichText::new(&why).color(Color32::LIGHT_YELLOW));
+            }
+            let button = ui
+                .add_enabled(my_turn && lever.enabled, egui::Button::new("Use"))
+                .on_disabled_hover_text(why);
+            if button.clicked() {
+                intent = Some(TableIntent::Act(Action::UseLever {
+                    lever: lever.id.clone(),
+                }));
+            }
+        });
+    }
+    intent
+}
+
+/// What delegations said to this ally in caucus, newest first, each with a button that
+/// readies a private answer to that delegation (answered in the ally's next turn).
+pub fn caucus_panel(ui: &mut egui::Ui, model: &Model, view: &PartyView, form: &mut TableForm) {
+    ui.heading("Caucus");
+    let asks: Vec<(u32, &str, &str)> = view
+        .transcript
+        .iter()
+        .rev()
+        .filter_map(|e| match &e.kind {
+            EntryKind::Caucus { by, ally, text } if *ally == view.me => {
+                Some((e.round, by.as_str(), text.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    if asks.is_empty() {
+        ui.label(egui::RichText::new("No delegation has consulted you yet.").weak());
+    }
+    for (round, by, text) in asks.into_iter().take(4) {
+        let p = model.party_index(by);
+        let name = p.map_or(by, |p| model.scenario.parties[p].name.as_str());
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("round {round}, {name}: “{text}”"));
+            if let Some(p) = p
+                && ui
+                    .small_button("Answer")
+                    .on_hover_text("Write the answer in the statement box: it goes to them alone")
+                    .clicked()
+            {
+                form.statement_public = false;
+                form.statement_to = Some(p);
+            }
+        });
+    }
 }
 
 /// Asks for confirmation before crossing a red line; otherwise acts at once.
@@ -261,8 +422,9 @@ pub fn offers_panel(
         .filter(|o| o.author.as_deref() != Some(view.me.as_str()))
         .map(|o| o.id)
         .max();
-    let accept_key = my_turn && newest_other.is_some() && shortcut(ui, egui::Key::A);
-    let reject_key = my_turn && newest_other.is_some() && shortcut(ui, egui::Key::R);
+    let delegation = view.kind == PartyKind::Delegation;
+    let accept_key = delegation && my_turn && newest_other.is_some() && shortcut(ui, egui::Key::A);
+    let reject_key = delegation && my_turn && newest_other.is_some() && shortcut(ui, egui::Key::R);
     for offer in standing {
         let keyed = newest_other == Some(offer.id);
         let mut partial = vec![None; model.issue_count()];
@@ -301,6 +463,18 @@ pub fn offers_panel(
                 );
             }
             ui.horizontal(|ui| {
+                if view.kind != PartyKind::Delegation {
+                    // Allies and mediators neither accept nor reject; a mediator may
+                    // take its own text back.
+                    if mine
+                        && ui
+                            .add_enabled(my_turn, egui::Button::new("Withdraw"))
+                            .clicked()
+                    {
+                        intent = Some(TableIntent::Act(Action::Withdraw { offer: offer.id }));
+                    }
+                    return;
+                }
                 let accept = ui.add_enabled(
                     my_turn && !accepted && broken.is_none(),
                     egui::Button::new("Accept"),
@@ -341,6 +515,9 @@ pub fn offers_panel(
             });
         });
     }
+    if !delegation {
+        return intent;
+    }
     ui.horizontal(|ui| {
         ui.label("Reason for a rejection:");
         ui.add(
@@ -352,7 +529,8 @@ pub fn offers_panel(
     intent
 }
 
-/// Statements, the mediator, a caucus, a walk-out, a pass (bottom panel).
+/// Statements, the mediator, a caucus, a walk-out, a pass (bottom panel). A delegation
+/// has them all; an ally or a mediator speaks (to everyone or to one party) and passes.
 pub fn actions_bar(
     ui: &mut egui::Ui,
     model: &Model,
@@ -361,6 +539,7 @@ pub fn actions_bar(
     my_turn: bool,
 ) -> Option<TableIntent> {
     let s = &model.scenario;
+    let delegation = view.kind == PartyKind::Delegation;
     let mut intent = None;
     ui.horizontal_wrapped(|ui| {
         ui.label("Statement:");
@@ -370,6 +549,44 @@ pub fn actions_bar(
                 .desired_width(260.0),
         );
         ui.checkbox(&mut form.statement_public, "public");
+        let mediators: Vec<String> = s
+            .parties
+            .iter()
+            .filter(|p| p.kind == PartyKind::Mediator && p.id != view.me)
+            .map(|p| p.id.clone())
+            .collect();
+        // Who hears a private statement: one party, chosen; by default a delegation's
+        // mediators, or another seat's first delegation.
+        let others: Vec<usize> = (0..s.parties.len())
+            .filter(|&p| s.parties[p].id != view.me)
+            .collect();
+        let default_to = if delegation && !mediators.is_empty() {
+            None
+        } else {
+            model
+                .delegations
+                .iter()
+                .copied()
+                .find(|&p| s.parties[p].id != view.me)
+        };
+        if !form.statement_public {
+            let to = form.statement_to.or(default_to);
+            let shown = match to {
+                Some(p) => s.parties[p].name.clone(),
+                None => "the mediator".to_string(),
+            };
+            ui.label("to");
+            egui::ComboBox::from_id_salt("statement-to")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    if delegation && !mediators.is_empty() {
+                        ui.selectable_value(&mut form.statement_to, None, "the mediator");
+                    }
+                    for &p in &others {
+                        ui.selectable_value(&mut form.statement_to, Some(p), &s.parties[p].name);
+                    }
+                });
+        }
         if ui
             .add_enabled(
                 my_turn && !form.statement.trim().is_empty(),
@@ -380,13 +597,10 @@ pub fn actions_bar(
             let to = if form.statement_public {
                 Audience::Public
             } else {
-                Audience::Private(
-                    s.parties
-                        .iter()
-                        .filter(|p| p.kind == PartyKind::Mediator)
-                        .map(|p| p.id.clone())
-                        .collect(),
-                )
+                match form.statement_to.or(default_to) {
+                    Some(p) => Audience::Private(vec![s.parties[p].id.clone()]),
+                    None => Audience::Private(mediators.clone()),
+                }
             };
             intent = Some(TableIntent::Act(Action::Statement {
                 to,
@@ -396,60 +610,8 @@ pub fn actions_bar(
             form.statement.clear();
         }
         ui.separator();
-        let has_mediator = s.parties.iter().any(|p| p.kind == PartyKind::Mediator);
-        if ui
-            .add_enabled(
-                my_turn && has_mediator,
-                egui::Button::new("Ask the mediator"),
-            )
-            .on_hover_text("Key: M")
-            .clicked()
-            || (my_turn && has_mediator && shortcut(ui, egui::Key::M))
-        {
-            intent = Some(TableIntent::Act(Action::AskMediator { note: None }));
-        }
-        ui.separator();
-        let allies: Vec<(usize, &str)> = s
-            .parties
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.kind == PartyKind::Ally)
-            .map(|(i, p)| (i, p.name.as_str()))
-            .collect();
-        if !allies.is_empty() {
-            let chosen = form.caucus_ally.unwrap_or(allies[0].0);
-            egui::ComboBox::from_id_salt("caucus")
-                .selected_text(
-                    allies
-                        .iter()
-                        .find(|(i, _)| *i == chosen)
-                        .map_or("", |(_, n)| n),
-                )
-                .show_ui(ui, |ui| {
-                    for (i, name) in &allies {
-                        ui.selectable_value(&mut form.caucus_ally, Some(*i), *name);
-                    }
-                });
-            ui.add(
-                egui::TextEdit::singleline(&mut form.caucus_text)
-                    .char_limit(crate::sim::action::MAX_TEXT_CHARS)
-                    .hint_text("what you tell them")
-                    .desired_width(160.0),
-            );
-            if ui
-                .add_enabled(
-                    my_turn && !form.caucus_text.trim().is_empty(),
-                    egui::Button::new("Caucus"),
-                )
-                .clicked()
-            {
-                intent = Some(TableIntent::Act(Action::Caucus {
-                    ally: s.parties[chosen].id.clone(),
-                    text: form.caucus_text.trim().to_string(),
-                }));
-                form.caucus_text.clear();
-            }
-            ui.separator();
+        if delegation && let Some(i) = delegation_actions(ui, model, view, form, my_turn) {
+            intent = Some(i);
         }
         if ui
             .add_enabled(my_turn, egui::Button::new("Pass"))
@@ -459,11 +621,12 @@ pub fn actions_bar(
         {
             intent = Some(TableIntent::Act(Action::Pass));
         }
-        if ui
-            .add_enabled(my_turn, egui::Button::new("Walk out…"))
-            .on_hover_text("Key: W (asks first)")
-            .clicked()
-            || (my_turn && shortcut(ui, egui::Key::W))
+        if delegation
+            && (ui
+                .add_enabled(my_turn, egui::Button::new("Walk out…"))
+                .on_hover_text("Key: W (asks first)")
+                .clicked()
+                || (my_turn && shortcut(ui, egui::Key::W)))
         {
             form.confirm = Some((
                 format!(
@@ -477,6 +640,75 @@ pub fn actions_bar(
             intent = Some(TableIntent::Skip);
         }
     });
+    intent
+}
+
+/// A delegation's own actions: ask the mediator for a text, consult an ally in caucus.
+fn delegation_actions(
+    ui: &mut egui::Ui,
+    model: &Model,
+    _view: &PartyView,
+    form: &mut TableForm,
+    my_turn: bool,
+) -> Option<TableIntent> {
+    let s = &model.scenario;
+    let mut intent = None;
+    let has_mediator = s.parties.iter().any(|p| p.kind == PartyKind::Mediator);
+    if ui
+        .add_enabled(
+            my_turn && has_mediator,
+            egui::Button::new("Ask the mediator"),
+        )
+        .on_hover_text("Key: M. The mediator answers in the next round's first phase.")
+        .clicked()
+        || (my_turn && has_mediator && shortcut(ui, egui::Key::M))
+    {
+        intent = Some(TableIntent::Act(Action::AskMediator { note: None }));
+    }
+    ui.separator();
+    let allies: Vec<(usize, &str)> = s
+        .parties
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == PartyKind::Ally)
+        .map(|(i, p)| (i, p.name.as_str()))
+        .collect();
+    if !allies.is_empty() {
+        let chosen = form.caucus_ally.unwrap_or(allies[0].0);
+        egui::ComboBox::from_id_salt("caucus")
+            .selected_text(
+                allies
+                    .iter()
+                    .find(|(i, _)| *i == chosen)
+                    .map_or("", |(_, n)| n),
+            )
+            .show_ui(ui, |ui| {
+                for (i, name) in &allies {
+                    ui.selectable_value(&mut form.caucus_ally, Some(*i), *name);
+                }
+            });
+        ui.add(
+            egui::TextEdit::singleline(&mut form.caucus_text)
+                .char_limit(crate::sim::action::MAX_TEXT_CHARS)
+                .hint_text("what you tell them")
+                .desired_width(160.0),
+        );
+        if ui
+            .add_enabled(
+                my_turn && !form.caucus_text.trim().is_empty(),
+                egui::Button::new("Caucus"),
+            )
+            .on_hover_text("The ally answers in the next round's first phase.")
+            .clicked()
+        {
+            intent = Some(TableIntent::Act(Action::Caucus {
+                ally: s.parties[chosen].id.clone(),
+                text: form.caucus_text.trim().to_string(),
+            }));
+            form.caucus_text.clear();
+        }
+        ui.separator();
+    }
     intent
 }
 

@@ -430,6 +430,9 @@ fn table_screen(
     let prefs = &game.prefs()[viewer];
     let current = game.current_package();
     let my_turn = session.human_to_move() == Some(viewer);
+    // Legality is the engine's: a human seat's buttons ask it, on that seat's turn only.
+    let legal = |action: &crate::sim::Action| my_turn && game.check_action(viewer, action).is_ok();
+    let legal: table::Legal = &legal;
     let Some(form) = forms.table.as_mut() else {
         return Ok(());
     };
@@ -502,7 +505,7 @@ fn table_screen(
         }
     });
     egui::Panel::bottom("actions").show(&mut root, |ui| {
-        if let Some(i) = table::actions_bar(ui, &model, &view, form, my_turn) {
+        if let Some(i) = table::actions_bar(ui, &model, &view, form, legal) {
             intents.push(i);
         }
     });
@@ -510,8 +513,7 @@ fn table_screen(
         .default_size(400.0)
         .resizable(true)
         .show(&mut root, |ui| {
-            if let Some(i) = table::issues_board(ui, &model, &view, prefs, &current, form, my_turn)
-            {
+            if let Some(i) = table::issues_board(ui, &model, &view, prefs, &current, form, legal) {
                 intents.push(i);
             }
         });
@@ -531,7 +533,7 @@ fn table_screen(
                 )
                 .show(ui, |ui| {
                     if let Some(i) =
-                        table::offers_panel(ui, &model, &view, prefs, &current, form, my_turn)
+                        table::offers_panel(ui, &model, &view, prefs, &current, form, legal)
                     {
                         intents.push(i);
                     }
@@ -542,7 +544,7 @@ fn table_screen(
                     .id_salt("levers-scroll")
                     .max_height(ui.available_height() * 0.5)
                     .show(ui, |ui| {
-                        if let Some(i) = table::levers_panel(ui, &view, my_turn) {
+                        if let Some(i) = table::levers_panel(ui, &view, legal) {
                             intents.push(i);
                         }
                         if view.kind == crate::sim::PartyKind::Ally {

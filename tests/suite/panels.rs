@@ -23,6 +23,8 @@ fn game_with_locked_fishing() -> Game {
         game.apply(party, Action::Pass).unwrap();
     }
     assert!(game.locked()[1].is_some(), "fishing is locked");
+    // Round 2 opens with the chair: then it is North's turn.
+    game.apply("chair", Action::Pass).unwrap();
     game
 }
 
@@ -45,8 +47,10 @@ fn harness(game: Game) -> Harness<State> {
         let view = state.game.view(north);
         let prefs = state.game.prefs()[north].clone();
         let current = state.game.current_package();
+        let game = &state.game;
+        let legal = |a: &Action| game.check_action(north, a).is_ok();
         if let Some(intent) =
-            issues_board(ui, &model, &view, &prefs, &current, &mut state.form, true)
+            issues_board(ui, &model, &view, &prefs, &current, &mut state.form, &legal)
         {
             state.intent = Some(intent);
         }
@@ -87,7 +91,10 @@ fn propose_is_disabled_until_something_is_chosen() {
 
 #[test]
 fn an_option_a_rule_forbids_with_the_proposal_is_greyed_out_with_the_rule() {
-    let mut h = harness(Game::new(common::minimal_with_rule(), 1));
+    let mut game = Game::new(common::minimal_with_rule(), 1);
+    // North's turn: the chair moves first.
+    game.apply("chair", Action::Pass).unwrap();
+    let mut h = harness(game);
     h.run();
     assert!(
         !h.get_by_label_contains("All").disabled,
@@ -382,7 +389,9 @@ mod third_parties {
             let view = s.game.view(s.party);
             let prefs = s.game.prefs()[s.party].clone();
             let current = s.game.current_package();
-            let my_turn = s.game.to_move() == Some(s.party);
+            let (game, party) = (&s.game, s.party);
+            let legal = |a: &Action| game.check_action(party, a).is_ok();
+            let my_turn: accord::game::ui::table::Legal = &legal;
             let f = &mut s.form;
             let mut found = Vec::new();
             ui.columns(2, |cols| {
@@ -498,4 +507,22 @@ mod third_parties {
             other => panic!("{other:?}"),
         }
     }
+}
+
+#[test]
+fn on_another_seats_turn_the_engine_refuses_so_the_buttons_are_disabled() {
+    // Round 1 opens with the chair: North may choose, but not propose.
+    let mut h = harness(Game::new(common::minimal(), 1));
+    h.run();
+    h.click(&h.get_by_label_contains("Half"));
+    h.run();
+    assert_eq!(h.state().form.proposal[0], Some(1));
+    assert!(h.get_by_label("Propose").disabled);
+    h.key_press(egui::Key::P);
+    h.run();
+    assert_eq!(
+        h.state().intent,
+        None,
+        "the key does not go around the engine"
+    );
 }

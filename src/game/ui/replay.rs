@@ -131,7 +131,8 @@ pub fn replay_view(
             egui::ScrollArea::vertical()
                 .id_salt("replay-issues-scroll")
                 .show(ui, |ui| {
-                    let _ = table::issues_board(ui, &model, &view, prefs, &current, form, false);
+                    let _ =
+                        table::issues_board(ui, &model, &view, prefs, &current, form, &|_| false);
                     egui::CollapsingHeader::new(format!(
                         "Confidential brief — {}",
                         model.scenario.parties[replay.seat].name
@@ -150,7 +151,8 @@ pub fn replay_view(
                 .id_salt("replay-offers-scroll")
                 .max_height(ui.available_height() * 0.4)
                 .show(ui, |ui| {
-                    let _ = table::offers_panel(ui, &model, &view, prefs, &current, form, false);
+                    let _ =
+                        table::offers_panel(ui, &model, &view, prefs, &current, form, &|_| false);
                 });
             ui.separator();
             table::transcript(ui, &model, &view, form);

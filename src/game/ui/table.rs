@@ -64,6 +64,11 @@ pub enum TableIntent {
     AskStaff,
 }
 
+/// Whether the engine would take this action from the seat now: the panels ask the core
+/// (`Game::check_action`) instead of deciding legality themselves. On another seat's turn
+/// it refuses everything, so `legal(&Action::Pass)` says whether it is this seat's turn.
+pub type Legal<'a> = &'a dyn Fn(&Action) -> bool;
+
 /// A complete package from a partial one: its options, else the current state.
 fn completed(current: &[usize], partial: &[Option<usize>]) -> Vec<usize> {
     partial
@@ -86,7 +91,7 @@ pub fn issues_board(
     prefs: &Prefs,
     current: &[usize],
     form: &mut TableForm,
-    my_turn: bool,
+    legal: Legal,
 ) -> Option<TableIntent> {
     let s = &model.scenario;
     let mut intent = None;
@@ -206,7 +211,6 @@ pub fn issues_board(
                 .color(Color32::LIGHT_RED),
         );
     }
-    let empty = form.proposal.iter().all(Option::is_none) || broken.is_some();
     let newest_other = view
         .offers
         .iter()
@@ -216,32 +220,31 @@ pub fn issues_board(
         .max_by_key(|o| o.id)
         .map(|o| o.id);
     if view.kind == PartyKind::Mediator {
-        return mediator_text_buttons(ui, model, form, my_turn, empty).or(intent);
+        return mediator_text_buttons(ui, model, form, legal).or(intent);
     }
     ui.horizontal(|ui| {
-        let propose = ui
-            .add_enabled(my_turn && !empty, egui::Button::new("Propose"))
-            .on_hover_text("Key: P");
         let action_propose = Action::Propose {
             package: model.partial_package_ids(&form.proposal),
             note: None,
         };
-        if propose.clicked() || (my_turn && !empty && shortcut(ui, egui::Key::P)) {
+        let can = legal(&action_propose);
+        let propose = ui
+            .add_enabled(can, egui::Button::new("Propose"))
+            .on_hover_text("Key: P");
+        if propose.clicked() || (can && shortcut(ui, egui::Key::P)) {
             intent = guard(form, crosses, action_propose);
         }
         if let Some(to) = newest_other {
+            let action = Action::Counter {
+                to,
+                package: model.partial_package_ids(&form.proposal),
+                note: None,
+            };
+            let can = legal(&action);
             let counter = ui
-                .add_enabled(
-                    my_turn && !empty,
-                    egui::Button::new(format!("Counter offer {to}")),
-                )
+                .add_enabled(can, egui::Button::new(format!("Counter offer {to}")))
                 .on_hover_text("Key: C");
-            if counter.clicked() || (my_turn && !empty && shortcut(ui, egui::Key::C)) {
-                let action = Action::Counter {
-                    to,
-                    package: model.partial_package_ids(&form.proposal),
-                    note: None,
-                };
+            if counter.clicked() || (can && shortcut(ui, egui::Key::C)) {
                 intent = guard(form, crosses, action);
             }
         }
@@ -255,25 +258,26 @@ fn mediator_text_buttons(
     ui: &mut egui::Ui,
     model: &Model,
     form: &mut TableForm,
-    my_turn: bool,
-    empty: bool,
+    legal: Legal,
 ) -> Option<TableIntent> {
     let mut intent = None;
+    let text = Action::Propose {
+        package: model.partial_package_ids(&form.proposal),
+        note: None,
+    };
+    let can = legal(&text);
     ui.horizontal(|ui| {
         let table = ui
-            .add_enabled(my_turn && !empty, egui::Button::new("Table this text"))
+            .add_enabled(can, egui::Button::new("Table this text"))
             .on_hover_text(
                 "A single negotiating text for the delegations to accept or reject; it \
                  replaces your text on the table. Key: P",
             );
-        if table.clicked() || (my_turn && !empty && shortcut(ui, egui::Key::P)) {
-            intent = Some(TableIntent::Act(Action::Propose {
-                package: model.partial_package_ids(&form.proposal),
-                note: None,
-            }));
+        if table.clicked() || (can && shortcut(ui, egui::Key::P)) {
+            intent = Some(TableIntent::Act(text.clone()));
         }
         if ui
-            .add_enabled(my_turn, egui::Button::new("Ask your staff"))
+            .add_enabled(legal(&Action::Pass), egui::Button::new("Ask your staff"))
             .on_hover_text(
                 "Your staff suggest a text from what the table has shown (offers, rejections, \
                  statements): never the delegations' confidential values.",
@@ -304,7 +308,7 @@ fn mediator_text_buttons(
 
 /// An ally's or mediator's levers: what each does and costs, whether it can be used now,
 /// and why not, in the words of the seat's view (right panel, top).
-pub fn levers_panel(ui: &mut egui::Ui, view: &PartyView, my_turn: bool) -> Option<TableIntent> {
+pub fn levers_panel(ui: &mut egui::Ui, view: &PartyView, legal: Legal) -> Option<TableIntent> {
     let mut intent = None;
     ui.heading("Your levers");
     if view.levers.is_empty() {
@@ -333,13 +337,14 @@ pub fn levers_panel(ui: &mut egui::Ui, view: &PartyView, my_turn: bool) -> Optio
             if !lever.enabled {
                 ui.label(egui::RichText::new(&why).color(Color32::LIGHT_YELLOW));
             }
+            let action = Action::UseLever {
+                lever: lever.id.clone(),
+            };
             let button = ui
-                .add_enabled(my_turn && lever.enabled, egui::Button::new("Use"))
+                .add_enabled(legal(&action), egui::Button::new("Use"))
                 .on_disabled_hover_text(why);
             if button.clicked() {
-                intent = Some(TableIntent::Act(Action::UseLever {
-                    lever: lever.id.clone(),
-                }));
+                intent = Some(TableIntent::Act(action));
             }
         });
     }
@@ -404,9 +409,10 @@ pub fn offers_panel(
     prefs: &Prefs,
     current: &[usize],
     form: &mut TableForm,
-    my_turn: bool,
+    legal: Legal,
 ) -> Option<TableIntent> {
     let mut intent = None;
+    let my_turn = legal(&Action::Pass);
     ui.heading("On the table");
     let standing: Vec<_> = view
         .offers
@@ -454,7 +460,7 @@ pub fn offers_panel(
                 }
             ));
             let mine = offer.author.as_deref() == Some(view.me.as_str());
-            let accepted = offer.accepted_by.contains(&view.me);
+            let withdraw = Action::Withdraw { offer: offer.id };
             let broken = model.links().broken(&package);
             if let Some(k) = broken {
                 ui.label(
@@ -468,49 +474,49 @@ pub fn offers_panel(
                     // take its own text back.
                     if mine
                         && ui
-                            .add_enabled(my_turn, egui::Button::new("Withdraw"))
+                            .add_enabled(legal(&withdraw), egui::Button::new("Withdraw"))
                             .clicked()
                     {
-                        intent = Some(TableIntent::Act(Action::Withdraw { offer: offer.id }));
+                        intent = Some(TableIntent::Act(withdraw));
                     }
                     return;
                 }
-                let accept = ui.add_enabled(
-                    my_turn && !accepted && broken.is_none(),
-                    egui::Button::new("Accept"),
-                );
+                let action = Action::Accept { offer: offer.id };
+                let can_accept = legal(&action);
+                let accept = ui.add_enabled(can_accept, egui::Button::new("Accept"));
                 let accept = if keyed {
                     accept.on_hover_text("Key: A")
                 } else {
                     accept
                 };
-                if accept.clicked() || (keyed && accept_key && !accepted && broken.is_none()) {
-                    let action = Action::Accept { offer: offer.id };
+                if accept.clicked() || (keyed && accept_key && can_accept) {
                     intent = guard(form, prefs.crosses_red_line(&package), action);
                 }
-                let reject = ui.add_enabled(my_turn && !mine, egui::Button::new("Reject"));
+                let text = form.reject_text.trim();
+                let rejection = Action::Reject {
+                    offer: offer.id,
+                    reason: (!text.is_empty()).then(|| Reason {
+                        issue: None,
+                        text: Some(text.to_string()),
+                    }),
+                };
+                let can_reject = legal(&rejection);
+                let reject = ui.add_enabled(can_reject, egui::Button::new("Reject"));
                 let reject = if keyed {
                     reject.on_hover_text("Key: R")
                 } else {
                     reject
                 };
-                if reject.clicked() || (keyed && reject_key) {
-                    let text = form.reject_text.trim();
-                    intent = Some(TableIntent::Act(Action::Reject {
-                        offer: offer.id,
-                        reason: (!text.is_empty()).then(|| Reason {
-                            issue: None,
-                            text: Some(text.to_string()),
-                        }),
-                    }));
+                if reject.clicked() || (keyed && reject_key && can_reject) {
+                    intent = Some(TableIntent::Act(rejection));
                     form.reject_text.clear();
                 }
                 if mine
                     && ui
-                        .add_enabled(my_turn, egui::Button::new("Withdraw"))
+                        .add_enabled(legal(&withdraw), egui::Button::new("Withdraw"))
                         .clicked()
                 {
-                    intent = Some(TableIntent::Act(Action::Withdraw { offer: offer.id }));
+                    intent = Some(TableIntent::Act(withdraw));
                 }
             });
         });
@@ -536,11 +542,12 @@ pub fn actions_bar(
     model: &Model,
     view: &PartyView,
     form: &mut TableForm,
-    my_turn: bool,
+    legal: Legal,
 ) -> Option<TableIntent> {
     let s = &model.scenario;
     let delegation = view.kind == PartyKind::Delegation;
     let mut intent = None;
+    let my_turn = legal(&Action::Pass);
     ui.horizontal_wrapped(|ui| {
         ui.label("Statement:");
         ui.add(
@@ -587,30 +594,28 @@ pub fn actions_bar(
                     }
                 });
         }
+        let to = if form.statement_public {
+            Audience::Public
+        } else {
+            match form.statement_to.or(default_to) {
+                Some(p) => Audience::Private(vec![s.parties[p].id.clone()]),
+                None => Audience::Private(mediators.clone()),
+            }
+        };
+        let statement = Action::Statement {
+            to,
+            stances: Vec::new(),
+            text: Some(form.statement.trim().to_string()),
+        };
         if ui
-            .add_enabled(
-                my_turn && !form.statement.trim().is_empty(),
-                egui::Button::new("Say it"),
-            )
+            .add_enabled(legal(&statement), egui::Button::new("Say it"))
             .clicked()
         {
-            let to = if form.statement_public {
-                Audience::Public
-            } else {
-                match form.statement_to.or(default_to) {
-                    Some(p) => Audience::Private(vec![s.parties[p].id.clone()]),
-                    None => Audience::Private(mediators.clone()),
-                }
-            };
-            intent = Some(TableIntent::Act(Action::Statement {
-                to,
-                stances: Vec::new(),
-                text: Some(form.statement.trim().to_string()),
-            }));
+            intent = Some(TableIntent::Act(statement));
             form.statement.clear();
         }
         ui.separator();
-        if delegation && let Some(i) = delegation_actions(ui, model, view, form, my_turn) {
+        if delegation && let Some(i) = delegation_actions(ui, model, form, legal) {
             intent = Some(i);
         }
         if ui
@@ -621,19 +626,21 @@ pub fn actions_bar(
         {
             intent = Some(TableIntent::Act(Action::Pass));
         }
+        let walk_out = Action::WalkOut { reason: None };
+        let can_walk = legal(&walk_out);
         if delegation
             && (ui
-                .add_enabled(my_turn, egui::Button::new("Walk out…"))
+                .add_enabled(can_walk, egui::Button::new("Walk out…"))
                 .on_hover_text("Key: W (asks first)")
                 .clicked()
-                || (my_turn && shortcut(ui, egui::Key::W)))
+                || (can_walk && shortcut(ui, egui::Key::W)))
         {
             form.confirm = Some((
                 format!(
                     "Walk out of the talks? They end at once; {} keeps only what is settled.",
                     view.me
                 ),
-                Action::WalkOut { reason: None },
+                walk_out,
             ));
         }
         if ui.button("AI: move now (Space)").clicked() {
@@ -647,23 +654,20 @@ pub fn actions_bar(
 fn delegation_actions(
     ui: &mut egui::Ui,
     model: &Model,
-    _view: &PartyView,
     form: &mut TableForm,
-    my_turn: bool,
+    legal: Legal,
 ) -> Option<TableIntent> {
     let s = &model.scenario;
     let mut intent = None;
-    let has_mediator = s.parties.iter().any(|p| p.kind == PartyKind::Mediator);
+    let ask = Action::AskMediator { note: None };
+    let can_ask = legal(&ask);
     if ui
-        .add_enabled(
-            my_turn && has_mediator,
-            egui::Button::new("Ask the mediator"),
-        )
+        .add_enabled(can_ask, egui::Button::new("Ask the mediator"))
         .on_hover_text("Key: M. The mediator answers in the next round's first phase.")
         .clicked()
-        || (my_turn && has_mediator && shortcut(ui, egui::Key::M))
+        || (can_ask && shortcut(ui, egui::Key::M))
     {
-        intent = Some(TableIntent::Act(Action::AskMediator { note: None }));
+        intent = Some(TableIntent::Act(ask));
     }
     ui.separator();
     let allies: Vec<(usize, &str)> = s
@@ -693,18 +697,20 @@ fn delegation_actions(
                 .hint_text("what you tell them")
                 .desired_width(160.0),
         );
+        let caucus = Action::Caucus {
+            ally: s.parties[chosen].id.clone(),
+            text: form.caucus_text.trim().to_string(),
+        };
+        // An empty message is not worth a caucus: the button waits for words.
         if ui
             .add_enabled(
-                my_turn && !form.caucus_text.trim().is_empty(),
+                !form.caucus_text.trim().is_empty() && legal(&caucus),
                 egui::Button::new("Caucus"),
             )
             .on_hover_text("The ally answers in the next round's first phase.")
             .clicked()
         {
-            intent = Some(TableIntent::Act(Action::Caucus {
-                ally: s.parties[chosen].id.clone(),
-                text: form.caucus_text.trim().to_string(),
-            }));
+            intent = Some(TableIntent::Act(caucus));
             form.caucus_text.clear();
         }
         ui.separator();

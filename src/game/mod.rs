@@ -163,8 +163,29 @@ pub fn run(args: PlayArgs) -> ExitCode {
 /// Everything but the window and renderer: what headless tests add to `MinimalPlugins`.
 pub struct CorePlugin;
 
+/// The game's systems in `Update`, in this order every frame: what the players asked
+/// for (starting, loading, human moves, the curtain), then the facilitator (settings,
+/// held moves, the timer), then the AI's turns and the end of the game, then saving.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GameSystems {
+    Input,
+    Facilitator,
+    Ai,
+    Saving,
+}
+
 impl Plugin for CorePlugin {
     fn build(&self, app: &mut App) {
+        app.configure_sets(
+            Update,
+            (
+                GameSystems::Input,
+                GameSystems::Facilitator,
+                GameSystems::Ai,
+                GameSystems::Saving,
+            )
+                .chain(),
+        );
         app.init_state::<Screen>();
         redraw::plugin(app);
         session::plugin(app);

@@ -15,9 +15,9 @@ use crate::sim::record::{Controller, GameRecord, Seat};
 use crate::sim::save::{self, SaveFile};
 use crate::sim::{Action, ActionError, Game, Model};
 
-use super::Screen;
-use super::facilitator::{FacilitatorSetup, FacilitatorState};
 use super::redraw::{Redraw, RedrawMessage};
+use super::{GameSystems, Screen};
+use crate::sim::classroom::{FacilitatorSetup, FacilitatorState};
 
 /// Who plays each delegation, chosen on the setup screen.
 #[derive(Debug, Clone)]
@@ -159,7 +159,7 @@ impl Session {
     pub fn projected_briefs(&self) -> Option<Vec<(String, String)>> {
         self.facilitator
             .reveal_briefs
-            .then(|| super::facilitator::all_briefs(&self.model))
+            .then(|| crate::sim::classroom::all_briefs(&self.model))
     }
 
     pub fn game(&self) -> &Game {
@@ -381,34 +381,41 @@ pub fn plugin(app: &mut App) {
         .add_redrawing_message::<Facilitate>()
         .init_resource::<LoadProblem>()
         .init_resource::<SavesDir>()
-        .add_systems(
-            Update,
-            (
-                load_game,
-                save_game.run_if(resource_exists::<Session>),
-                lift_curtain.run_if(resource_exists::<Session>),
-                facilitate.run_if(resource_exists::<Session>),
-                autosave.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
-            ),
-        )
         .init_resource::<Pacing>()
         .add_systems(
             Update,
             (
+                load_game,
                 start_game,
                 apply_human_actions.run_if(resource_exists::<Session>),
-                play_ai
-                    .in_set(AiTurns)
-                    .run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
-                finish.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
+                lift_curtain.run_if(resource_exists::<Session>),
             )
-                .chain(),
+                .chain()
+                .in_set(GameSystems::Input),
+        )
+        .add_systems(
+            Update,
+            facilitate
+                .run_if(resource_exists::<Session>)
+                .in_set(GameSystems::Facilitator),
+        )
+        .add_systems(
+            Update,
+            (play_ai, finish)
+                .chain()
+                .in_set(GameSystems::Ai)
+                .run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
+        )
+        .add_systems(
+            Update,
+            (
+                save_game.run_if(resource_exists::<Session>),
+                autosave.run_if(in_state(Screen::Table).and_then(resource_exists::<Session>)),
+            )
+                .chain()
+                .in_set(GameSystems::Saving),
         );
 }
-
-/// The AI's turns, after the facilitator's systems have had their say.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct AiTurns;
 
 fn start_game(
     mut commands: Commands,

@@ -8,6 +8,7 @@
 pub mod action;
 pub mod ai;
 pub mod analysis;
+pub mod classroom;
 pub mod diagnostic;
 pub mod fairness;
 pub mod game;

@@ -12,6 +12,7 @@
 //! - `replay`: a saved game replayed in the table view, round by round;
 //! - `demo`: `accord play --demo`, an AI-vs-AI game at speed with a screenshot per screen.
 
+pub mod background;
 pub mod demo;
 pub mod facilitator;
 pub mod redraw;
@@ -202,6 +203,7 @@ impl Plugin for GamePlugin {
         app.add_plugins(CorePlugin);
         settings::plugin(app);
         screens::plugin(app);
+        background::plugin(app);
     }
 }
 

@@ -110,9 +110,16 @@ pub fn plugin(app: &mut App) {
                 forms.view = None;
             },
         )
-        .add_systems(OnEnter(Screen::Debrief), |mut forms: ResMut<Forms>| {
-            forms.space = None
-        })
+        .add_systems(
+            OnEnter(Screen::Debrief),
+            |mut forms: ResMut<Forms>,
+             mut work: ResMut<super::background::Background>,
+             session: Res<Session>| {
+                // The outcome space is computed on the task pool, not in the egui pass.
+                forms.space = None;
+                work.outcome_space(session.game());
+            },
+        )
         .add_systems(Update, shortcuts);
 }
 
@@ -760,14 +767,20 @@ fn debrief_screen(
     mut contexts: EguiContexts,
     mut session: ResMut<Session>,
     saves_dir: Res<SavesDir>,
-    mut forms: ResMut<Forms>,
+    forms: Res<Forms>,
+    mut work: ResMut<super::background::Background>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
-    let space = forms
-        .space
-        .get_or_insert_with(|| Arc::new(session.game().outcome_space()))
-        .clone();
     let ctx = contexts.ctx_mut()?;
+    let Some(space) = forms.space.clone() else {
+        egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.4);
+                ui.label(egui::RichText::new("Working out every possible agreement…").size(20.0));
+            });
+        });
+        return Ok(());
+    };
     egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
         if let Some(n) = &session.notice {
             ui.label(egui::RichText::new(n).weak());
@@ -783,32 +796,13 @@ fn debrief_screen(
                 Err(e) => session.notice = Some(format!("Cannot replay: {e}")),
             },
             Some(DebriefIntent::WriteReport) => {
-                let notice = write_report(&session, &saves_dir);
-                session.notice = Some(notice);
+                session.notice = Some("Writing the report…".into());
+                work.report(session.game(), saves_dir.0.clone());
             }
             None => {}
         }
     });
     Ok(())
-}
-
-/// Writes the game's printable report into the saves folder; says where, or why not.
-fn write_report(session: &Session, dir: &SavesDir) -> String {
-    let Some(dir) = dir.0.as_ref().map(|d| d.join("reports")) else {
-        return "No data folder to write the report into.".into();
-    };
-    let path = dir.join(format!(
-        "{}-seed{}.html",
-        session.model.scenario.meta.id,
-        session.game().seed()
-    ));
-    let html = crate::sim::report::debrief_html(session.game());
-    match std::fs::create_dir_all(&dir)
-        .and_then(|_| crate::sim::save::write_atomic(&path, html.as_bytes(), || Ok(())))
-    {
-        Ok(()) => format!("Report written to {}", path.display()),
-        Err(e) => format!("The report could not be written: {e}"),
-    }
 }
 
 /// The `.ron` files of the saves folder, newest first.

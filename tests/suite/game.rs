@@ -709,3 +709,46 @@ fn a_save_opens_as_a_replay_that_steps_through_the_rounds() {
     let problem = app.world().resource::<LoadProblem>().0.clone().unwrap();
     assert!(problem.contains("game.ron"), "{problem}");
 }
+
+#[test]
+fn the_outcome_space_and_the_report_are_worked_out_off_the_frame() {
+    use accord::game::background::{self, Background};
+    use accord::game::screens::Forms;
+    let mut app = app();
+    app.init_resource::<Forms>();
+    background::plugin(&mut app);
+    let game = common::play_random(common::istanbul(), 2);
+    let dir = std::env::temp_dir().join(format!("accord-test-report-{}", std::process::id()));
+    {
+        let mut work = app.world_mut().resource_mut::<Background>();
+        work.outcome_space(&game);
+        work.report(&game, Some(dir.clone()));
+        assert!(work.busy());
+    }
+    // Frames go on while the work is under way; the results arrive within a bounded time.
+    let started = std::time::Instant::now();
+    while app.world().resource::<Background>().busy() {
+        app.update();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the background work never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let space = app
+        .world()
+        .resource::<Forms>()
+        .space
+        .clone()
+        .expect("the space arrived");
+    assert_eq!(space.points.len(), game.outcome_space().points.len());
+    let path = dir
+        .join("reports")
+        .join(format!("istanbul-2025-seed{}.html", game.seed()));
+    assert!(
+        path.exists(),
+        "the report was written to {}",
+        path.display()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

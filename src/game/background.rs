@@ -1,0 +1,102 @@
+//! Work the screens hand to Bevy's task pool instead of doing it inside the egui pass: the
+//! debrief's outcome space (every package, its frontier and Nash point: large for large
+//! scenarios) and the printable report. A screen starts the work, draws a line saying it
+//! is under way, and shows the result from the frame after it is ready; the window wakes
+//! for it, as it does for any change.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::tasks::{AsyncComputeTaskPool, Task, futures::check_ready};
+
+use crate::sim::Game;
+use crate::sim::analysis::OutcomeSpace;
+
+use super::redraw::Redraw;
+use super::screens::Forms;
+use super::session::Session;
+
+/// How often the window looks again while work is under way.
+const POLL: Duration = Duration::from_millis(50);
+
+/// The work under way, at most one of each kind.
+#[derive(Resource, Default)]
+pub struct Background {
+    space: Option<Task<Arc<OutcomeSpace>>>,
+    report: Option<Task<String>>,
+}
+
+impl Background {
+    /// Starts computing the outcome space of this game (replacing any under way).
+    pub fn outcome_space(&mut self, game: &Game) {
+        let game = game.clone();
+        self.space =
+            Some(AsyncComputeTaskPool::get().spawn(async move { Arc::new(game.outcome_space()) }));
+    }
+
+    /// Starts writing the printable debrief of this game into `dir`; its outcome, in words,
+    /// becomes the session's notice.
+    pub fn report(&mut self, game: &Game, dir: Option<PathBuf>) {
+        let game = game.clone();
+        self.report =
+            Some(AsyncComputeTaskPool::get().spawn(async move { write_report(&game, dir) }));
+    }
+
+    pub fn busy(&self) -> bool {
+        self.space.is_some() || self.report.is_some()
+    }
+}
+
+/// Writes the report into `dir/reports`, atomically; says where, or why not.
+pub fn write_report(game: &Game, dir: Option<PathBuf>) -> String {
+    let Some(dir) = dir.map(|d| d.join("reports")) else {
+        return "No data folder to write the report into.".into();
+    };
+    let path = dir.join(format!(
+        "{}-seed{}.html",
+        game.model().scenario.meta.id,
+        game.seed()
+    ));
+    let html = crate::sim::report::debrief_html(game);
+    match std::fs::create_dir_all(&dir)
+        .and_then(|_| crate::sim::save::write_atomic(&path, html.as_bytes(), || Ok(())))
+    {
+        Ok(()) => format!("Report written to {}", path.display()),
+        Err(e) => format!("The report could not be written: {e}"),
+    }
+}
+
+/// Collects finished work; while some is under way, asks for another frame soon.
+fn collect(
+    mut work: ResMut<Background>,
+    mut forms: ResMut<Forms>,
+    mut session: Option<ResMut<Session>>,
+    mut redraw: ResMut<Redraw>,
+) {
+    if let Some(task) = work.space.as_mut()
+        && let Some(space) = check_ready(task)
+    {
+        forms.space = Some(space);
+        work.space = None;
+        redraw.now();
+    }
+    if let Some(task) = work.report.as_mut()
+        && let Some(notice) = check_ready(task)
+    {
+        if let Some(s) = session.as_mut() {
+            s.notice = Some(notice);
+        }
+        work.report = None;
+        redraw.now();
+    }
+    if work.busy() {
+        redraw.after(POLL);
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<Background>()
+        .add_systems(Update, collect);
+}

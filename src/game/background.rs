@@ -15,7 +15,7 @@ use crate::sim::Game;
 use crate::sim::analysis::OutcomeSpace;
 
 use super::redraw::Redraw;
-use super::screens::Forms;
+use super::screens::DebriefScreen;
 use super::session::Session;
 
 /// How often the window looks again while work is under way.
@@ -71,14 +71,17 @@ pub fn write_report(game: &Game, dir: Option<PathBuf>) -> String {
 /// Collects finished work; while some is under way, asks for another frame soon.
 fn collect(
     mut work: ResMut<Background>,
-    mut forms: ResMut<Forms>,
+    mut debrief: Option<ResMut<DebriefScreen>>,
     mut session: Option<ResMut<Session>>,
     mut redraw: ResMut<Redraw>,
 ) {
     if let Some(task) = work.space.as_mut()
         && let Some(space) = check_ready(task)
     {
-        forms.space = Some(space);
+        // (Dropped if the debrief closed meanwhile.)
+        if let Some(d) = debrief.as_mut() {
+            d.space = Some(space);
+        }
         work.space = None;
         redraw.now();
     }

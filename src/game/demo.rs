@@ -113,7 +113,7 @@ fn drive(
     mut next: ResMut<NextState<Screen>>,
     catalogue: Res<Catalogue>,
     mut session: Option<ResMut<Session>>,
-    mut forms: ResMut<super::screens::Forms>,
+    mut table_screen: Option<ResMut<super::screens::TableScreen>>,
     mut pacing: ResMut<Pacing>,
     mut start: MessageWriter<StartGame>,
     mut exit: MessageWriter<AppExit>,
@@ -172,7 +172,10 @@ fn drive(
             _ => return,
         }
         pacing.seconds_per_move = 0.02;
-        forms.facilitator = false;
+        let Some(t) = table_screen.as_mut() else {
+            return;
+        };
+        t.facilitator = false;
         let Some(s) = session.as_mut() else {
             return;
         };
@@ -191,12 +194,9 @@ fn drive(
             return;
         }
         // The picture shows the seat, not the news of the day.
-        forms.news_dismissed = usize::MAX / 2;
-        if kind == PartyKind::Mediator
-            && let Some(form) = forms.table.as_mut()
-            && form.staff_note.is_none()
-        {
-            super::screens::ask_staff(form, s.game(), p);
+        t.news_dismissed = usize::MAX / 2;
+        if kind == PartyKind::Mediator && t.form.staff_note.is_none() {
+            super::screens::ask_staff(&mut t.form, s.game(), p);
         }
     } else if *state.get() != screen {
         // The game ended before a picture of the table could be taken: skip it.
@@ -210,7 +210,9 @@ fn drive(
         // the debrief.
         if *state.get() == Screen::Table {
             pacing.seconds_per_move = 0.02;
-            forms.facilitator = false;
+            if let Some(t) = table_screen.as_mut() {
+                t.facilitator = false;
+            }
             if let Some(s) = session.as_mut() {
                 s.facilitator.hold_third_parties = false;
             }
@@ -218,7 +220,10 @@ fn drive(
         return;
     }
     if file == FACILITATOR_SHOT {
-        forms.facilitator = true;
+        let Some(t) = table_screen.as_mut() else {
+            return;
+        };
+        t.facilitator = true;
         pacing.seconds_per_move = 0.02;
         let Some(s) = session.as_mut() else {
             return;

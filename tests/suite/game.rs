@@ -713,9 +713,10 @@ fn a_save_opens_as_a_replay_that_steps_through_the_rounds() {
 #[test]
 fn the_outcome_space_and_the_report_are_worked_out_off_the_frame() {
     use accord::game::background::{self, Background};
-    use accord::game::screens::Forms;
+    use accord::game::screens::DebriefScreen;
     let mut app = app();
-    app.init_resource::<Forms>();
+    // The debrief is open: the space goes to it.
+    app.init_resource::<DebriefScreen>();
     background::plugin(&mut app);
     let game = common::play_random(common::istanbul(), 2);
     let dir = std::env::temp_dir().join(format!("accord-test-report-{}", std::process::id()));
@@ -737,7 +738,7 @@ fn the_outcome_space_and_the_report_are_worked_out_off_the_frame() {
     }
     let space = app
         .world()
-        .resource::<Forms>()
+        .resource::<DebriefScreen>()
         .space
         .clone()
         .expect("the space arrived");

@@ -278,43 +278,44 @@ fn advance(
 ) {
     match STEPS.get(demo.step).map(|s| s.0) {
         Some(Screen::Setup) => next.set(Screen::Setup),
-        Some(Screen::Briefing) => {
-            let model = catalogue.scenarios[catalogue.chosen].1.clone();
-            let controls = vec![SeatControl::Ai("scenario".into()); model.scenario.parties.len()];
-            start.write(StartGame(SetupChoice {
-                model,
-                controls,
-                seed: demo.seed,
-                deadline: None,
-                facilitator: Default::default(),
-            }));
-        }
+        // The demo's game: every seat the AI, or a person in one seat of a kind.
+        Some(Screen::Briefing) => start_demo_game(demo, catalogue, start, None),
         Some(Screen::Table) if seat_shot(STEPS[demo.step].1).is_some() => {
-            let kind = seat_shot(STEPS[demo.step].1);
-            let model = catalogue.scenarios[catalogue.chosen].1.clone();
-            let seat = (0..model.scenario.parties.len()).find(|&p| Some(model.kind(p)) == kind);
-            let controls = (0..model.scenario.parties.len())
-                .map(|p| {
-                    if Some(p) == seat {
-                        SeatControl::Human
-                    } else {
-                        SeatControl::Ai("scenario".into())
-                    }
-                })
-                .collect();
-            start.write(StartGame(SetupChoice {
-                model,
-                controls,
-                seed: demo.seed,
-                deadline: None,
-                facilitator: Default::default(),
-            }));
+            start_demo_game(demo, catalogue, start, seat_shot(STEPS[demo.step].1));
         }
         // (The facilitator's picture is taken on the table already open.)
         Some(Screen::Table) if STEPS[demo.step].1 != FACILITATOR_SHOT => next.set(Screen::Table),
         // The debrief opens by itself when the game ends.
         _ => {}
     }
+}
+
+/// Starts the demo's game on the chosen scenario: the AI in every seat but the first of
+/// `human` kind, if any.
+fn start_demo_game(
+    demo: &Demo,
+    catalogue: &Catalogue,
+    start: &mut MessageWriter<StartGame>,
+    human: Option<PartyKind>,
+) {
+    let model = catalogue.scenarios[catalogue.chosen].1.clone();
+    let seat = (0..model.scenario.parties.len()).find(|&p| Some(model.kind(p)) == human);
+    let controls = (0..model.scenario.parties.len())
+        .map(|p| {
+            if Some(p) == seat {
+                SeatControl::Human
+            } else {
+                SeatControl::Ai("scenario".into())
+            }
+        })
+        .collect();
+    start.write(StartGame(SetupChoice {
+        model,
+        controls,
+        seed: demo.seed,
+        deadline: None,
+        facilitator: Default::default(),
+    }));
 }
 
 /// `--screenshot PATH`: one picture of the first screen, then quit.

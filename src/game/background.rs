@@ -1,6 +1,6 @@
 //! Work the screens hand to Bevy's task pool instead of doing it inside the egui pass: the
 //! debrief's outcome space (every package, its frontier and Nash point: large for large
-//! scenarios) and the printable report. A screen starts the work, draws a line saying it
+//! scenarios), the outcome space at each stop of a replay, and the printable report. A screen starts the work, draws a line saying it
 //! is under way, and shows the result from the frame after it is ready; the window wakes
 //! for it, as it does for any change.
 
@@ -15,6 +15,7 @@ use crate::sim::Game;
 use crate::sim::analysis::OutcomeSpace;
 
 use super::redraw::Redraw;
+use super::replay::Replay;
 use super::screens::DebriefScreen;
 use super::session::Session;
 
@@ -26,6 +27,8 @@ const POLL: Duration = Duration::from_millis(50);
 pub struct Background {
     space: Option<Task<Arc<OutcomeSpace>>>,
     report: Option<Task<String>>,
+    /// A replay's stop and its outcome space.
+    replay_space: Option<(usize, Task<Arc<OutcomeSpace>>)>,
 }
 
 impl Background {
@@ -44,8 +47,19 @@ impl Background {
             Some(AsyncComputeTaskPool::get().spawn(async move { write_report(&game, dir) }));
     }
 
+    /// Starts computing the outcome space of a replay's stop `at`, unless that stop's is
+    /// under way already (a stop left before its space arrived is replaced).
+    pub fn replay_space(&mut self, at: usize, game: &Game) {
+        if self.replay_space.as_ref().is_some_and(|(s, _)| *s == at) {
+            return;
+        }
+        let game = game.clone();
+        let task = AsyncComputeTaskPool::get().spawn(async move { Arc::new(game.outcome_space()) });
+        self.replay_space = Some((at, task));
+    }
+
     pub fn busy(&self) -> bool {
-        self.space.is_some() || self.report.is_some()
+        self.space.is_some() || self.report.is_some() || self.replay_space.is_some()
     }
 }
 
@@ -73,8 +87,19 @@ fn collect(
     mut work: ResMut<Background>,
     mut debrief: Option<ResMut<DebriefScreen>>,
     mut session: Option<ResMut<Session>>,
+    mut replay: Option<ResMut<Replay>>,
     mut redraw: ResMut<Redraw>,
 ) {
+    if let Some((at, task)) = work.replay_space.as_mut()
+        && let Some(space) = check_ready(task)
+    {
+        let at = *at;
+        if let Some(r) = replay.as_mut() {
+            r.set_space(at, space);
+        }
+        work.replay_space = None;
+        redraw.now();
+    }
     if let Some(task) = work.space.as_mut()
         && let Some(space) = check_ready(task)
     {

@@ -68,15 +68,24 @@ impl Replay {
     }
 
     /// The outcome space as it stood at the stop shown.
-    pub fn space(&mut self) -> Arc<OutcomeSpace> {
-        let at = self.at.min(self.end());
-        let game = &self.stops[at];
-        self.spaces[at]
-            .get_or_insert_with(|| Arc::new(game.outcome_space()))
-            .clone()
+    /// The outcome space as it stood at the current stop, once worked out (on the task
+    /// pool: see `background::Background::replay_space`).
+    pub fn space(&self) -> Option<Arc<OutcomeSpace>> {
+        self.spaces[self.at.min(self.end())].clone()
     }
 
-    /// The last stop.
+    /// The stop shown now, clamped to the last.
+    pub fn stop(&self) -> usize {
+        self.at.min(self.end())
+    }
+
+    /// Keeps the outcome space of stop `at`, worked out elsewhere.
+    pub fn set_space(&mut self, at: usize, space: Arc<OutcomeSpace>) {
+        if let Some(slot) = self.spaces.get_mut(at) {
+            *slot = Some(space);
+        }
+    }
+
     pub fn end(&self) -> usize {
         self.stops.len() - 1
     }

@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use super::super::background::Background;
 use super::super::replay::Replay;
 use super::super::ui::replay::{ReplayIntent, replay_controls, replay_view};
 use super::super::ui::table::TableForm;
@@ -38,6 +39,7 @@ fn replay_screen(
     mut contexts: EguiContexts,
     mut replay: ResMut<Replay>,
     mut screen: ResMut<ReplayScreen>,
+    mut work: ResMut<Background>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let form = &mut screen.0;
@@ -48,7 +50,11 @@ fn replay_screen(
         intent = replay_controls(ui, &replay);
     });
     let space = replay.space();
-    replay_view(&mut root, &replay, &space, form);
+    if space.is_none() {
+        // Worked out on the task pool; the chart waits for it.
+        work.replay_space(replay.stop(), replay.game());
+    }
+    replay_view(&mut root, &replay, space.as_deref(), form);
     match intent {
         Some(ReplayIntent::Step(by)) => replay.step(by),
         Some(ReplayIntent::Go(at)) => replay.at = at.min(replay.end()),

@@ -92,11 +92,11 @@ pub fn replay_controls(ui: &mut egui::Ui, replay: &Replay) -> Option<ReplayInten
 
 /// The whole screen below the controls: charts at the bottom, the issues on the left,
 /// offers and the transcript on the right, the table in the middle. Read-only.
-/// `space`: the outcome space as it stood at this stop.
+/// `space`: the outcome space as it stood at this stop, once worked out.
 pub fn replay_view(
     root: &mut egui::Ui,
     replay: &Replay,
-    space: &OutcomeSpace,
+    space: Option<&OutcomeSpace>,
     form: &mut TableForm,
 ) {
     let model = replay.model().clone();
@@ -121,7 +121,17 @@ pub fn replay_view(
                     game,
                     game.model().scenario.rules.deadline,
                 );
-                outcome_space_chart(&mut cols[1], &model, game, space, chart_seat);
+                match space {
+                    Some(space) => {
+                        outcome_space_chart(&mut cols[1], &model, game, space, chart_seat)
+                    }
+                    None => {
+                        cols[1].label(
+                            egui::RichText::new("Working out the outcome space at this stop…")
+                                .weak(),
+                        );
+                    }
+                }
             });
         });
     egui::Panel::left("replay-issues")

@@ -753,3 +753,79 @@ fn the_outcome_space_and_the_report_are_worked_out_off_the_frame() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn hot_seat_works_for_a_mix_of_delegation_ally_and_mediator_seats() {
+    use accord::game::session::LiftCurtain;
+    let mut app = app();
+    let model = common::istanbul();
+    let humans = ["united_states", "turkiye", "ukraine"].map(|id| model.party_index(id).unwrap());
+    let controls = (0..model.scenario.parties.len())
+        .map(|p| {
+            if humans.contains(&p) {
+                SeatControl::Human
+            } else {
+                SeatControl::Ai("scenario".into())
+            }
+        })
+        .collect();
+    app.world_mut().write_message(StartGame(SetupChoice {
+        model: model.clone(),
+        controls,
+        seed: 5,
+        deadline: Some(3),
+        facilitator: Default::default(),
+    }));
+    app.update();
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Table);
+    // Round 1: the United States (human), Europe (AI), Türkiye (human), then the
+    // delegations. Each human seat is handed the screen behind the curtain, sees its own
+    // brief only, and passes.
+    let mut handed = Vec::new();
+    for _ in 0..40 {
+        app.update();
+        let session = app.world().resource::<Session>();
+        let Some(seat) = session.human_to_move() else {
+            if session.game().is_over() {
+                break;
+            }
+            continue;
+        };
+        if session.game().round() > 1 {
+            break;
+        }
+        assert_eq!(
+            session.curtain(),
+            Some(seat),
+            "the curtain is down for {seat}"
+        );
+        assert!(session.shown().is_none());
+        app.world_mut().write_message(LiftCurtain);
+        app.update();
+        let session = app.world().resource::<Session>();
+        let (shown, view) = session.shown().expect("shown once ready");
+        assert_eq!(shown, seat);
+        let text = format!("{view:?}");
+        for &other in &humans {
+            let brief = &model.scenario.parties[other].confidential_brief;
+            assert_eq!(
+                text.contains(brief.as_str()),
+                other == seat,
+                "{seat} and {other}"
+            );
+        }
+        handed.push(seat);
+        app.world_mut().write_message(HumanAction {
+            party: seat,
+            action: Action::Pass,
+        });
+    }
+    assert_eq!(
+        handed[..2],
+        humans[..2],
+        "the ally, then the mediator, in round 1"
+    );
+    assert!(handed.contains(&humans[2]), "then the delegation");
+}

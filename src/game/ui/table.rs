@@ -170,6 +170,13 @@ pub fn issues_board(
         });
     ui.separator();
     if view.kind == PartyKind::Ally {
+        // What it weighs every lever against: the deal as things stand, and its own BATNA.
+        let u = prefs.utility(current);
+        ui.horizontal(|ui| {
+            ui.label(format!("The package as it stands is worth {u:.1} to you"));
+            ui.label(egui::RichText::new(format!("BATNA {:.1}", prefs.batna)))
+                .on_hover_text(glossary_tip("BATNA"));
+        });
         ui.label(
             egui::RichText::new(
                 "An ally makes no offers: it weighs in with its levers, its statements and its \

@@ -291,16 +291,17 @@ fn a_game_saved_at_the_table_loads_back_identical() {
 /// Hot-seat: with two human delegations, a privacy curtain hides everything between
 /// turns, and while one seat is shown nothing of the other's confidential data is in the
 /// state the screen draws from.
-#[test]
-fn hot_seat_shows_each_seat_only_its_own_confidential_data() {
-    use accord::game::session::LiftCurtain;
-    let mut app = app();
-    let model = common::istanbul();
-    let ukraine = model.party_index("ukraine").unwrap();
-    let russia = model.party_index("russia").unwrap();
+/// Starts a game with people in `humans` and the AI elsewhere, and opens its table.
+fn open_table_with_humans(
+    app: &mut App,
+    model: &std::sync::Arc<accord::sim::Model>,
+    humans: &[usize],
+    seed: u64,
+    deadline: u32,
+) {
     let controls = (0..model.scenario.parties.len())
         .map(|p| {
-            if p == ukraine || p == russia {
+            if humans.contains(&p) {
                 SeatControl::Human
             } else {
                 SeatControl::Ai("scenario".into())
@@ -310,14 +311,24 @@ fn hot_seat_shows_each_seat_only_its_own_confidential_data() {
     app.world_mut().write_message(StartGame(SetupChoice {
         model: model.clone(),
         controls,
-        seed: 3,
-        deadline: Some(4),
+        seed,
+        deadline: Some(deadline),
         facilitator: Default::default(),
     }));
     app.update();
     app.world_mut()
         .resource_mut::<NextState<Screen>>()
         .set(Screen::Table);
+}
+
+#[test]
+fn hot_seat_shows_each_seat_only_its_own_confidential_data() {
+    use accord::game::session::LiftCurtain;
+    let mut app = app();
+    let model = common::istanbul();
+    let ukraine = model.party_index("ukraine").unwrap();
+    let russia = model.party_index("russia").unwrap();
+    open_table_with_humans(&mut app, &model, &[ukraine, russia], 3, 4);
     for _ in 0..4 {
         app.update();
     }
@@ -760,26 +771,7 @@ fn hot_seat_works_for_a_mix_of_delegation_ally_and_mediator_seats() {
     let mut app = app();
     let model = common::istanbul();
     let humans = ["united_states", "turkiye", "ukraine"].map(|id| model.party_index(id).unwrap());
-    let controls = (0..model.scenario.parties.len())
-        .map(|p| {
-            if humans.contains(&p) {
-                SeatControl::Human
-            } else {
-                SeatControl::Ai("scenario".into())
-            }
-        })
-        .collect();
-    app.world_mut().write_message(StartGame(SetupChoice {
-        model: model.clone(),
-        controls,
-        seed: 5,
-        deadline: Some(3),
-        facilitator: Default::default(),
-    }));
-    app.update();
-    app.world_mut()
-        .resource_mut::<NextState<Screen>>()
-        .set(Screen::Table);
+    open_table_with_humans(&mut app, &model, &humans, 5, 3);
     // Round 1: the United States (human), Europe (AI), Türkiye (human), then the
     // delegations. Each human seat is handed the screen behind the curtain, sees its own
     // brief only, and passes.

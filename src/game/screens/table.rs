@@ -330,13 +330,7 @@ pub fn ask_staff(form: &mut TableForm, game: &crate::sim::Game, mediator: usize)
     let obs = crate::sim::observe::Observation::new(game, mediator);
     match crate::sim::ai::mediator::staff_suggestion(&obs) {
         Some(s) => {
-            let issue_name = |id: &str| {
-                model
-                    .issue_index(id)
-                    .map_or(id.to_string(), |i| model.scenario.issues[i].name.clone())
-            };
-            let label = |_: &str, o: &str| o.to_string();
-            form.staff_note = Some(s.reason.render(&issue_name, &label));
+            form.staff_note = Some(table::render_reason(model, &s.reason));
             form.proposal = s.package;
         }
         None => form.staff_note = Some(String::new()),

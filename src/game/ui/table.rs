@@ -929,8 +929,8 @@ pub fn table_scene(ui: &mut egui::Ui, model: &Model, view: &PartyView) {
     }
 }
 
-/// The last public words of each party this round or the one before.
-fn last_words(model: &Model, view: &PartyView) -> BTreeMap<String, String> {
+/// An AI's public reason in the table's words: issue names and option labels.
+pub fn render_reason(model: &Model, reason: &crate::sim::ai::reason::PublicReason) -> String {
     let issue_name = |id: &str| {
         model
             .issue_index(id)
@@ -941,15 +941,18 @@ fn last_words(model: &Model, view: &PartyView) -> BTreeMap<String, String> {
             model.scenario.issues[i].options[o].label.clone()
         })
     };
+    reason.render(&issue_name, &option_label)
+}
+
+/// The last public words of each party this round or the one before.
+fn last_words(model: &Model, view: &PartyView) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for e in &view.transcript {
         if e.round + 1 < view.round {
             continue;
         }
         let text = match &e.kind {
-            EntryKind::Explained { by, reason } => {
-                Some((by.clone(), reason.render(&issue_name, &option_label)))
-            }
+            EntryKind::Explained { by, reason } => Some((by.clone(), render_reason(model, reason))),
             EntryKind::LeverUsed { by, text, .. } => Some((by.clone(), text.clone())),
             _ => None,
         };

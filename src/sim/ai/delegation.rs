@@ -40,6 +40,10 @@ const TIE: f64 = 1e-6;
 /// errors of its estimate instead of the concessions of both sides.
 const BID_WINDOW: f64 = 5.0;
 
+/// The length of a row of the search's per-option tables: every option a package's `u8`
+/// can name, so that reading an option's row needs no bounds check.
+const ROW: usize = 256;
+
 /// How far below the aspiration a package still counts as reaching it (rounding).
 const SLACK: f64 = 1e-9;
 
@@ -48,6 +52,24 @@ const SLACK: f64 = 1e-9;
 struct Scratch {
     contributions: Vec<f64>,
     package: Vec<usize>,
+    /// The search last made: what it depended on and what it found. A search depends only
+    /// on the estimates, the usable packages and where the window lies among them; the
+    /// window moves only when the aspiration crosses a package's utility, so between
+    /// rounds in which nothing is learnt the same search need not run again.
+    last_search: Option<(SearchKey, Option<usize>)>,
+    /// The count of belief changes `contributions` was built for.
+    contributions_of: Option<u64>,
+    /// The scores of the packages in the window.
+    scores: Vec<f64>,
+}
+
+/// What a search depends on (see [`Scratch::last_search`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SearchKey {
+    beliefs: u64,
+    usable: u64,
+    start: usize,
+    end: usize,
 }
 
 /// Packages a decision builds, kept between decisions so that they are not allocated
@@ -66,6 +88,78 @@ struct Buffers {
     standing: Vec<usize>,
 }
 
+/// The packages a search may return: those consistent with what is settled or locked and
+/// worth more than nothing, in the table's order (decreasing own utility). Issues settle a
+/// few times a game, so the list is rebuilt then, not filtered again at every decision.
+#[derive(Debug, Clone, Default)]
+struct Usable {
+    /// What was fixed when the list was built; `None` until it is, and when the table
+    /// changes.
+    fixed: Option<Vec<Option<usize>>>,
+    /// With something fixed: positions in the table's order of the usable packages, their
+    /// utilities and their options (flattened). With nothing fixed these stay empty and
+    /// the table's own prefix of packages worth more than nothing serves.
+    at: Vec<u32>,
+    utils: Vec<f64>,
+    options: Vec<u8>,
+    /// With nothing fixed: the length of that prefix.
+    prefix: usize,
+    /// How many times the list has been built.
+    builds: u64,
+}
+
+impl Usable {
+    fn refresh(&mut self, table: &UtilityTable, fixed: &[Option<usize>]) {
+        if self.fixed.as_deref() == Some(fixed) {
+            return;
+        }
+        let n = fixed.len().max(1);
+        let sorted = &table.sorted[..table.order.len()];
+        self.at.clear();
+        self.utils.clear();
+        self.options.clear();
+        self.prefix = sorted.partition_point(|&u| u > 0.0);
+        if fixed.iter().any(Option::is_some) {
+            for (at, options) in table.options[..self.prefix * n].chunks_exact(n).enumerate() {
+                let consistent = options
+                    .iter()
+                    .zip(fixed)
+                    .all(|(&o, f)| f.is_none_or(|f| f == o as usize));
+                if consistent {
+                    self.at.push(at as u32);
+                    self.utils.push(sorted[at]);
+                    self.options.extend_from_slice(options);
+                }
+            }
+        }
+        self.fixed = Some(fixed.to_vec());
+        self.builds += 1;
+    }
+
+    /// The usable packages' own utilities (decreasing) and their options (flattened).
+    fn lists<'a>(&'a self, table: &'a UtilityTable) -> (&'a [f64], &'a [u8]) {
+        match &self.fixed {
+            Some(fixed) if fixed.iter().any(Option::is_some) => (&self.utils, &self.options),
+            _ => {
+                let n = table.options.len() / table.order.len().max(1);
+                (
+                    &table.sorted[..self.prefix],
+                    &table.options[..self.prefix * n],
+                )
+            }
+        }
+    }
+
+    /// The package index of the `i`-th usable package.
+    fn package(&self, table: &UtilityTable, i: usize) -> usize {
+        let at = match &self.fixed {
+            Some(fixed) if fixed.iter().any(Option::is_some) => self.at[i] as usize,
+            _ => i,
+        };
+        table.order[at] as usize
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DelegationAi {
     me: usize,
@@ -77,6 +171,8 @@ pub struct DelegationAi {
     table: Arc<UtilityTable>,
     scratch: Scratch,
     buffers: Buffers,
+    /// The packages its searches may return, given what is fixed.
+    usable: Usable,
     /// Its three heaviest issues and their weights, for rationales and statements.
     heaviest: Arc<[(Arc<str>, f64)]>,
     /// Party ids, shared into rationales without copying.
@@ -115,6 +211,7 @@ impl DelegationAi {
             table: Arc::new(UtilityTable::default()),
             scratch: Scratch::default(),
             buffers: Buffers::default(),
+            usable: Usable::default(),
             heaviest: Arc::from([]),
             party_ids: (0..obs.party_count())
                 .map(|p| Arc::from(obs.id_of(p)))
@@ -142,6 +239,7 @@ impl DelegationAi {
         }
         let table = obs.table_for(prefs);
         self.table = table;
+        self.usable.fixed = None;
         self.heaviest = top_issues(obs, prefs, 3).into();
         self.prefs = Some(prefs.clone());
     }
@@ -183,103 +281,126 @@ impl DelegationAi {
     }
 
     /// The package to propose: own utility at least `aspiration`, the most for the others.
-    fn choose(&mut self, fixed: &[Option<usize>], aspiration: f64) -> Option<usize> {
+    fn choose(&mut self, aspiration: f64) -> Option<usize> {
         // Sums of the same parts in another order differ in the last bits: a package
         // exactly at the aspiration must count as reaching it in both searches.
         let aspiration = aspiration - SLACK;
+        let (start, end) = self.window(aspiration);
+        let key = SearchKey {
+            beliefs: self.beliefs.changes(),
+            usable: self.usable.builds,
+            start,
+            end,
+        };
+        if let Some((last, found)) = self.scratch.last_search
+            && last == key
+        {
+            return found;
+        }
+        let count = self.refresh_contributions();
+        let contributions = std::mem::take(&mut self.scratch.contributions);
+        let mut scores = std::mem::take(&mut self.scratch.scores);
+        let found = self.scan_window(&contributions, count, start, end, &mut scores);
+        self.scratch.contributions = contributions;
+        self.scratch.scores = scores;
+        self.scratch.last_search = Some((key, found));
+        found
+    }
+
+    /// What each option adds to each other delegation's estimated utility, flattened as
+    /// `[estimate][issue][option]`, built again when the estimates have changed; a vetoed
+    /// option makes the whole package worthless to that delegation (negative infinity,
+    /// floored at 0 in the search). Returns the count of estimates.
+    fn refresh_contributions(&mut self) -> usize {
+        let count = self.beliefs.models.iter().flatten().count();
+        let changes = self.beliefs.changes();
+        if self.scratch.contributions_of == Some(changes) {
+            return count;
+        }
         let n = self.space.radix.len();
-        let width = self.table.width;
-        // What each option adds to each other delegation's estimated utility, flattened
-        // as `[estimate][issue][option]`; a vetoed option makes the whole package
-        // worthless to that delegation (negative infinity, floored at 0 below).
-        let mut contributions = std::mem::take(&mut self.scratch.contributions);
-        contributions.clear();
-        let mut count = 0;
-        for e in self.beliefs.models.iter().flatten() {
-            count += 1;
-            for ((&w, values), vetoed) in e.weights.iter().zip(&e.values).zip(&e.vetoed).take(n) {
-                let row = contributions.len();
-                contributions.extend(
-                    values
-                        .iter()
-                        .zip(vetoed)
-                        .map(|(&v, &x)| if x { f64::NEG_INFINITY } else { w * v }),
-                );
-                contributions.resize(row + width, f64::NEG_INFINITY);
+        let contributions = &mut self.scratch.contributions;
+        // Rows past an issue's options are never read; they stay at negative infinity.
+        if contributions.len() != count * n * ROW {
+            contributions.clear();
+            contributions.resize(count * n * ROW, f64::NEG_INFINITY);
+        }
+        let rows = contributions.chunks_exact_mut(ROW);
+        let issues = self
+            .beliefs
+            .models
+            .iter()
+            .flatten()
+            .flat_map(|e| e.weights.iter().zip(&e.values).zip(&e.vetoed).take(n));
+        for (row, ((&w, values), vetoed)) in rows.zip(issues) {
+            for ((c, &v), &x) in row.iter_mut().zip(values).zip(vetoed) {
+                *c = if x { f64::NEG_INFINITY } else { w * v };
             }
         }
-        let found = self.choose_scan(&contributions, count, fixed, aspiration);
-        self.scratch.contributions = contributions;
-        found
+        self.scratch.contributions_of = Some(changes);
+        count
+    }
+
+    /// The bidding window among the usable packages: from where their own utility falls
+    /// to [`BID_WINDOW`] points above the aspiration to where it falls below it.
+    fn window(&self, aspiration: f64) -> (usize, usize) {
+        let (sorted, _) = self.usable.lists(&self.table);
+        let top = aspiration + BID_WINDOW;
+        let start = sorted.partition_point(|&u| u > top);
+        let end = start + sorted[start..].partition_point(|&u| u >= aspiration);
+        (start, end)
     }
 
     /// The choice among the packages whose own utility lies in the bidding window, from
     /// the aspiration to [`BID_WINDOW`] points above it: the one the others are estimated
-    /// to value most. When the window holds nothing consistent with what is fixed, the
-    /// consistent package closest above it; when nothing reaches the aspiration, the best
-    /// consistent package. `contributions` as built in `choose`, for `count` other
-    /// delegations.
-    fn choose_scan(
+    /// to value most. When the window holds nothing usable, the usable package closest
+    /// above it; when nothing reaches the aspiration, the best usable package (see
+    /// [`Usable`]). `contributions` as built in `choose`, for `count` other delegations.
+    #[cfg(test)]
+    fn choose_scan(&self, contributions: &[f64], count: usize, aspiration: f64) -> Option<usize> {
+        let (start, end) = self.window(aspiration);
+        self.scan_window(contributions, count, start, end, &mut Vec::new())
+    }
+
+    /// The search of [`DelegationAi::choose_scan`] over the window `start..end`.
+    fn scan_window(
         &self,
         contributions: &[f64],
         count: usize,
-        fixed: &[Option<usize>],
-        aspiration: f64,
+        start: usize,
+        end: usize,
+        scores: &mut Vec<f64>,
     ) -> Option<usize> {
         let table = &self.table;
-        let n = self.space.radix.len().max(1);
-        let width = self.table.width;
-        let any_fixed = fixed.iter().any(Option::is_some);
-        let consistent = |options: &[u8]| {
-            !any_fixed
-                || options
-                    .iter()
-                    .zip(fixed)
-                    .all(|(&o, f)| f.is_none_or(|f| f == o as usize))
-        };
-        let sorted = &table.sorted[..table.order.len()];
-        let usable = |at: usize, options: &[u8]| sorted[at] > 0.0 && consistent(options);
-        let options_at = |at: usize| &table.options[at * n..(at + 1) * n];
-        // The order is by decreasing own utility: the window starts where it falls to
-        // the window's top and ends where it falls below the aspiration.
-        let top = aspiration + BID_WINDOW;
-        let start = sorted.partition_point(|&u| u > top);
-        let end = start + sorted[start..].partition_point(|&u| u >= aspiration);
+        let n = self.space.radix.len();
+        let (sorted, all_options) = self.usable.lists(table);
+        let utils = &sorted[start..end];
+        let window = &all_options[start * n..end * n];
+        // Scores are summed estimate by estimate, each package's in the same order as
+        // one package at a time would: its own utility (for ties), then what each other
+        // delegation is estimated to get, issue by issue, floored at 0.
+        scores.clear();
+        scores.extend(utils.iter().map(|&u| u * TIE));
+        let (rows, _) = contributions.as_chunks::<ROW>();
+        if n > 0 {
+            for estimate in rows.chunks_exact(n).take(count) {
+                add_scores(scores, window, estimate);
+            }
+        }
         let mut best: Option<(usize, f64)> = None;
-        // Each other delegation's rows, `[issue][option]` flattened.
-        let stride = (n * width).max(1);
-        let estimates = &contributions[..(count * stride).min(contributions.len())];
-        let window = table.options[start * n..end * n].chunks_exact(n);
-        for ((at, &u), options) in (start..end).zip(&sorted[start..end]).zip(window) {
-            if !(u > 0.0 && consistent(options)) {
-                continue;
-            }
-            let mut score = u * TIE;
-            // The same sums, in the same order, as row by row: issue by issue.
-            for rows in estimates.chunks_exact(stride) {
-                let mut theirs = 0.0;
-                let mut row = 0;
-                for &o in options {
-                    theirs += rows[row + o as usize];
-                    row += width;
-                }
-                score += theirs.max(0.0);
-            }
+        for (j, &score) in scores.iter().enumerate() {
             if best.is_none_or(|(_, b)| score > b) {
-                best = Some((at, score));
+                best = Some((start + j, score));
             }
         }
-        if let Some((at, _)) = best {
-            return Some(table.order[at] as usize);
-        }
-        // Nothing in the window: the consistent package closest above it.
-        if let Some(at) = (0..start).rev().find(|&at| usable(at, options_at(at))) {
-            return Some(table.order[at] as usize);
-        }
-        // Nothing reaches the aspiration: the best consistent package.
-        (0..table.order.len())
-            .find(|&at| usable(at, options_at(at)))
-            .map(|at| table.order[at] as usize)
+        let at = match best {
+            Some((at, _)) => at,
+            // Nothing in the window: the usable package closest above it.
+            None if start > 0 => start - 1,
+            // Nothing reaches the aspiration: the best usable package.
+            None if !sorted.is_empty() => 0,
+            None => return None,
+        };
+        Some(self.usable.package(table, at))
     }
 
     pub fn decide(&mut self, obs: &Observation) -> Decision {
@@ -304,18 +425,23 @@ impl DelegationAi {
         let open: &[usize] = &b.open;
         // The best package still possible given what is fixed.
         let n = fixed.len().max(1);
-        let first = self
-            .table
-            .order
-            .iter()
-            .zip(self.table.options.chunks_exact(n))
-            .find(|(_, options)| {
-                options
-                    .iter()
-                    .zip(fixed)
-                    .all(|(&o, f)| f.is_none_or(|f| f == o as usize))
-            })
-            .map(|(&k, _)| k as usize);
+        self.usable.refresh(&self.table, fixed);
+        let first = if self.usable.lists(&self.table).0.is_empty() {
+            // Nothing usable: the best consistent package is worth nothing, if there is one.
+            self.table
+                .order
+                .iter()
+                .zip(self.table.options.chunks_exact(n))
+                .find(|(_, options)| {
+                    options
+                        .iter()
+                        .zip(fixed)
+                        .all(|(&o, f)| f.is_none_or(|f| f == o as usize))
+                })
+                .map(|(&k, _)| k as usize)
+        } else {
+            Some(self.usable.package(&self.table, 0))
+        };
         let top = first.map_or(0.0, |k| self.table.utils[k]);
         // The margin over the BATNA it insists on: wider for a risk-taker, and shrinking
         // to half a point as the deadline comes, when anything better than walking away
@@ -327,7 +453,7 @@ impl DelegationAi {
         let candidate = if open.is_empty() {
             None
         } else {
-            self.choose(fixed, aspiration)
+            self.choose(aspiration)
         };
         let candidate_u = candidate.map(|k| self.table.utils[k]);
         let mut rationale = Rationale {
@@ -550,6 +676,46 @@ impl DelegationAi {
     }
 }
 
+/// Adds to each package's score in `window` (options flattened, one row of `rows` per
+/// issue) what one delegation is estimated to get from it, floored at 0.
+fn add_scores(scores: &mut [f64], window: &[u8], rows: &[[f64; ROW]]) {
+    // The common sizes of package with the loop over issues unrolled.
+    match rows.len() {
+        1 => add_scores_of::<1>(scores, window, rows),
+        2 => add_scores_of::<2>(scores, window, rows),
+        3 => add_scores_of::<3>(scores, window, rows),
+        4 => add_scores_of::<4>(scores, window, rows),
+        5 => add_scores_of::<5>(scores, window, rows),
+        6 => add_scores_of::<6>(scores, window, rows),
+        7 => add_scores_of::<7>(scores, window, rows),
+        8 => add_scores_of::<8>(scores, window, rows),
+        0 => {}
+        n => {
+            for (score, options) in scores.iter_mut().zip(window.chunks_exact(n)) {
+                let mut theirs = 0.0;
+                for (row, &o) in rows.iter().zip(options) {
+                    theirs += row[o as usize];
+                }
+                *score += theirs.max(0.0);
+            }
+        }
+    }
+}
+
+fn add_scores_of<const N: usize>(scores: &mut [f64], window: &[u8], rows: &[[f64; ROW]]) {
+    let Ok(rows) = <&[[f64; ROW]; N]>::try_from(rows) else {
+        return;
+    };
+    let (packages, _) = window.as_chunks::<N>();
+    for (score, options) in scores.iter_mut().zip(packages) {
+        let mut theirs = 0.0;
+        for (row, &o) in rows.iter().zip(options) {
+            theirs += row[o as usize];
+        }
+        *score += theirs.max(0.0);
+    }
+}
+
 /// A package on the open issues only (settled ones are not re-proposed).
 fn open_package(options: &[usize], open: &[usize]) -> Vec<Option<usize>> {
     let mut package = vec![None; options.len()];
@@ -683,7 +849,7 @@ mod tests {
             }
             ai.refresh_tables(&obs, &prefs);
             let truth = Estimate::from_truth(&model.prefs[1]);
-            let width = ai.table.width;
+            let width = ROW;
             let n = issues;
             let mut contributions = vec![f64::NEG_INFINITY; n * width];
             for i in 0..n {
@@ -701,7 +867,9 @@ mod tests {
                     .filter(|&k| ai.table.utils[k] > 0.0 && consistent(&ai.space.decode(k), &fixed))
                     .collect();
                 for aspiration in [5.0, 25.0, 45.0, 65.0, 85.0] {
-                    let chosen = ai.choose_scan(&contributions, 1, &fixed, aspiration);
+                    let table = ai.table.clone();
+                    ai.usable.refresh(&table, &fixed);
+                    let chosen = ai.choose_scan(&contributions, 1, aspiration);
                     let in_window: Vec<usize> = valid
                         .iter()
                         .copied()

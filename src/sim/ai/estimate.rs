@@ -143,7 +143,8 @@ impl Estimate {
                 }
             }
         }
-        self.refresh_values();
+        // Only this issue's counts moved: the others' values already follow theirs.
+        self.refresh_issue(issue);
     }
 
     /// The party rejected a text; `issue` is the reason it gave, if any.
@@ -159,16 +160,25 @@ impl Estimate {
         self.refresh_batna();
     }
 
+    /// Values follow the counts: an option's value is its count against the favourite's.
     fn refresh_values(&mut self) {
-        for (vals, counts) in self.values.iter_mut().zip(&self.counts) {
-            let max = counts.iter().cloned().fold(0.0, f64::max);
-            if max <= 0.0 {
-                continue;
-            }
-            for (v, c) in vals.iter_mut().zip(counts) {
-                // Options never proposed keep a floor; the favourite is worth 1.
-                *v = (c.max(0.0) + 0.5) / (max + 0.5);
-            }
+        for i in 0..self.values.len().min(self.counts.len()) {
+            self.refresh_issue(i);
+        }
+    }
+
+    fn refresh_issue(&mut self, issue: usize) {
+        let (Some(vals), Some(counts)) = (self.values.get_mut(issue), self.counts.get(issue))
+        else {
+            return;
+        };
+        let max = counts.iter().cloned().fold(0.0, f64::max);
+        if max <= 0.0 {
+            return;
+        }
+        for (v, c) in vals.iter_mut().zip(counts) {
+            // Options never proposed keep a floor; the favourite is worth 1.
+            *v = (c.max(0.0) + 0.5) / (max + 0.5);
         }
     }
 
@@ -225,6 +235,9 @@ pub struct Beliefs {
     trust: f64,
     /// A package reused while reading (offers completed with the current state).
     scratch: Vec<usize>,
+    /// How many times reading has changed a model: what depends on the estimates only
+    /// needs computing again when this moves.
+    changes: u64,
 }
 
 impl Beliefs {
@@ -242,7 +255,14 @@ impl Beliefs {
             read: 0,
             trust,
             scratch: Vec::new(),
+            changes: 0,
         }
+    }
+
+    /// The count of changes [`Beliefs::update`] has made to the models (changes made
+    /// through `models` directly are not counted).
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     /// The estimates, in party order.
@@ -275,6 +295,7 @@ impl Beliefs {
                     {
                         obs.complete_into(&o.package, &mut self.scratch);
                         m.saw_offer(&o.package, &self.scratch);
+                        self.changes += 1;
                     }
                 }
                 Kind::Rejected { by, offer, reason } => {
@@ -284,6 +305,7 @@ impl Beliefs {
                         let issue = reason.as_ref().and_then(|r| r.issue);
                         obs.complete_into(&o.package, &mut self.scratch);
                         m.saw_rejection(&self.scratch, issue);
+                        self.changes += 1;
                     }
                 }
                 // A party that says an option crosses its red line is taken at its word:
@@ -299,6 +321,7 @@ impl Beliefs {
                             obs.issues()[i].options.iter().position(|x| x.id == *option)
                     {
                         m.vetoed[i][o] = true;
+                        self.changes += 1;
                     }
                 }
                 Kind::Statement { by, stances, .. } => {
@@ -306,6 +329,7 @@ impl Beliefs {
                         for s in stances {
                             m.saw_stance(s.issue, s.option, s.stance, self.trust);
                         }
+                        self.changes += 1;
                     }
                 }
                 _ => {}

@@ -448,7 +448,7 @@ pub enum Kind {
     },
     Explained {
         by: usize,
-        reason: PublicReason,
+        reason: std::sync::Arc<PublicReason>,
     },
     Rationale {
         by: usize,
@@ -583,7 +583,7 @@ impl Logged {
             },
             Kind::Explained { by, reason } => EntryKind::Explained {
                 by: id(*by),
-                reason: reason.clone(),
+                reason: PublicReason::clone(reason),
             },
             Kind::Rationale { by, rationale } => EntryKind::Rationale {
                 by: id(*by),

@@ -36,7 +36,7 @@ impl AllyAi {
     }
 
     pub fn decide(&mut self, obs: &Observation) -> Decision {
-        let _read = self.beliefs.update(obs);
+        self.beliefs.update(obs, |_| {});
         let prefs = obs.my_prefs();
         let evaluator = LeverEvaluator::new(obs, &self.space, self.beliefs.indexed());
         if let Some(decision) = lever_decision(obs, &evaluator) {

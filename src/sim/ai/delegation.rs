@@ -246,11 +246,12 @@ impl DelegationAi {
 
     /// Reads what happened since the last turn into the opponent models.
     fn observe(&mut self, obs: &Observation) {
-        for entry in self.beliefs.update(obs) {
+        let last_progress = &mut self.last_progress;
+        self.beliefs.update(obs, |entry| {
             if matches!(entry.kind, Kind::Proposed { .. } | Kind::Settled { .. }) {
-                self.last_progress = entry.round;
+                *last_progress = entry.round;
             }
-        }
+        });
     }
 
     /// The aspiration (0–100) at this round: from the best package still possible down to

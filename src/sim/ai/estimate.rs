@@ -279,14 +279,15 @@ impl Beliefs {
             .collect()
     }
 
-    /// Reads the entries that are new since the last call into the models, and returns
-    /// them for the caller's own bookkeeping.
-    pub fn update<'a>(&mut self, obs: &Observation<'a>) -> impl Iterator<Item = &'a Logged> + 'a {
+    /// Reads the entries that are new since the last call into the models, and hands
+    /// each to `seen` for the caller's own bookkeeping.
+    pub fn update<'a>(&mut self, obs: &Observation<'a>, mut seen: impl FnMut(&'a Logged)) {
         let from = self.read;
         self.read = obs.transcript_len();
         let new = obs.entries_since(from);
         let offers = obs.offers();
         for entry in new {
+            seen(entry);
             match &entry.kind {
                 Kind::Proposed { offer, .. } => {
                     if let Some(o) = crate::sim::game::offer_by_id(offers, *offer)
@@ -311,11 +312,9 @@ impl Beliefs {
                 // A party that says an option crosses its red line is taken at its word:
                 // packages with it are worth nothing to that party. (Public reasons are
                 // words for the table, by id.)
-                Kind::Explained {
-                    by,
-                    reason: PublicReason::RedLine { issue, option },
-                } => {
-                    if let Some(Some(m)) = self.models.get_mut(*by)
+                Kind::Explained { by, reason } => {
+                    if let PublicReason::RedLine { issue, option } = &**reason
+                        && let Some(Some(m)) = self.models.get_mut(*by)
                         && let Some(i) = obs.issues().iter().position(|x| x.id == *issue)
                         && let Some(o) =
                             obs.issues()[i].options.iter().position(|x| x.id == *option)
@@ -335,6 +334,5 @@ impl Beliefs {
                 _ => {}
             }
         }
-        obs.entries_since(from)
     }
 }

@@ -56,23 +56,27 @@ impl MediatorAi {
     }
 
     fn observe(&mut self, obs: &Observation) {
-        for entry in self.beliefs.update(obs) {
-            match &entry.kind {
-                Kind::Proposed { by, .. } if *by != Some(self.me) => {
-                    self.last_progress = entry.round;
-                }
-                Kind::Rejected { offer, .. } => {
-                    if let Some(o) = crate::sim::game::offer_by_id(obs.offers(), *offer)
-                        && o.author == Some(self.me)
-                    {
-                        self.rejected_texts.push(obs.complete(&o.package));
-                    }
-                }
-                Kind::AskedMediator { .. } => self.asked_since_text = true,
-                Kind::Settled { .. } => self.last_progress = entry.round,
-                _ => {}
+        let me = self.me;
+        let (last_progress, rejected_texts, asked_since_text) = (
+            &mut self.last_progress,
+            &mut self.rejected_texts,
+            &mut self.asked_since_text,
+        );
+        self.beliefs.update(obs, |entry| match &entry.kind {
+            Kind::Proposed { by, .. } if *by != Some(me) => {
+                *last_progress = entry.round;
             }
-        }
+            Kind::Rejected { offer, .. } => {
+                if let Some(o) = crate::sim::game::offer_by_id(obs.offers(), *offer)
+                    && o.author == Some(me)
+                {
+                    rejected_texts.push(obs.complete(&o.package));
+                }
+            }
+            Kind::AskedMediator { .. } => *asked_since_text = true,
+            Kind::Settled { .. } => *last_progress = entry.round,
+            _ => {}
+        });
     }
 
     fn estimates(&self) -> Vec<&Estimate> {
@@ -193,7 +197,7 @@ impl MediatorAi {
                         note: None,
                     },
                     explanation: Explanation {
-                        public: Some(PublicReason::MediatorText { first }),
+                        public: Some(std::sync::Arc::new(PublicReason::MediatorText { first })),
                         rationale: std::sync::Arc::new(rationale),
                     },
                 };

@@ -44,7 +44,7 @@ impl Decision {
         Decision {
             action,
             explanation: Explanation {
-                public,
+                public: public.map(std::sync::Arc::new),
                 rationale: std::sync::Arc::new(rationale),
             },
         }

@@ -208,13 +208,13 @@ impl Game {
         note: Option<String>,
     ) {
         if let Some(a) = author {
-            let previous: Vec<OfferId> = self
-                .standing_offers()
-                .filter(|o| o.author == Some(a))
-                .map(|o| o.id)
-                .collect();
-            for id in previous {
-                self.set_status(id, OfferStatus::Replaced, "replaced by a new offer".into());
+            // The author's standing offers are replaced, oldest first.
+            for at in 0..self.offers.len() {
+                let o = &self.offers[at];
+                if o.status == OfferStatus::Standing && o.author == Some(a) {
+                    let id = o.id;
+                    self.set_status(id, OfferStatus::Replaced, "replaced by a new offer".into());
+                }
             }
         }
         let id = self.offers.len() as OfferId + 1;

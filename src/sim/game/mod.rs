@@ -35,7 +35,8 @@ mod rounds;
 /// Why a party acted: a coarse public reason and the numbers behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
-    pub public: Option<PublicReason>,
+    /// Shared between the transcript and the record, not copied.
+    pub public: Option<Arc<PublicReason>>,
     /// Shared between the transcript and the record, not copied.
     pub rationale: Arc<Rationale>,
 }

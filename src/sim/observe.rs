@@ -447,7 +447,18 @@ impl<'a> Observation<'a> {
     /// only what is new since its last turn.
     pub fn entries_since(&self, from: usize) -> impl Iterator<Item = &'a Logged> + 'a {
         let me = self.me;
-        let start = self.transcript.partition_point(|e| e.seq < from);
+        // The whole transcript is numbered by position: the entry `from` is at `from`.
+        let whole = self.transcript.get(from).is_none_or(|e| e.seq == from)
+            && (from == 0
+                || self
+                    .transcript
+                    .get(from - 1)
+                    .is_some_and(|e| e.seq + 1 == from));
+        let start = if whole {
+            from
+        } else {
+            self.transcript.partition_point(|e| e.seq < from)
+        };
         self.transcript[start..]
             .iter()
             .filter(move |e| e.scope.visible_to(me))

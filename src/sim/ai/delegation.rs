@@ -387,14 +387,18 @@ impl DelegationAi {
                 add_scores(scores, window, estimate);
             }
         }
-        let mut best: Option<(usize, f64)> = None;
+        // Scores are at least 0: the first package beats negative infinity, and a later
+        // one must do strictly better.
+        let mut best: Option<usize> = None;
+        let mut best_score = f64::NEG_INFINITY;
         for (j, &score) in scores.iter().enumerate() {
-            if best.is_none_or(|(_, b)| score > b) {
-                best = Some((start + j, score));
+            if score > best_score {
+                best = Some(start + j);
+                best_score = score;
             }
         }
         let at = match best {
-            Some((at, _)) => at,
+            Some(at) => at,
             // Nothing in the window: the usable package closest above it.
             None if start > 0 => start - 1,
             // Nothing reaches the aspiration: the best usable package.

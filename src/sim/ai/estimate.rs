@@ -172,7 +172,13 @@ impl Estimate {
         else {
             return;
         };
-        let max = counts.iter().cloned().fold(0.0, f64::max);
+        // Counts are finite: the plain comparison finds the same maximum as `f64::max`.
+        let mut max = 0.0;
+        for &c in counts {
+            if c > max {
+                max = c;
+            }
+        }
         if max <= 0.0 {
             return;
         }

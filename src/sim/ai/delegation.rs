@@ -89,22 +89,29 @@ struct Buffers {
 }
 
 /// The packages a search may return: those consistent with what is settled or locked and
-/// worth more than nothing, in the table's order (decreasing own utility). Issues settle a
-/// few times a game, so the list is rebuilt then, not filtered again at every decision.
+/// worth more than nothing, in the table's order (decreasing own utility). The list is
+/// read from the table lazily, only as far down as a search has needed, and when one more
+/// issue settles it is narrowed, not read again: issues settle a few times a game, and
+/// searches rarely reach far below the best packages.
 #[derive(Debug, Clone, Default)]
 struct Usable {
-    /// What was fixed when the list was built; `None` until it is, and when the table
+    /// What was fixed when the list was begun; `None` until it is, and when the table
     /// changes.
     fixed: Option<Vec<Option<usize>>>,
-    /// With something fixed: positions in the table's order of the usable packages, their
-    /// utilities and their options (flattened). With nothing fixed these stay empty and
-    /// the table's own prefix of packages worth more than nothing serves.
+    /// The issues fixed and their options.
+    pairs: Vec<(usize, u8)>,
+    /// With something fixed: how many of the table's packages the list has read.
+    scanned: usize,
+    /// With something fixed: positions in the table's order of the usable packages read
+    /// so far, their utilities and their options (flattened). With nothing fixed these
+    /// stay empty and the table's own prefix of packages worth more than nothing serves.
     at: Vec<u32>,
     utils: Vec<f64>,
     options: Vec<u8>,
-    /// With nothing fixed: the length of that prefix.
+    /// The length of the table's prefix of packages worth more than nothing.
     prefix: usize,
-    /// How many times the list has been built.
+    /// How many times the list has been begun or narrowed. Reading further down only
+    /// appends to it: the packages it already holds keep their positions.
     builds: u64,
 }
 
@@ -114,47 +121,94 @@ impl Usable {
             return;
         }
         let n = fixed.len().max(1);
-        let sorted = &table.sorted[..table.order.len()];
-        self.at.clear();
-        self.utils.clear();
-        self.options.clear();
-        self.prefix = sorted.partition_point(|&u| u > 0.0);
-        if fixed.iter().any(Option::is_some) {
-            for (at, options) in table.options[..self.prefix * n].chunks_exact(n).enumerate() {
-                let consistent = options
-                    .iter()
-                    .zip(fixed)
-                    .all(|(&o, f)| f.is_none_or(|f| f == o as usize));
-                if consistent {
-                    self.at.push(at as u32);
-                    self.utils.push(sorted[at]);
-                    self.options.extend_from_slice(options);
+        // Settling or locking one more issue narrows the list begun for what was fixed
+        // before: filter what it holds on the newly fixed issues.
+        let narrows = self.fixed.as_deref().is_some_and(|before| {
+            before.len() == fixed.len()
+                && before.iter().any(Option::is_some)
+                && before.iter().zip(fixed).all(|(b, f)| b.is_none() || b == f)
+        });
+        if narrows {
+            let before = self.fixed.as_deref().unwrap_or_default();
+            let newly: Vec<(usize, u8)> = (0..fixed.len())
+                .filter_map(|i| match (fixed[i], before[i]) {
+                    (Some(o), None) => Some((i, o as u8)),
+                    _ => None,
+                })
+                .collect();
+            let mut kept = 0;
+            for k in 0..self.at.len() {
+                let options = &self.options[k * n..(k + 1) * n];
+                if newly.iter().all(|&(i, o)| options[i] == o) {
+                    self.at[kept] = self.at[k];
+                    self.utils[kept] = self.utils[k];
+                    self.options.copy_within(k * n..(k + 1) * n, kept * n);
+                    kept += 1;
                 }
             }
+            self.at.truncate(kept);
+            self.utils.truncate(kept);
+            self.options.truncate(kept * n);
+        } else {
+            self.at.clear();
+            self.utils.clear();
+            self.options.clear();
+            self.scanned = 0;
+            self.prefix = table.sorted[..table.order.len()].partition_point(|&u| u > 0.0);
         }
+        self.pairs.clear();
+        self.pairs.extend(
+            fixed
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| f.map(|o| (i, o as u8))),
+        );
         self.fixed = Some(fixed.to_vec());
         self.builds += 1;
     }
 
+    /// Reads further down the table until the list holds every usable package worth at
+    /// least `floor`, and at least one if there is one.
+    fn extend_to(&mut self, table: &UtilityTable, floor: f64) {
+        if self.pairs.is_empty() {
+            return;
+        }
+        let n = table.options.len() / table.order.len().max(1);
+        while self.scanned < self.prefix {
+            let at = self.scanned;
+            let u = table.sorted[at];
+            if u < floor && !self.at.is_empty() {
+                break;
+            }
+            self.scanned += 1;
+            let options = &table.options[at * n..(at + 1) * n];
+            if self.pairs.iter().all(|&(i, o)| options[i] == o) {
+                self.at.push(at as u32);
+                self.utils.push(u);
+                self.options.extend_from_slice(options);
+            }
+        }
+    }
+
     /// The usable packages' own utilities (decreasing) and their options (flattened).
     fn lists<'a>(&'a self, table: &'a UtilityTable) -> (&'a [f64], &'a [u8]) {
-        match &self.fixed {
-            Some(fixed) if fixed.iter().any(Option::is_some) => (&self.utils, &self.options),
-            _ => {
-                let n = table.options.len() / table.order.len().max(1);
-                (
-                    &table.sorted[..self.prefix],
-                    &table.options[..self.prefix * n],
-                )
-            }
+        if !self.pairs.is_empty() {
+            (&self.utils, &self.options)
+        } else {
+            let n = table.options.len() / table.order.len().max(1);
+            (
+                &table.sorted[..self.prefix],
+                &table.options[..self.prefix * n],
+            )
         }
     }
 
     /// The package index of the `i`-th usable package.
     fn package(&self, table: &UtilityTable, i: usize) -> usize {
-        let at = match &self.fixed {
-            Some(fixed) if fixed.iter().any(Option::is_some) => self.at[i] as usize,
-            _ => i,
+        let at = if self.pairs.is_empty() {
+            i
+        } else {
+            self.at[i] as usize
         };
         table.order[at] as usize
     }
@@ -239,7 +293,10 @@ impl DelegationAi {
         }
         let table = obs.table_for(prefs);
         self.table = table;
-        self.usable.fixed = None;
+        self.usable = Usable {
+            builds: self.usable.builds + 1,
+            ..Usable::default()
+        };
         self.heaviest = top_issues(obs, prefs, 3).into();
         self.prefs = Some(prefs.clone());
     }
@@ -286,6 +343,7 @@ impl DelegationAi {
         // Sums of the same parts in another order differ in the last bits: a package
         // exactly at the aspiration must count as reaching it in both searches.
         let aspiration = aspiration - SLACK;
+        self.usable.extend_to(&self.table, aspiration);
         let (start, end) = self.window(aspiration);
         let key = SearchKey {
             beliefs: self.beliefs.changes(),
@@ -357,7 +415,13 @@ impl DelegationAi {
     /// above it; when nothing reaches the aspiration, the best usable package (see
     /// [`Usable`]). `contributions` as built in `choose`, for `count` other delegations.
     #[cfg(test)]
-    fn choose_scan(&self, contributions: &[f64], count: usize, aspiration: f64) -> Option<usize> {
+    fn choose_scan(
+        &mut self,
+        contributions: &[f64],
+        count: usize,
+        aspiration: f64,
+    ) -> Option<usize> {
+        self.usable.extend_to(&self.table, aspiration);
         let (start, end) = self.window(aspiration);
         self.scan_window(contributions, count, start, end, &mut Vec::new())
     }
@@ -431,6 +495,8 @@ impl DelegationAi {
         // The best package still possible given what is fixed.
         let n = fixed.len().max(1);
         self.usable.refresh(&self.table, fixed);
+        // The best usable package, read if it has not been.
+        self.usable.extend_to(&self.table, f64::INFINITY);
         let first = if self.usable.lists(&self.table).0.is_empty() {
             // Nothing usable: the best consistent package is worth nothing, if there is one.
             self.table
@@ -825,6 +891,61 @@ mod tests {
     use crate::sim::generate::bilateral;
     use crate::sim::{Game, Model};
 
+    /// The usable list read lazily and narrowed as issues settle holds, as far as it has
+    /// read, exactly the packages a fresh scan of the table finds, in the same order.
+    #[test]
+    fn the_usable_list_narrowed_and_read_lazily_is_a_fresh_scan() {
+        for seed in 0..60u64 {
+            let issues = 3 + (seed % 3) as usize;
+            let model = Arc::new(Model::new(
+                bilateral(seed, issues, 3 + seed as usize % 6, 50),
+                "",
+            ));
+            let game = Game::new(model.clone(), seed);
+            let obs = Observation::new(&game, 0);
+            let mut ai = DelegationAi::new(
+                &obs,
+                Personality::default(),
+                DelegationAi::stream(seed, obs.my_id()),
+            );
+            ai.refresh_tables(&obs, &model.prefs[0]);
+            let table = ai.table.clone();
+            assert!(!table.order.is_empty());
+            let n = issues;
+            let mut rng = Stream::new(seed, "test:usable");
+            let mut fixed = vec![None; n];
+            let mut lazy = Usable::default();
+            lazy.refresh(&table, &fixed);
+            for i in 0..n {
+                fixed[i] = Some((rng.unit() * ai.space.radix[i] as f64) as usize);
+                lazy.refresh(&table, &fixed);
+                // Read only part way down, as a search that stops early would.
+                lazy.extend_to(&table, 100.0 * rng.unit());
+                let mut fresh = Usable::default();
+                fresh.refresh(&table, &fixed);
+                fresh.extend_to(&table, f64::NEG_INFINITY);
+                let (lazy_u, lazy_o) = lazy.lists(&table);
+                let (fresh_u, fresh_o) = fresh.lists(&table);
+                assert!(lazy_u.len() <= fresh_u.len(), "seed {seed}");
+                assert_eq!(lazy_u, &fresh_u[..lazy_u.len()], "seed {seed}, issue {i}");
+                assert_eq!(lazy_o, &fresh_o[..lazy_o.len()], "seed {seed}, issue {i}");
+                for k in 0..lazy_u.len() {
+                    assert_eq!(lazy.package(&table, k), fresh.package(&table, k));
+                    let options = ai.space.decode(lazy.package(&table, k));
+                    assert!(
+                        options
+                            .iter()
+                            .zip(&fixed)
+                            .all(|(&o, f)| *f == Some(o) || f.is_none())
+                    );
+                }
+                // Read to the end, it holds all of them.
+                lazy.extend_to(&table, f64::NEG_INFINITY);
+                assert_eq!(lazy.lists(&table).0, fresh.lists(&table).0, "seed {seed}");
+            }
+        }
+    }
+
     /// The choice lies in the bidding window when the window holds a consistent package,
     /// is the best there for the other side by its estimate, and otherwise falls back as
     /// documented; over random problems, aspirations, fixed issues and red lines.
@@ -862,7 +983,8 @@ mod tests {
                     contributions[i * width + o] = truth.weights[i] * truth.values[i][o];
                 }
             }
-            let theirs = |k: usize| truth.utility(&ai.space.decode(k));
+            let space = ai.space.clone();
+            let theirs = |k: usize| truth.utility(&space.decode(k));
             for fixed_issue in [None, Some(0usize)] {
                 let mut fixed = vec![None; n];
                 if let Some(i) = fixed_issue {

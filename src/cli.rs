@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::sim::analysis::OutcomeSpace;
 use crate::sim::diagnostic::{Diagnostic, Diagnostics};
 use crate::sim::load::{BUILT_IN, load_built_in, load_file};
+use crate::sim::narrate::Narrator;
 use crate::sim::render::render;
 use crate::sim::{Loaded, Model, PartyKind};
 
@@ -882,7 +883,13 @@ fn replay(file: &Path, until: Option<u32>) -> ExitCode {
         if until.is_some_and(|r| e.round > r) {
             break;
         }
-        if writeln!(out, "{}", e.render_with(game.model())).is_err() {
+        if writeln!(
+            out,
+            "{}",
+            Narrator::new(game.model()).line(&e.entry(game.model()))
+        )
+        .is_err()
+        {
             break;
         }
     }

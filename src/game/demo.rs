@@ -194,7 +194,7 @@ fn drive(
             return;
         }
         // The picture shows the seat, not the news of the day.
-        t.news_dismissed = usize::MAX / 2;
+        t.news_seen = u32::MAX;
         if kind == PartyKind::Mediator && t.form.staff_note.is_none() {
             super::screens::ask_staff(&mut t.form, s.game(), p);
         }

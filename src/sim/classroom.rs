@@ -154,7 +154,8 @@ pub fn describe(model: &Model, action: &Action) -> String {
             .find(|l| l.id == *lever)
             .map_or_else(|| lever.clone(), |l| l.name.clone()),
         Action::Propose { package, .. } => {
-            let issues: Vec<&str> = package.keys().map(String::as_str).collect();
+            let n = super::narrate::Narrator::new(model);
+            let issues: Vec<String> = package.keys().map(|i| n.issue(i)).collect();
             format!("propose a text on {}", issues.join(", "))
         }
         other => other.name().to_string(),

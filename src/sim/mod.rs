@@ -18,6 +18,7 @@ pub mod lint;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod narrate;
 pub mod notice;
 pub mod observe;
 pub mod record;

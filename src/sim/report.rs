@@ -8,6 +8,7 @@ use std::fmt::Write;
 use super::analysis::OutcomeSpace;
 use super::game::Game;
 use super::model::Model;
+use super::narrate::Narrator;
 use super::notice;
 use super::scenario::PartyKind;
 use super::transcript::Visibility;
@@ -109,7 +110,7 @@ pub fn debrief_html(game: &Game) -> String {
     out.push_str("<section id=\"outcome\">\n<h2>Outcome</h2>\n");
     let outcome = game.outcome().map_or_else(
         || "The talks are still going on.".to_string(),
-        |o| o.describe(),
+        |o| Narrator::new(model).outcome(o),
     );
     let _ = writeln!(out, "<p>{}</p>", esc(&outcome));
     out.push_str("<table>\n<tr><th>Issue</th><th>Result</th></tr>\n");
@@ -180,7 +181,7 @@ pub fn debrief_html(game: &Game) -> String {
             "<tr{class}><td>{}</td><td>{}</td><td>{}</td></tr>",
             e.round,
             visibility(&e.visibility),
-            esc(&e.render_with(model))
+            esc(&Narrator::new(model).text(&e))
         );
     }
     out.push_str("</table>\n</section>\n");
@@ -450,7 +451,7 @@ pub fn transcript_csv(game: &Game) -> String {
             "{},{},{}\r\n",
             e.round,
             visibility(&e.visibility),
-            quote(&e.render_with(game.model()))
+            quote(&Narrator::new(game.model()).text(&e))
         );
     }
     out

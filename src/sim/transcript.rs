@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::{MoveReason, MoveStance, OfferId, PackageIds, Reason, Stance};
 use super::ai::reason::{PublicReason, Rationale};
+use super::game::Outcome;
 use super::model::Model;
 use super::notice::SIMULATED;
 use super::scenario::PartyId;
@@ -70,7 +71,7 @@ pub enum EntryKind {
     },
     Withdrawn {
         offer: OfferId,
-        why: String,
+        why: Withdrawal<PartyId, String>,
     },
     Statement {
         by: PartyId,
@@ -137,7 +138,7 @@ pub enum EntryKind {
         reason: Option<String>,
     },
     TalksEnded {
-        outcome: String,
+        outcome: Box<Outcome>,
     },
     /// Why a party made its move, in coarse words (public; AI moves).
     Explained {
@@ -221,7 +222,14 @@ impl Entry {
                     .unwrap_or_default();
                 format!("{by} rejects offer {offer}{why}")
             }
-            EntryKind::Withdrawn { offer, why } => format!("offer {offer} is withdrawn ({why})"),
+            EntryKind::Withdrawn { offer, why } => {
+                let why = match why {
+                    Withdrawal::Replaced => "replaced by a new offer".to_string(),
+                    Withdrawal::By(p) => format!("by {p}"),
+                    Withdrawal::TakenOffTable(i) => format!("{i} was taken off the table"),
+                };
+                format!("offer {offer} is withdrawn ({why})")
+            }
             EntryKind::Statement { by, stances, text } => {
                 let st: Vec<String> = stances
                     .iter()
@@ -285,7 +293,9 @@ impl Entry {
                     .map(|r| format!(": “{r}”"))
                     .unwrap_or_default()
             ),
-            EntryKind::TalksEnded { outcome } => format!("the talks end: {outcome}"),
+            EntryKind::TalksEnded { outcome } => {
+                format!("the talks end: {}", outcome.describe())
+            }
             EntryKind::Explained { by, reason } => {
                 format!(
                     "{by} {SIMULATED}: “{}”",
@@ -305,6 +315,17 @@ impl Entry {
         };
         format!("[round {}] {body}{scope}", self.round)
     }
+}
+
+/// Why a standing offer left the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Withdrawal<P, I> {
+    /// Its author put a newer offer forward.
+    Replaced,
+    /// Its author withdrew it.
+    By(P),
+    /// An event took this issue off the table at another option.
+    TakenOffTable(I),
 }
 
 /// Who may see an entry, by party index: the engine's form of [`Visibility`].
@@ -380,7 +401,7 @@ pub enum Kind {
     },
     Withdrawn {
         offer: OfferId,
-        why: String,
+        why: Withdrawal<usize, usize>,
     },
     Statement {
         by: usize,
@@ -444,7 +465,7 @@ pub enum Kind {
         reason: Option<String>,
     },
     TalksEnded {
-        outcome: String,
+        outcome: Box<Outcome>,
     },
     Explained {
         by: usize,
@@ -492,7 +513,11 @@ impl Logged {
             },
             Kind::Withdrawn { offer, why } => EntryKind::Withdrawn {
                 offer: *offer,
-                why: why.clone(),
+                why: match why {
+                    Withdrawal::Replaced => Withdrawal::Replaced,
+                    Withdrawal::By(p) => Withdrawal::By(id(*p)),
+                    Withdrawal::TakenOffTable(i) => Withdrawal::TakenOffTable(issue(*i)),
+                },
             },
             Kind::Statement { by, stances, text } => EntryKind::Statement {
                 by: id(*by),

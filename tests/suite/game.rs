@@ -821,3 +821,46 @@ fn hot_seat_works_for_a_mix_of_delegation_ally_and_mediator_seats() {
     );
     assert!(handed.contains(&humans[2]), "then the delegation");
 }
+
+#[test]
+fn no_screen_shortcut_fires_while_the_player_is_typing() {
+    use accord::game::screens::{ScreenShortcut, screen_shortcut};
+    let screens = [
+        Screen::Title,
+        Screen::Load,
+        Screen::Scenarios,
+        Screen::PublicView,
+        Screen::HowToPlay,
+        Screen::Settings,
+        Screen::Setup,
+        Screen::Briefing,
+        Screen::Table,
+        Screen::Debrief,
+        Screen::Replay,
+    ];
+    for screen in screens {
+        for key in [KeyCode::Space, KeyCode::Escape, KeyCode::F1] {
+            assert_eq!(
+                screen_shortcut(screen, key, true),
+                None,
+                "{screen:?} {key:?}"
+            );
+        }
+    }
+    // Not typing, the keys do what How to play says.
+    assert_eq!(
+        screen_shortcut(Screen::Setup, KeyCode::Escape, false),
+        Some(ScreenShortcut::Back)
+    );
+    assert_eq!(
+        screen_shortcut(Screen::Table, KeyCode::Space, false),
+        Some(ScreenShortcut::SkipAi)
+    );
+    assert_eq!(
+        screen_shortcut(Screen::Title, KeyCode::F1, false),
+        Some(ScreenShortcut::Help)
+    );
+    // Esc at the table answers its own questions; it never leaves the game.
+    assert_eq!(screen_shortcut(Screen::Table, KeyCode::Escape, false), None);
+    assert_eq!(screen_shortcut(Screen::Setup, KeyCode::Space, false), None);
+}

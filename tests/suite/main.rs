@@ -9,6 +9,7 @@ mod fairness;
 #[cfg(feature = "gui")]
 mod game;
 mod golden;
+mod narration;
 mod option_rules;
 #[cfg(feature = "gui")]
 mod panels;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use accord::game::ui::table::{TableForm, TableIntent, issues_board};
+use accord::game::ui::table::{TableForm, TableIntent, actions_bar, issues_board};
 use accord::sim::{Action, Game};
 use bevy_egui::egui;
 
@@ -347,6 +347,49 @@ mod briefing_and_public_view {
     }
 
     #[test]
+    fn a_cut_speech_bubble_shows_all_its_words_on_hover() {
+        use accord::game::ui::table::table_scene;
+        // Istanbul, round 1: Türkiye's lever is announced in more words than a bubble holds.
+        use accord::sim::{Game, PartyKind, ai::Table};
+        let model = common::istanbul();
+        let mut table = Table::all_ai(Game::new(model.clone(), 1));
+        while table
+            .game
+            .to_move()
+            .is_some_and(|p| model.kind(p) != PartyKind::Delegation)
+        {
+            table.step();
+        }
+        let ukraine = model.party_index("ukraine").unwrap();
+        let game = table.game;
+        let mut h = Harness::new_ui(
+            egui::vec2(1100.0, 700.0),
+            game,
+            move |ui, game: &mut Game| {
+                ui.ctx().all_styles_mut(|s| {
+                    s.interaction.tooltip_delay = 0.0;
+                    s.interaction.show_tooltips_only_when_still = false;
+                });
+                let view = game.view(ukraine);
+                table_scene(ui, game.model(), &view);
+            },
+        );
+        h.run();
+        let tail = "as a confidence-building measure.";
+        let bubble = h.get_by_label_contains(tail);
+        assert!(bubble.text.starts_with("Türkiye"), "{}", bubble.text);
+        assert!(bubble.text.ends_with("(simulated)"), "{}", bubble.text);
+        h.hover(&bubble);
+        h.run();
+        assert_eq!(
+            h.query_all_by_label(&bubble.text).len(),
+            2,
+            "the tooltip holds the whole text: {:?}",
+            h.texts()
+        );
+    }
+
+    #[test]
     fn speech_bubbles_are_marked_simulated_even_when_cut() {
         use accord::game::ui::table::bubble_text;
         assert_eq!(bubble_text("We accept."), "We accept. (simulated)");
@@ -525,4 +568,116 @@ fn on_another_seats_turn_the_engine_refuses_so_the_buttons_are_disabled() {
         None,
         "the key does not go around the engine"
     );
+}
+
+/// The actions bar on North's turn, with its statement field.
+fn actions_harness() -> Harness<State> {
+    let mut game = Game::new(common::minimal(), 1);
+    game.apply("chair", Action::Pass).unwrap();
+    let issues = game.model().issue_count();
+    let state = State {
+        game,
+        form: TableForm::new(issues),
+        intent: None,
+    };
+    Harness::new_ui(egui::vec2(900.0, 300.0), state, |ui, state: &mut State| {
+        let model = state.game.model().clone();
+        let north = model.party_index("north").unwrap();
+        let view = state.game.view(north);
+        let game = &state.game;
+        let legal = |a: &Action| game.check_action(north, a).is_ok();
+        if let Some(intent) = actions_bar(ui, &model, &view, &mut state.form, &legal) {
+            state.intent = Some(intent);
+        }
+    })
+}
+
+#[test]
+fn typing_in_a_text_field_fires_no_shortcut() {
+    let mut h = actions_harness();
+    h.run();
+    // N passes when nobody is typing.
+    h.key_press(egui::Key::N);
+    h.run();
+    assert_eq!(h.state().intent, Some(TableIntent::Act(Action::Pass)));
+    let mut h = actions_harness();
+    h.run();
+    let field = h
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .into_iter()
+        .next()
+        .expect("the statement field");
+    h.click(&field);
+    h.run();
+    // "now, warm" holds the pass (N), walk-out (W), mediator (M) and accept (A) keys.
+    h.type_text("now, warm");
+    h.run();
+    assert_eq!(h.state().form.statement, "now, warm");
+    assert_eq!(h.state().intent, None, "no key was taken as a shortcut");
+}
+
+mod news {
+    use accord::game::ui::table::{NewsItem, news_items, news_window};
+    use accord::sim::{Action, FacilitatorMove, Game};
+    use bevy_egui::egui;
+
+    use super::common;
+    use crate::ui::Harness;
+
+    fn news(game: &mut Game, headline: &str) {
+        game.facilitate(FacilitatorMove::News {
+            headline: headline.into(),
+            text: format!("The story of {headline}."),
+        })
+        .unwrap();
+    }
+
+    /// North's news after two rounds: one item in round 1, two in round 2.
+    fn items() -> Vec<NewsItem> {
+        let mut game = Game::new(common::minimal(), 1);
+        news(&mut game, "First");
+        for p in ["chair", "north", "south"] {
+            game.apply(p, Action::Pass).unwrap();
+        }
+        news(&mut game, "Second");
+        news(&mut game, "Third");
+        for p in ["chair", "north", "south"] {
+            game.apply(p, Action::Pass).unwrap();
+        }
+        assert_eq!(game.round(), 3);
+        let north = game.model().party_index("north").unwrap();
+        news_items(game.model(), &game.view(north))
+    }
+
+    #[test]
+    fn a_rounds_news_shows_once_and_earlier_rounds_do_not_queue() {
+        let items = items();
+        assert_eq!(items.len(), 3);
+        let mut h = Harness::new(egui::vec2(900.0, 700.0), 0u32, move |ui, seen: &mut u32| {
+            news_window(ui.ctx(), &items, seen, true);
+        });
+        h.run();
+        // One window, for the newest round, with both of its items.
+        assert!(
+            h.query_by_label("News — round 2").is_some(),
+            "{:?}",
+            h.texts()
+        );
+        assert!(h.query_by_label("Second").is_some());
+        assert!(h.query_by_label("Third").is_some());
+        assert!(
+            h.query_by_label("First").is_none(),
+            "round 1 is in the feed"
+        );
+        assert!(h.query_by_label("News — round 1").is_none());
+        h.key_press(egui::Key::Enter);
+        h.run();
+        assert_eq!(*h.state(), 2);
+        // Dismissed: nothing pops up again, not even the older round.
+        assert!(
+            h.query_by_label_contains("News —").is_none(),
+            "{:?}",
+            h.texts()
+        );
+    }
 }

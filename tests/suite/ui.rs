@@ -191,6 +191,45 @@ impl<S> Harness<S> {
         self.queued.push(vec![button(false)]);
     }
 
+    /// Every widget of a role, in the order drawn (text fields are `TextInput`).
+    pub fn query_all_by_role(&self, role: accesskit::Role) -> Vec<Widget> {
+        self.widgets
+            .iter()
+            .filter(|w| w.role == role)
+            .cloned()
+            .collect()
+    }
+
+    /// Letters typed as a keyboard types them: each a key press, its text, a release.
+    /// Takes effect at the next `run`.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let key = egui::Key::from_name(&c.to_ascii_uppercase().to_string());
+            let event = |key, pressed| egui::Event::Key {
+                key,
+                physical_key: None,
+                pressed,
+                repeat: false,
+                modifiers: egui::Modifiers::NONE,
+            };
+            let mut down = Vec::new();
+            if let Some(key) = key {
+                down.push(event(key, true));
+            }
+            down.push(egui::Event::Text(c.to_string()));
+            self.queued.push(down);
+            if let Some(key) = key {
+                self.queued.push(vec![event(key, false)]);
+            }
+        }
+    }
+
+    /// The pointer rests on the widget (tooltips open). Takes effect at the next `run`.
+    pub fn hover(&mut self, widget: &Widget) {
+        self.queued
+            .push(vec![egui::Event::PointerMoved(widget.rect.center())]);
+    }
+
     /// A key pressed and released. Takes effect at the next `run`.
     pub fn key_press(&mut self, key: egui::Key) {
         let event = |pressed| egui::Event::Key {

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use bevy::prelude::*;
+use bevy_egui::input::EguiWantsInput;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::session::Pacing;
@@ -64,33 +65,63 @@ fn fonts(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
     Ok(())
 }
 
+/// What a key pressed outside the screens' own controls does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreenShortcut {
+    /// Space at the table: the AI moves at once.
+    SkipAi,
+    /// Esc in a menu: back to the title.
+    Back,
+    /// F1 on the title: How to play.
+    Help,
+}
+
+/// The shortcut a key makes on a screen, if any. None fires while the player is typing
+/// in a text field (or has a popup open): there the keys are the field's.
+pub fn screen_shortcut(screen: Screen, key: KeyCode, typing: bool) -> Option<ScreenShortcut> {
+    if typing {
+        return None;
+    }
+    match key {
+        KeyCode::Space if screen == Screen::Table => Some(ScreenShortcut::SkipAi),
+        KeyCode::Escape
+            if matches!(
+                screen,
+                Screen::Scenarios
+                    | Screen::PublicView
+                    | Screen::HowToPlay
+                    | Screen::Settings
+                    | Screen::Setup
+                    | Screen::Load
+                    | Screen::Replay
+            ) =>
+        {
+            Some(ScreenShortcut::Back)
+        }
+        KeyCode::F1 if screen == Screen::Title => Some(ScreenShortcut::Help),
+        _ => None,
+    }
+}
+
 /// Keys: Space lets the AI move at once, Esc goes back to the title from the menus,
-/// F1 opens "How to play".
+/// F1 opens "How to play". Runs in `Update`, before this frame's egui pass, so egui's
+/// wish for the keyboard is the one of the frame the key was pressed in: Esc in a text
+/// field leaves the field, not the screen.
 fn shortcuts(
     keys: Res<ButtonInput<KeyCode>>,
+    wants: Res<EguiWantsInput>,
     state: Res<State<Screen>>,
     mut next: ResMut<NextState<Screen>>,
     mut pacing: ResMut<Pacing>,
 ) {
-    if keys.just_pressed(KeyCode::Space) && *state.get() == Screen::Table {
-        pacing.skip = true;
-    }
-    if keys.just_pressed(KeyCode::Escape)
-        && matches!(
-            state.get(),
-            Screen::Scenarios
-                | Screen::PublicView
-                | Screen::HowToPlay
-                | Screen::Settings
-                | Screen::Setup
-                | Screen::Load
-                | Screen::Replay
-        )
-    {
-        next.set(Screen::Title);
-    }
-    if keys.just_pressed(KeyCode::F1) && *state.get() == Screen::Title {
-        next.set(Screen::HowToPlay);
+    let typing = wants.wants_keyboard_input() || wants.is_popup_open();
+    for key in keys.get_just_pressed() {
+        match screen_shortcut(*state.get(), *key, typing) {
+            Some(ScreenShortcut::SkipAi) => pacing.skip = true,
+            Some(ScreenShortcut::Back) => next.set(Screen::Title),
+            Some(ScreenShortcut::Help) => next.set(Screen::HowToPlay),
+            None => {}
+        }
     }
 }
 

@@ -22,8 +22,8 @@ use crate::game::Screen;
 #[derive(Resource)]
 pub struct TableScreen {
     pub form: TableForm,
-    /// How many news items of this game the player has dismissed.
-    pub news_dismissed: usize,
+    /// The last round whose news the player has dismissed.
+    pub news_seen: u32,
     /// The facilitator panel (F2): open or not, and its text fields.
     pub facilitator: bool,
     pub facilitator_form: FacilitatorForm,
@@ -36,7 +36,7 @@ impl TableScreen {
     pub fn new(issues: usize) -> TableScreen {
         TableScreen {
             form: TableForm::new(issues),
-            news_dismissed: 0,
+            news_seen: 0,
             facilitator: false,
             facilitator_form: FacilitatorForm::default(),
             view: None,
@@ -127,6 +127,7 @@ fn table_screen(
             view
         }
     };
+    let news = table::news_items(&model, &view);
     let prefs = &game.prefs()[viewer];
     let current = game.current_package();
     let my_turn = session.human_to_move() == Some(viewer);
@@ -178,25 +179,15 @@ fn table_screen(
                 ui.label(egui::RichText::new(n).weak());
             }
         });
-        // News of this round and the last: the headline, the story on hover.
-        if let Some((headline, text, source)) =
-            view.transcript.iter().rev().find_map(|e| match &e.kind {
-                crate::sim::transcript::EntryKind::News {
-                    headline,
-                    text,
-                    source,
-                } if e.round + 1 >= view.round => {
-                    Some((headline.clone(), text.clone(), source.clone()))
-                }
-                _ => None,
-            })
-        {
-            let story = match source {
-                Some(s) => format!("{text}\n\nSource: {s}"),
-                None => text,
+        // The news feed, and the newest headline with its story on hover.
+        table::news_feed(ui, &news);
+        if let Some(item) = news.last().filter(|i| i.round + 1 >= view.round) {
+            let story = match &item.source {
+                Some(s) => format!("{}\n\nSource: {s}", item.text),
+                None => item.text.clone(),
             };
             ui.label(
-                egui::RichText::new(format!("NEWS — {headline}"))
+                egui::RichText::new(format!("NEWS — {}", item.headline))
                     .color(egui::Color32::from_rgb(255, 210, 120)),
             )
             .on_hover_text(story);
@@ -257,43 +248,8 @@ fn table_screen(
             table::transcript(ui, &model, &view, form);
         });
     egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, &model, &view));
-    // News pop-up: each event's news, one at a time, until dismissed.
-    let news: Vec<_> = view
-        .transcript
-        .iter()
-        .filter_map(|e| match &e.kind {
-            crate::sim::transcript::EntryKind::News {
-                headline,
-                text,
-                source,
-            } => Some((e.round, headline, text, source)),
-            _ => None,
-        })
-        .collect();
-    if let Some((round, headline, text, source)) = news.get(forms.news_dismissed) {
-        egui::Window::new(egui::RichText::new(format!("News — round {round}")).strong())
-            .id(egui::Id::new("news"))
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -50.0])
-            .default_width(420.0)
-            .show(ctx, |ui| {
-                ui.label(
-                    egui::RichText::new(*headline)
-                        .strong()
-                        .color(egui::Color32::from_rgb(255, 210, 120)),
-                );
-                ui.label(*text);
-                if let Some(s) = source {
-                    ui.label(egui::RichText::new(format!("Source: {s}")).weak());
-                }
-                if ui.button("OK (Enter)").clicked()
-                    || (form.confirm.is_none() && shortcut(ui, egui::Key::Enter))
-                {
-                    forms.news_dismissed += 1;
-                }
-            });
-    }
+    // News pop-up: the newest round's news, once.
+    table::news_window(ctx, &news, &mut forms.news_seen, form.confirm.is_none());
     if let Some((question, action)) = form.confirm.clone() {
         egui::Modal::new(egui::Id::new("confirm")).show(ctx, |ui| {
             ui.label(question);

@@ -9,6 +9,7 @@ use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points, VLine};
 
 use crate::game::party_colour;
 use crate::sim::analysis::OutcomeSpace;
+use crate::sim::narrate::Narrator;
 use crate::sim::transcript::Kind;
 use crate::sim::{Game, Model};
 
@@ -59,7 +60,7 @@ pub fn debrief(
         });
     });
     if let Some(o) = game.outcome() {
-        ui.label(egui::RichText::new(outcome_words(model, o)).size(17.0));
+        ui.label(egui::RichText::new(Narrator::new(model).outcome(o)).size(17.0));
     }
     ui.separator();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
@@ -115,15 +116,16 @@ pub fn debrief(
         egui::CollapsingHeader::new("The AI's private rationales").show(ui, |ui| {
             for e in game.transcript() {
                 if let Kind::Rationale { by, rationale } = &e.kind {
-                    let by = model.party_id(*by);
-                    ui.label(format!("round {} · {by}: {}", e.round, rationale.render()));
+                    let n = Narrator::new(model);
+                    let by = n.party(model.party_id(*by));
+                    ui.label(format!("Round {} · {by}: {}", e.round, n.rationale(rationale)));
                 }
             }
         });
         egui::CollapsingHeader::new("The full transcript").show(ui, |ui| {
             for e in game.transcript() {
                 if !matches!(e.kind, Kind::Rationale { .. }) {
-                    ui.label(e.render_with(model));
+                    ui.label(Narrator::new(model).line(&e.entry(model)));
                 }
             }
         });
@@ -136,39 +138,6 @@ pub fn debrief(
         }
     });
     intent
-}
-
-fn outcome_words(model: &Model, o: &crate::sim::Outcome) -> String {
-    let s = &model.scenario;
-    let settled: Vec<String> = o
-        .settled
-        .iter()
-        .filter_map(|id| {
-            let i = model.issue_index(id)?;
-            let option = o.package.get(id)?;
-            let o = model.option_index(i, option)?;
-            Some(format!(
-                "{}: {}",
-                s.issues[i].name, s.issues[i].options[o].label
-            ))
-        })
-        .collect();
-    let kind = match o.kind {
-        crate::sim::OutcomeKind::FullDeal => "A full agreement",
-        crate::sim::OutcomeKind::PartialDeal => "A partial agreement",
-        crate::sim::OutcomeKind::NoDeal => "No agreement",
-        crate::sim::OutcomeKind::WalkOut => "A walk-out",
-    };
-    if settled.is_empty() {
-        format!("{kind} in round {} ({}).", o.round, o.reason)
-    } else {
-        format!(
-            "{kind} in round {} ({}): {}.",
-            o.round,
-            o.reason,
-            settled.join("; ")
-        )
-    }
 }
 
 /// Each delegation's utility of every offer, by the round it was made.

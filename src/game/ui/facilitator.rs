@@ -7,6 +7,7 @@
 use bevy_egui::egui;
 
 use crate::game::facilitator::{FacilitatorSetting, FacilitatorState, Overrule, describe};
+use crate::sim::narrate::Narrator;
 use crate::sim::transcript::Scope;
 use crate::sim::{Action, FacilitatorMove, Game, Model};
 
@@ -227,7 +228,8 @@ fn controls(
                 .filter(|e| e.scope == Scope::Facilitator)
                 .take(12)
             {
-                ui.label(egui::RichText::new(e.render_with(model)).small());
+                let text = Narrator::new(model).text(&e.entry(model));
+                ui.label(egui::RichText::new(text).small());
             }
         });
     ui.separator();

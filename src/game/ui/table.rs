@@ -13,6 +13,7 @@ use crate::game::party_colour;
 use crate::sim::action::{Audience, Reason};
 use crate::sim::game::OfferStatus;
 use crate::sim::model::Prefs;
+use crate::sim::narrate::Narrator;
 use crate::sim::notice;
 use crate::sim::scenario::{PartyKind, Shape};
 use crate::sim::transcript::{EntryKind, Visibility};
@@ -796,11 +797,7 @@ pub fn transcript(ui: &mut egui::Ui, model: &Model, view: &PartyView, form: &mut
                 {
                     continue;
                 }
-                let text = e.render_with(model);
-                let text = text
-                    .split_once("] ")
-                    .map_or(text.as_str(), |x| x.1)
-                    .to_string();
+                let text = Narrator::new(model).text(e);
                 let colour = by
                     .as_deref()
                     .and_then(|b| model.party_index(b))
@@ -815,6 +812,102 @@ pub fn transcript(ui: &mut egui::Ui, model: &Model, view: &PartyView, form: &mut
                 );
             }
         });
+}
+
+/// One news item as the table shows it: its round, headline, story and source in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewsItem {
+    pub round: u32,
+    pub headline: String,
+    pub text: String,
+    pub source: Option<String>,
+}
+
+/// Every news item the seat has heard, oldest first.
+pub fn news_items(model: &Model, view: &PartyView) -> Vec<NewsItem> {
+    let n = Narrator::new(model);
+    view.transcript
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EntryKind::News {
+                headline,
+                text,
+                source,
+            } => Some(NewsItem {
+                round: e.round,
+                headline: headline.clone(),
+                text: text.clone(),
+                source: source.as_deref().map(|s| n.source(s)),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The news pop-up: the newest round's news, all of it in one window, shown once — until
+/// the player dismisses it (`seen` then holds its round). Older rounds' news never queue
+/// up over the table: they are in the news feed. Returns whether it was dismissed.
+pub fn news_window(ctx: &egui::Context, items: &[NewsItem], seen: &mut u32, enter: bool) -> bool {
+    let Some(round) = items.last().map(|i| i.round) else {
+        return false;
+    };
+    if round <= *seen {
+        return false;
+    }
+    let mut dismissed = false;
+    egui::Window::new(egui::RichText::new(format!("News — round {round}")).strong())
+        .id(egui::Id::new("news"))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -50.0])
+        .default_width(440.0)
+        .show(ctx, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(ctx.content_rect().height() * 0.5)
+                .show(ui, |ui| {
+                    for item in items.iter().filter(|i| i.round == round) {
+                        news_story(ui, item);
+                    }
+                });
+            if ui.button("OK (Enter)").clicked() || (enter && shortcut(ui, egui::Key::Enter)) {
+                dismissed = true;
+            }
+        });
+    if dismissed {
+        *seen = round;
+    }
+    dismissed
+}
+
+fn news_story(ui: &mut egui::Ui, item: &NewsItem) {
+    ui.label(
+        egui::RichText::new(&item.headline)
+            .strong()
+            .color(Color32::from_rgb(255, 210, 120)),
+    );
+    ui.add(egui::Label::new(&item.text).wrap());
+    if let Some(s) = &item.source {
+        ui.label(egui::RichText::new(format!("Source: {s}")).weak());
+    }
+    ui.add_space(4.0);
+}
+
+/// The news feed: a menu with every item heard, newest first.
+pub fn news_feed(ui: &mut egui::Ui, items: &[NewsItem]) {
+    if items.is_empty() {
+        return;
+    }
+    ui.menu_button(format!("News ({})", items.len()), |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(420.0)
+            .show(ui, |ui| {
+                ui.set_max_width(460.0);
+                for item in items.iter().rev() {
+                    ui.label(egui::RichText::new(format!("Round {}", item.round)).weak());
+                    news_story(ui, item);
+                }
+            });
+    });
 }
 
 /// Who an entry is by, if anyone.
@@ -924,24 +1017,25 @@ pub fn table_scene(ui: &mut egui::Ui, model: &Model, view: &PartyView) {
         let x = left + (width - head.size().x) / 2.0;
         painter.galley(Pos2::new(x, below + 2.0), head, Color32::from_gray(190));
         if let Some(words) = last_words.get(&party.id) {
-            bubble(&painter, rect, pos + Vec2::new(0.0, -34.0), words);
+            let at = bubble(&painter, rect, pos + Vec2::new(0.0, -34.0), words);
+            // The whole of what was said, on hover (a cut bubble ends in "…"), and for
+            // screen readers.
+            let full = format!("{}: {words} {}", party.name, notice::SIMULATED);
+            let seen = ui.interact(at, ui.id().with(("bubble", p)), egui::Sense::hover());
+            seen.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Label, true, &full));
+            if bubble_text(words).ends_with(&format!("… {}", notice::SIMULATED)) {
+                seen.on_hover_ui(|ui| {
+                    ui.set_max_width(360.0);
+                    ui.label(full.as_str());
+                });
+            }
         }
     }
 }
 
 /// An AI's public reason in the table's words: issue names and option labels.
 pub fn render_reason(model: &Model, reason: &crate::sim::ai::reason::PublicReason) -> String {
-    let issue_name = |id: &str| {
-        model
-            .issue_index(id)
-            .map_or(id.to_string(), |i| model.scenario.issues[i].name.clone())
-    };
-    let option_label = |issue: &str, id: &str| {
-        option_index(model, issue, id).map_or(id.to_string(), |(i, o)| {
-            model.scenario.issues[i].options[o].label.clone()
-        })
-    };
-    reason.render(&issue_name, &option_label)
+    Narrator::new(model).reason(reason)
 }
 
 /// The last public words of each party this round or the one before.
@@ -1014,7 +1108,8 @@ pub fn bubble_text(words: &str) -> String {
     format!("{words} {}", notice::SIMULATED)
 }
 
-fn bubble(painter: &egui::Painter, area: egui::Rect, anchor: Pos2, words: &str) {
+/// Draws a bubble; returns where it is.
+fn bubble(painter: &egui::Painter, area: egui::Rect, anchor: Pos2, words: &str) -> egui::Rect {
     let text = bubble_text(words);
     let galley = painter.layout(
         text,
@@ -1029,4 +1124,5 @@ fn bubble(painter: &egui::Painter, area: egui::Rect, anchor: Pos2, words: &str) 
     let r = egui::Rect::from_min_size(min, size);
     painter.rect_filled(r, 8.0, Color32::from_rgb(245, 242, 230));
     painter.galley(r.min + Vec2::splat(6.0), galley, Color32::BLACK);
+    r
 }

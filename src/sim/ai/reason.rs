@@ -114,7 +114,17 @@ pub struct Rationale {
 }
 
 impl Rationale {
+    /// The numbers in a line, naming issues and parties by id.
     pub fn render(&self) -> String {
+        self.render_named(&|i| i.to_string(), &|p| p.to_string())
+    }
+
+    /// The numbers in a line; `issue_name` and `party_name` turn ids into names.
+    pub fn render_named(
+        &self,
+        issue_name: &dyn Fn(&str) -> String,
+        party_name: &dyn Fn(&str) -> String,
+    ) -> String {
         let mut parts = vec![format!("decision: {}", self.decision)];
         if let Some(a) = self.aspiration {
             parts.push(format!("aspiration {a:.1}"));
@@ -133,12 +143,17 @@ impl Rationale {
             let t: Vec<String> = self
                 .top_issues
                 .iter()
-                .map(|(i, w)| format!("{i} {:.0}%", w * 100.0))
+                .map(|(i, w)| format!("{} {:.0}%", issue_name(i), w * 100.0))
                 .collect();
             parts.push(format!("weighs {}", t.join(", ")));
         }
         for (who, u, b) in &self.beliefs {
-            parts.push(format!("believes {who} gets {:.2} vs BATNA {:.2}", u, b));
+            parts.push(format!(
+                "believes {} gets {:.2} vs BATNA {:.2}",
+                party_name(who),
+                u,
+                b
+            ));
         }
         parts.join("; ")
     }

@@ -5,8 +5,6 @@ use super::*;
 
 impl Game {
     pub(super) fn apply_effect(&mut self, effect: &Eff, owner: Option<usize>) {
-        let m = Arc::clone(&self.model);
-        let s = &m.scenario;
         match effect {
             Eff::MoveBatna { party: p, by } => {
                 let p = *p;
@@ -74,7 +72,6 @@ impl Game {
             } => {
                 let (i, o) = (*i, *o);
                 self.locked[i] = Some(o);
-                let issue = &s.issues[i];
                 self.push(
                     Scope::Public,
                     Kind::Locked {
@@ -88,11 +85,7 @@ impl Game {
                     .map(|x| x.id)
                     .collect();
                 for id in conflicting {
-                    self.set_status(
-                        id,
-                        OfferStatus::Withdrawn,
-                        format!("{} was taken off the table", issue.id),
-                    );
+                    self.set_status(id, OfferStatus::Withdrawn, Withdrawal::TakenOffTable(i));
                 }
                 self.end_if_all_settled();
             }

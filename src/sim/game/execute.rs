@@ -104,8 +104,7 @@ impl Game {
             }
             Move::Reject { offer, reason } => self.reject(p, offer, reason),
             Move::Withdraw { offer } => {
-                let why = format!("by {}", self.model.party_id(p));
-                self.set_status(offer, OfferStatus::Withdrawn, why);
+                self.set_status(offer, OfferStatus::Withdrawn, Withdrawal::By(p));
             }
             Move::Statement { to, stances, text } => {
                 let scope = match to {
@@ -158,11 +157,7 @@ impl Game {
                     },
                 );
                 let me = self.id(p);
-                self.end(
-                    OutcomeKind::WalkOut,
-                    Some(me.clone()),
-                    reason.unwrap_or_else(|| format!("{me} walked out")),
-                );
+                self.end(OutcomeKind::WalkOut, Some(me), reason.unwrap_or_default());
             }
             Move::Pass => self.push(Scope::Public, Kind::Passed { by: p }),
         }
@@ -191,13 +186,17 @@ impl Game {
         );
     }
 
-    pub(super) fn set_status(&mut self, offer: OfferId, status: OfferStatus, why: String) {
+    /// An offer leaves the table (replaced or withdrawn), and the transcript says why.
+    pub(super) fn set_status(
+        &mut self,
+        offer: OfferId,
+        status: OfferStatus,
+        why: Withdrawal<usize, usize>,
+    ) {
         if let Some(o) = offer_by_id_mut(&mut self.offers, offer) {
             o.status = status;
         }
-        if status != OfferStatus::Settled {
-            self.push(Scope::Public, Kind::Withdrawn { offer, why });
-        }
+        self.push(Scope::Public, Kind::Withdrawn { offer, why });
     }
 
     pub(super) fn put_offer(
@@ -213,7 +212,7 @@ impl Game {
                 let o = &self.offers[at];
                 if o.status == OfferStatus::Standing && o.author == Some(a) {
                     let id = o.id;
-                    self.set_status(id, OfferStatus::Replaced, "replaced by a new offer".into());
+                    self.set_status(id, OfferStatus::Replaced, Withdrawal::Replaced);
                 }
             }
         }
@@ -262,7 +261,9 @@ impl Game {
         if self.check_rules(&package).is_err() {
             return;
         }
-        self.set_status(offer, OfferStatus::Settled, String::new());
+        if let Some(o) = offer_by_id_mut(&mut self.offers, offer) {
+            o.status = OfferStatus::Settled;
+        }
         for (i, option) in package.iter().enumerate() {
             if let Some(option) = *option {
                 self.settled[i] = Some(option);

@@ -21,7 +21,7 @@ use super::model::{Model, Prefs};
 use super::rng::Stream;
 use super::rules::{Cond, Eff, When};
 use super::scenario::PartyKind;
-use super::transcript::{Kind, Logged, Scope};
+use super::transcript::{Kind, Logged, Scope, Withdrawal};
 
 mod checks;
 mod conditions;
@@ -92,6 +92,8 @@ pub struct Outcome {
     pub round: u32,
     /// Who walked out, for a walk-out.
     pub by: Option<String>,
+    /// Why, in words: the rule that ended the talks, the facilitator's or the walker's
+    /// reason (empty when a party walked out without giving one).
     pub reason: String,
     /// The final package: settled options, status quo elsewhere.
     pub package: PackageIds,
@@ -117,10 +119,11 @@ impl Outcome {
                 .collect();
             format!("settled {}", items.join(", "))
         };
-        format!(
-            "{kind} in round {} ({}; {settled})",
-            self.round, self.reason
-        )
+        let reason = match (&self.by, self.reason.is_empty()) {
+            (Some(by), true) => format!("{by} walked out"),
+            _ => self.reason.clone(),
+        };
+        format!("{kind} in round {} ({reason}; {settled})", self.round)
     }
 }
 

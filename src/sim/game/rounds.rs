@@ -78,7 +78,7 @@ impl Game {
         self.push(
             Scope::Public,
             Kind::TalksEnded {
-                outcome: outcome.describe(),
+                outcome: Box::new(outcome.clone()),
             },
         );
         let standing: Vec<OfferId> = self.standing_offers().map(|o| o.id).collect();

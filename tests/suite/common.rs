@@ -184,3 +184,37 @@ pub fn play_random(model: Arc<Model>, seed: u64) -> Game {
     }
     game
 }
+
+/// An id in player-facing text, if there is one: a word joined by `_`, or a party's id
+/// where its name belongs (`turkiye`, `calvora`: ids the scenario's own texts never use
+/// as a word outside quotes). Web addresses are left alone.
+pub fn id_in(model: &Model, text: &str) -> Option<String> {
+    if let Some(id) = accord::sim::narrate::find_id(text) {
+        return Some(id.to_string());
+    }
+    let source = ron::to_string(&model.scenario).unwrap_or_default();
+    let text: Vec<&str> = text
+        .split_whitespace()
+        .filter(|t| !t.contains("://"))
+        .collect();
+    let text = text.join(" ");
+    model
+        .scenario
+        .parties
+        .iter()
+        .map(|p| p.id.as_str())
+        .filter(|id| !word_in(&source, id, true))
+        .find(|id| word_in(&text, id, false))
+        .map(str::to_string)
+}
+
+/// Whether `word` stands alone in `text` (not inside a longer word or id; with
+/// `unquoted`, not as a quoted string either).
+fn word_in(text: &str, word: &str, unquoted: bool) -> bool {
+    let edge = |c: Option<char>| {
+        c.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || (unquoted && c == '"')))
+    };
+    text.match_indices(word).any(|(at, _)| {
+        edge(text[..at].chars().next_back()) && edge(text[at + word.len()..].chars().next())
+    })
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use accord::sim::ai::SeatControl;
 use accord::sim::load::BUILT_IN;
-use accord::sim::narrate::{Narrator, find_id};
+use accord::sim::narrate::Narrator;
 use accord::sim::report::debrief_html;
 use accord::sim::transcript::EntryKind;
 use accord::sim::{FacilitatorMove, Game, Model, simulate};
@@ -98,11 +98,8 @@ fn full_games_of_every_shipped_scenario_read_without_ids() {
             for line in player_facing(&game) {
                 // What a player typed is quoted as typed (the random moves write ids).
                 let line = unquoted(&line);
-                assert!(
-                    find_id(&line).is_none(),
-                    "{id}: an id in “{line}”: {:?}",
-                    find_id(&line)
-                );
+                let found = common::id_in(&model, &line);
+                assert!(found.is_none(), "{id}: {found:?} in “{line}”");
                 for debug in ["Demand", "OpenTo", "Some(", "None"] {
                     assert!(!line.contains(debug), "{id}: `{debug}` in “{line}”");
                 }
@@ -139,9 +136,10 @@ fn the_printed_report_reads_without_ids() {
             }
         }
         for line in text.lines() {
+            let found = common::id_in(&model, line);
             assert!(
-                find_id(line).is_none(),
-                "{id}: an id in the report: “{}”",
+                found.is_none(),
+                "{id}: {found:?} in the report: “{}”",
                 line.trim()
             );
         }

@@ -464,6 +464,44 @@ mod third_parties {
     }
 
     #[test]
+    fn no_panel_of_any_seat_of_any_shipped_scenario_shows_an_id() {
+        use accord::game::ui::table::{allies_panel, table_scene, transcript};
+        use accord::sim::ai::Table;
+        use accord::sim::load::BUILT_IN;
+        for (id, _, _) in BUILT_IN {
+            let model = common::built_in(id);
+            // Three rounds of AI moves: offers, levers, news and reasons on the table.
+            let mut table = Table::all_ai(Game::new(model.clone(), 1));
+            while table.game.round() < 4 && table.step() {}
+            for party in &model.scenario.parties {
+                let mut h = harness(table.game.clone(), &party.id);
+                h.run();
+                let mut texts: Vec<String> = h.texts().iter().map(|t| t.to_string()).collect();
+                let p = model.party_index(&party.id).unwrap();
+                let mut h = Harness::new_ui(
+                    egui::vec2(1000.0, 1600.0),
+                    (table.game.clone(), TableForm::new(model.issue_count())),
+                    move |ui, (game, form): &mut (Game, TableForm)| {
+                        let model = game.model().clone();
+                        let view = game.view(p);
+                        ui.columns(2, |cols| {
+                            allies_panel(&mut cols[0], &model, &view);
+                            transcript(&mut cols[0], &model, &view, form);
+                            table_scene(&mut cols[1], &model, &view);
+                        });
+                    },
+                );
+                h.run();
+                texts.extend(h.texts().iter().map(|t| t.to_string()));
+                for t in texts {
+                    let found = common::id_in(&model, &t);
+                    assert!(found.is_none(), "{id}, {}: {found:?} in “{t}”", party.id);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn an_ally_uses_an_enabled_lever_and_sees_why_another_is_not_enabled() {
         // Istanbul, round 1: the United States move first.
         let game = Game::new(common::istanbul(), 1);
@@ -679,5 +717,41 @@ mod news {
             "{:?}",
             h.texts()
         );
+    }
+}
+
+#[test]
+fn the_debrief_and_the_facilitators_panel_show_no_id() {
+    use accord::game::facilitator::FacilitatorState;
+    use accord::game::ui::debrief::debrief;
+    use accord::game::ui::facilitator::{FacilitatorForm, facilitator_panel};
+    use accord::sim::analysis::OutcomeSpace;
+    use accord::sim::load::BUILT_IN;
+    use accord::sim::simulate;
+    for (id, _, _) in BUILT_IN {
+        let model = common::built_in(id);
+        let game = simulate::play(&model, 1, &[]);
+        let space = OutcomeSpace::new(&model, game.prefs());
+        let state = FacilitatorState {
+            unlocked: true,
+            ..FacilitatorState::default()
+        };
+        let mut h = Harness::new(
+            egui::vec2(1280.0, 2400.0),
+            (game, FacilitatorForm::default()),
+            move |ui, (game, form): &mut (Game, FacilitatorForm)| {
+                let model = game.model().clone();
+                egui::CentralPanel::default().show(ui, |ui| {
+                    debrief(ui, &model, game, &space, model.delegations[0]);
+                });
+                let mut open = true;
+                facilitator_panel(ui.ctx(), &model, game, &state, false, form, &mut open);
+            },
+        );
+        h.run();
+        for t in h.texts() {
+            let found = common::id_in(&model, t);
+            assert!(found.is_none(), "{id}: {found:?} in “{t}”");
+        }
     }
 }

@@ -449,11 +449,15 @@ pub fn offers_panel(
         }
         let package = completed(current, &partial);
         let u = prefs.utility(&package);
-        let author = offer.author.as_deref().unwrap_or("the table");
+        let n = Narrator::new(model);
+        let author = offer
+            .author
+            .as_deref()
+            .map_or_else(|| "the chair".to_string(), |a| n.party(a));
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(egui::RichText::new(format!("Offer {} by {author}", offer.id)).strong());
-            for (issue, option) in &offer.package {
-                if let Some((i, o)) = option_index(model, issue, option) {
+            for (i, o) in partial.iter().enumerate() {
+                if let Some(o) = *o {
                     let is = &model.scenario.issues[i];
                     ui.label(format!("{}: {}", is.name, is.options[o].label));
                 }
@@ -464,7 +468,8 @@ pub fn offers_panel(
                 if offer.accepted_by.is_empty() {
                     "nobody yet".to_string()
                 } else {
-                    offer.accepted_by.join(", ")
+                    let names: Vec<String> = offer.accepted_by.iter().map(|p| n.party(p)).collect();
+                    names.join(", ")
                 }
             ));
             let mine = offer.author.as_deref() == Some(view.me.as_str());

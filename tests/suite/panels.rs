@@ -261,6 +261,31 @@ mod briefing_and_public_view {
     }
 
     #[test]
+    fn no_text_of_the_briefing_runs_under_its_scroll_bar() {
+        // A window short enough that the briefing scrolls: the bar is drawn at the right
+        // edge of the panel, and every text ends before it.
+        let model = common::istanbul();
+        let ukraine = model.party_index("ukraine").unwrap();
+        let mut h = Harness::new_ui(egui::vec2(1280.0, 720.0), (), move |ui, _| {
+            briefing(ui, &model, ukraine);
+        });
+        h.run();
+        let bar = egui::Style::default().spacing.scroll.bar_width;
+        // The central panel's margin is 8 points: the bar's left edge is this far in.
+        let limit = 1280.0 - 8.0 - bar;
+        let brief = h.get_by_label_contains("We came to Istanbul");
+        assert!(brief.rect.right() <= limit, "{:?} vs {limit}", brief.rect);
+        for w in h.query_all_by_role(egui::accesskit::Role::Label) {
+            assert!(
+                w.rect.right() <= limit,
+                "“{}” ends at {}",
+                w.text,
+                w.rect.right()
+            );
+        }
+    }
+
+    #[test]
     fn no_player_briefing_shows_the_designers_notes() {
         for (name, model) in [
             ("istanbul", common::istanbul()),
@@ -753,5 +778,70 @@ fn the_debrief_and_the_facilitators_panel_show_no_id() {
             let found = common::id_in(&model, t);
             assert!(found.is_none(), "{id}: {found:?} in “{t}”");
         }
+    }
+}
+
+mod setup {
+    use accord::game::ui::setup::{SetupForm, SetupIntent, setup};
+    use bevy_egui::egui;
+
+    use super::common;
+    use crate::ui::Harness;
+
+    struct Form {
+        form: SetupForm,
+        intent: Option<SetupIntent>,
+    }
+
+    fn harness() -> Harness<Form> {
+        let model = common::istanbul();
+        let titles = vec![
+            "Istanbul, 16 May 2025".to_string(),
+            "The river valley".to_string(),
+        ];
+        let form = Form {
+            form: SetupForm::new(&model, 7),
+            intent: None,
+        };
+        Harness::new_ui(egui::vec2(1280.0, 900.0), form, move |ui, f: &mut Form| {
+            if let Some(i) = setup(ui, &titles, 0, &model, &mut f.form) {
+                f.intent = Some(i);
+            }
+        })
+    }
+
+    #[test]
+    fn the_scenario_is_chosen_on_the_setup_screen() {
+        let mut h = harness();
+        h.run();
+        h.click(&h.get_by_label("Istanbul, 16 May 2025"));
+        h.run();
+        h.click(&h.get_by_label("The river valley"));
+        h.run();
+        assert_eq!(h.state().intent, Some(SetupIntent::Choose(1)));
+    }
+
+    #[test]
+    fn escape_in_the_seed_field_leaves_the_field_and_keeps_what_was_typed() {
+        let mut h = harness();
+        h.run();
+        let seed = h
+            .query_all_by_role(egui::accesskit::Role::TextInput)
+            .into_iter()
+            .next()
+            .expect("the seed field");
+        assert!(!h.wants_keyboard());
+        h.click(&seed);
+        h.run();
+        h.type_text("12");
+        h.run();
+        // While the field has focus the screen's Esc is the field's
+        // (`screen_shortcut(.., typing: true)` is tested in game.rs).
+        assert!(h.wants_keyboard(), "the field has the keyboard");
+        h.key_press(egui::Key::Escape);
+        h.run();
+        assert!(!h.wants_keyboard(), "Esc left the field");
+        assert_eq!(h.state().form.seed_text, "712");
+        assert_eq!(h.state().intent, None, "Esc does not leave the screen");
     }
 }

@@ -191,6 +191,12 @@ impl<S> Harness<S> {
         self.queued.push(vec![button(false)]);
     }
 
+    /// Whether egui wants the keyboard after the last frame (a text field has focus):
+    /// what the game's own key shortcuts read, through bevy_egui's `EguiWantsInput`.
+    pub fn wants_keyboard(&self) -> bool {
+        self.ctx.egui_wants_keyboard_input()
+    }
+
     /// Every widget of a role, in the order drawn (text fields are `TextInput`).
     pub fn query_all_by_role(&self, role: accesskit::Role) -> Vec<Widget> {
         self.widgets

@@ -33,7 +33,7 @@ pub fn plugin(app: &mut App) {
 
 fn setup_screen(
     mut contexts: EguiContexts,
-    catalogue: Res<Catalogue>,
+    mut catalogue: ResMut<Catalogue>,
     mut screen: ResMut<SetupScreen>,
     mut next: ResMut<NextState<Screen>>,
     mut start: MessageWriter<StartGame>,
@@ -43,9 +43,20 @@ fn setup_screen(
         // A scenario file was reloaded: set up the game afresh.
         screen.0 = SetupForm::new(&model, rand_seed());
     }
+    let titles: Vec<String> = catalogue
+        .scenarios
+        .iter()
+        .map(|(_, m)| format!("{} ({})", m.scenario.meta.title, m.scenario.meta.date))
+        .collect();
+    let chosen = catalogue.chosen;
     let form = &mut screen.0;
     let ctx = contexts.ctx_mut()?;
-    egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| match setup(ui, &model, form) {
+    let intent = egui::CentralPanel::default()
+        .show(&mut root_ui(ctx), |ui| {
+            setup(ui, &titles, chosen, &model, form)
+        })
+        .inner;
+    match intent {
         Some(SetupIntent::Start) => {
             start.write(StartGame(SetupChoice {
                 model: model.clone(),
@@ -59,8 +70,10 @@ fn setup_screen(
             }));
         }
         Some(SetupIntent::Back) => next.set(Screen::Title),
-        None => {}
-    });
+        // The form is set up afresh for it in the next frame (the catalogue changed).
+        Some(SetupIntent::Choose(k)) if k < catalogue.scenarios.len() => catalogue.chosen = k,
+        Some(SetupIntent::Choose(_)) | None => {}
+    }
     Ok(())
 }
 

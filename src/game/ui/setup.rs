@@ -49,12 +49,39 @@ impl SetupForm {
 pub enum SetupIntent {
     Start,
     Back,
+    /// Set up a game of another scenario of the list (its index).
+    Choose(usize),
 }
 
-pub fn setup(ui: &mut egui::Ui, model: &Model, form: &mut SetupForm) -> Option<SetupIntent> {
+/// `scenarios`: the titles the player may choose from, `model` the one chosen
+/// (`scenarios[chosen]`).
+pub fn setup(
+    ui: &mut egui::Ui,
+    scenarios: &[String],
+    chosen: usize,
+    model: &Model,
+    form: &mut SetupForm,
+) -> Option<SetupIntent> {
     let mut intent = None;
     let s = &model.scenario;
     ui.heading(format!("New game — {}", s.meta.title));
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label("Scenario");
+        let mut pick = chosen;
+        egui::ComboBox::from_id_salt("scenario")
+            .selected_text(scenarios.get(chosen).map_or("", String::as_str))
+            .width(420.0)
+            .show_ui(ui, |ui| {
+                for (k, title) in scenarios.iter().enumerate() {
+                    ui.selectable_value(&mut pick, k, title);
+                }
+            });
+        if pick != chosen {
+            intent = Some(SetupIntent::Choose(pick));
+        }
+    });
+    ui.label(egui::RichText::new(s.meta.summary.split("\n\n").next().unwrap_or_default()).weak());
     ui.add_space(8.0);
     egui::Grid::new("seats")
         .num_columns(4)

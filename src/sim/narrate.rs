@@ -8,7 +8,7 @@
 
 use super::action::{PackageIds, Stance, StanceKind};
 use super::ai::reason::{PublicReason, Rationale};
-use super::game::{Outcome, OutcomeKind};
+use super::game::{CouldHaveHad, Outcome, OutcomeKind};
 use super::model::Model;
 use super::notice::SIMULATED;
 use super::scenario::PartyKind;
@@ -137,6 +137,54 @@ impl<'a> Narrator<'a> {
                 self.package(&settled)
             )
         }
+    }
+
+    /// What the talks left on the table, in words: the nearest package on the Pareto
+    /// frontier and what it would have given each delegation, against the outcome.
+    pub fn could_have_had(&self, c: &CouldHaveHad) -> String {
+        let sides: Vec<String> = self
+            .model
+            .delegations
+            .iter()
+            .zip(c.frontier.iter().zip(&c.outcome))
+            .map(|(&d, (f, o))| {
+                let name = self.party(self.model.party_id(d));
+                format!("{name} {f:.0} (instead of {o:.0})")
+            })
+            .collect();
+        let package = self.package(&c.package);
+        if c.on_frontier {
+            let worth: Vec<String> = self
+                .model
+                .delegations
+                .iter()
+                .zip(&c.outcome)
+                .map(|(&d, o)| format!("{} {o:.0}", self.party(self.model.party_id(d))))
+                .collect();
+            return format!(
+                "The agreement is on the Pareto frontier: no other package allowed by the \
+                 rules would have given one side more without giving another less. It was \
+                 worth {}.",
+                worth.join(", ")
+            );
+        }
+        let start = if c.agreement {
+            "The agreement left something on the table. The nearest package on the Pareto \
+             frontier"
+        } else {
+            "With nothing agreed, each side kept its walk-away value (BATNA). The nearest \
+             package on the Pareto frontier"
+        };
+        let better = c.frontier.iter().zip(&c.outcome).all(|(f, o)| f >= o);
+        let verb = if better {
+            ", which leaves no side worse off,"
+        } else {
+            ""
+        };
+        format!(
+            "{start}{verb} was: {package}. It would have given {}.",
+            sides.join(", ")
+        )
     }
 
     fn stance(&self, s: &Stance) -> String {

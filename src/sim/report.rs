@@ -163,6 +163,14 @@ pub fn debrief_html(game: &Game) -> String {
         out.push_str("<h3>The outcome space</h3>\n");
         out.push_str(&space_chart(game, &space));
     }
+    if let Some(c) = game.could_have_had(&space) {
+        out.push_str("<h3>What the talks could have had</h3>\n");
+        let _ = writeln!(
+            out,
+            "<p>{}</p>",
+            esc(&Narrator::new(model).could_have_had(&c))
+        );
+    }
     out.push_str("</section>\n");
 
     // Transcript.

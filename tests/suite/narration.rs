@@ -160,3 +160,54 @@ fn the_mediators_text_reads_as_the_issue_asks() {
     assert!(tabled.contains(" — "), "{tabled}");
     assert!(lines.iter().any(|l| l.contains("Agreed: ")), "{lines:#?}");
 }
+
+#[test]
+fn the_debrief_says_what_the_talks_could_have_had() {
+    use accord::sim::analysis::dominates;
+    for (id, _, _) in BUILT_IN {
+        let model = common::built_in(id);
+        for seed in [1u64, 2, 3, 4] {
+            let game = simulate::play(&model, seed, &[]);
+            let space = game.outcome_space();
+            let c = game.could_have_had(&space).expect("a frontier");
+            // The package is allowed and on the frontier, and its utilities are its own.
+            let package: Vec<usize> = model
+                .scenario
+                .issues
+                .iter()
+                .enumerate()
+                .map(|(i, issue)| model.option_index(i, &c.package[&issue.id]).unwrap())
+                .collect();
+            let k = space.index_of(&package).unwrap();
+            assert!(
+                space.is_allowed(k) && space.frontier.contains(&k),
+                "{id}/{seed}"
+            );
+            for (d, &p) in model.delegations.iter().enumerate() {
+                assert!((game.prefs()[p].utility(&package) - c.frontier[d]).abs() < 1e-9);
+            }
+            let outcome: Vec<f64> = c.outcome.iter().map(|u| u / 100.0).collect();
+            let frontier: Vec<f64> = c.frontier.iter().map(|u| u / 100.0).collect();
+            if c.on_frontier {
+                assert!(space.distance_to_frontier(&outcome) < 1e-9);
+            } else {
+                // Off the frontier, some frontier package is at least as good for all.
+                assert!(
+                    dominates(&frontier, &outcome) || frontier == outcome,
+                    "{id}/{seed}: {c:?}"
+                );
+            }
+            let text = Narrator::new(&model).could_have_had(&c);
+            let found = common::id_in(&model, &text);
+            assert!(found.is_none(), "{found:?} in {text}");
+            if !c.on_frontier {
+                let first = &model.scenario.issues[0];
+                assert!(text.contains(&first.name), "{text}");
+                for &d in &model.delegations {
+                    let name = Narrator::new(&model).party(&model.scenario.parties[d].id);
+                    assert!(text.contains(&name), "{text}");
+                }
+            }
+        }
+    }
+}

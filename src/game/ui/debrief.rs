@@ -89,6 +89,12 @@ pub fn debrief(
                 m.joint_gain
             ));
         }
+        if let Some(c) = game.could_have_had(space) {
+            ui.add_space(4.0);
+            ui.strong("What the talks could have had")
+                .on_hover_text(super::glossary_tip("Pareto frontier"));
+            ui.add(egui::Label::new(Narrator::new(model).could_have_had(&c)).wrap());
+        }
         ui.add_space(8.0);
         ui.columns(2, |cols| {
             utility_chart(&mut cols[0], model, game, game.round());

@@ -127,6 +127,23 @@ impl Outcome {
     }
 }
 
+/// The package on the Pareto frontier nearest to how the talks ended
+/// ([`Game::could_have_had`]); utilities 0–100, one per delegation in
+/// `model.delegations` order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CouldHaveHad {
+    /// Every issue's option, by id.
+    pub package: PackageIds,
+    /// What the outcome gave each delegation.
+    pub outcome: Vec<f64>,
+    /// What the frontier package would have given each.
+    pub frontier: Vec<f64>,
+    /// The outcome is itself on the frontier: nothing was left on the table.
+    pub on_frontier: bool,
+    /// Whether anything was agreed (otherwise the outcome is every side's BATNA).
+    pub agreement: bool,
+}
+
 /// How a party fared: its outcome value against its initial BATNA.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PartyResult {

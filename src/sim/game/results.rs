@@ -63,6 +63,49 @@ impl Game {
         })
     }
 
+    /// What the delegations could have had (the debrief's "what was left on the table"):
+    /// the allowed package on the Pareto frontier nearest to the outcome, among those that
+    /// give every delegation at least what the outcome gave it when there are any (there
+    /// are unless the outcome is on the frontier), and what each side would have had.
+    /// The outcome is the agreement, or with nothing agreed every side's BATNA. `None`
+    /// when the space has no frontier.
+    pub fn could_have_had(&self, space: &OutcomeSpace) -> Option<CouldHaveHad> {
+        let anything_settled = self.settled.iter().any(Option::is_some);
+        let outcome: Vec<f64> = if anything_settled {
+            self.delegation_point()
+        } else {
+            self.model
+                .delegations
+                .iter()
+                .map(|&d| self.prefs[d].batna / 100.0)
+                .collect()
+        };
+        let on_frontier = space.distance_to_frontier(&outcome) < 1e-9;
+        let nearest = |better: bool| {
+            space
+                .frontier
+                .iter()
+                .copied()
+                .filter(|&k| !better || space.points[k].iter().zip(&outcome).all(|(f, o)| f >= o))
+                .map(|k| {
+                    (
+                        super::super::analysis::distance(&space.points[k], &outcome),
+                        k,
+                    )
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, k)| k)
+        };
+        let k = nearest(true).or_else(|| nearest(false))?;
+        Some(CouldHaveHad {
+            package: self.model.package_ids(&space.packages[k]),
+            outcome: outcome.iter().map(|u| u * 100.0).collect(),
+            frontier: space.points[k].iter().map(|u| u * 100.0).collect(),
+            on_frontier,
+            agreement: anything_settled,
+        })
+    }
+
     /// Settled issues and their options, by id.
     pub fn settled_ids(&self) -> BTreeMap<String, String> {
         self.settled

@@ -435,7 +435,7 @@ mod third_parties {
     use super::common;
     use crate::ui::Harness;
 
-    struct Seat {
+    pub(super) struct Seat {
         game: Game,
         party: usize,
         form: TableForm,
@@ -443,7 +443,7 @@ mod third_parties {
     }
 
     /// Every panel of the table screen for one seat, as the screen lays them out.
-    fn harness(game: Game, party: &str) -> Harness<Seat> {
+    pub(super) fn harness(game: Game, party: &str) -> Harness<Seat> {
         let party = game.model().party_index(party).unwrap();
         let issues = game.model().issue_count();
         let seat = Seat {
@@ -843,5 +843,133 @@ mod setup {
         assert!(!h.wants_keyboard(), "Esc left the field");
         assert_eq!(h.state().form.seed_text, "712");
         assert_eq!(h.state().intent, None, "Esc does not leave the screen");
+    }
+}
+
+/// Every term a newcomer meets (BATNA, red line, Pareto frontier, Nash point, weight) has
+/// an entry in the glossary under How to play, and its explanation on hover wherever a
+/// screen shows it.
+mod terms {
+    use accord::game::ui::{GLOSSARY, glossary_tip, how_to_play};
+    use accord::sim::Game;
+    use bevy_egui::egui;
+
+    use super::common;
+    use crate::ui::Harness;
+
+    const TERMS: [&str; 5] = [
+        "BATNA",
+        "Red line",
+        "Pareto frontier",
+        "Nash point",
+        "Weight",
+    ];
+
+    /// Hovers every text on the screen that names a term and checks that the term's
+    /// explanation opens; returns how many it hovered.
+    fn every_term_is_explained_on_hover<S>(
+        h: &mut Harness<S>,
+        size: egui::Vec2,
+        what: &str,
+    ) -> usize {
+        h.tooltips_at_once();
+        h.run();
+        let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+        let widgets: Vec<_> = h
+            .texts()
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .filter_map(|t| h.query_all_by_label(&t).into_iter().next())
+            .collect();
+        let mut hovered = 0;
+        for w in widgets {
+            if !screen.contains(w.rect.center()) {
+                continue;
+            }
+            let lower = w.text.to_lowercase();
+            for term in TERMS.iter().filter(|t| lower.contains(&t.to_lowercase())) {
+                h.hover(&w);
+                h.run();
+                let tip = glossary_tip(term);
+                assert!(
+                    h.texts().iter().any(|t| t.contains(tip)),
+                    "{what}: hovering “{}” does not explain {term}",
+                    w.text
+                );
+                hovered += 1;
+            }
+        }
+        hovered
+    }
+
+    #[test]
+    fn every_term_has_an_entry_in_the_glossary_under_how_to_play() {
+        let mut h = Harness::new_ui(egui::vec2(900.0, 2000.0), (), |ui, _| how_to_play(ui));
+        h.run();
+        for term in TERMS {
+            assert!(
+                GLOSSARY.iter().any(|(t, _)| *t == term),
+                "no glossary entry for {term}"
+            );
+            h.get_by_label(term);
+            h.get_by_label(glossary_tip(term));
+        }
+    }
+
+    #[test]
+    fn the_briefing_explains_every_term_it_shows() {
+        use accord::game::ui::briefing::briefing;
+        for model in [common::istanbul(), common::built_in("river-valley")] {
+            for &d in &model.delegations.clone() {
+                let size = egui::vec2(1280.0, 3000.0);
+                let m = model.clone();
+                let mut h = Harness::new_ui(size, (), move |ui, _| {
+                    briefing(ui, &m, d);
+                });
+                let n = every_term_is_explained_on_hover(&mut h, size, "briefing");
+                // The BATNA, the red lines and a weight per issue at least.
+                assert!(n >= 2 + model.issue_count(), "{n} terms hovered");
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_explains_every_term_it_shows() {
+        use accord::sim::ai::Table;
+        for model in [common::istanbul(), common::built_in("river-valley")] {
+            let mut table = Table::all_ai(Game::new(model.clone(), 1));
+            while table.game.round() < 3 && table.step() {}
+            for party in &model.scenario.parties {
+                let mut h = super::third_parties::harness(table.game.clone(), &party.id);
+                let n = every_term_is_explained_on_hover(
+                    &mut h,
+                    egui::vec2(1000.0, 1600.0),
+                    &format!("table, {}", party.id),
+                );
+                assert!(n >= 1, "{}: {n} terms hovered", party.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_debrief_explains_every_term_it_shows() {
+        use accord::game::ui::debrief::debrief;
+        use accord::sim::analysis::OutcomeSpace;
+        use accord::sim::simulate;
+        for model in [common::istanbul(), common::built_in("river-valley")] {
+            let game = simulate::play(&model, 1, &[]);
+            let space = OutcomeSpace::new(&model, game.prefs());
+            let size = egui::vec2(1280.0, 2400.0);
+            let viewer = model.delegations[0];
+            let mut h = Harness::new_ui(size, game, move |ui, game: &mut Game| {
+                let model = game.model().clone();
+                debrief(ui, &model, game, &space, viewer);
+            });
+            let n = every_term_is_explained_on_hover(&mut h, size, "debrief");
+            // The score table's two BATNA columns, the metrics and the two chart captions.
+            assert!(n >= 5, "{n} terms hovered");
+        }
     }
 }

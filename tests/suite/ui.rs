@@ -230,6 +230,14 @@ impl<S> Harness<S> {
         }
     }
 
+    /// Tooltips open as soon as the pointer rests on a widget (no delay, moving or not).
+    pub fn tooltips_at_once(&mut self) {
+        self.ctx.all_styles_mut(|s| {
+            s.interaction.tooltip_delay = 0.0;
+            s.interaction.show_tooltips_only_when_still = false;
+        });
+    }
+
     /// The pointer rests on the widget (tooltips open). Takes effect at the next `run`.
     pub fn hover(&mut self, widget: &Widget) {
         self.queued

@@ -252,7 +252,7 @@ fn table_screen(
     table::news_window(ctx, &news, &mut forms.news_seen, form.confirm.is_none());
     if let Some((question, action)) = form.confirm.clone() {
         egui::Modal::new(egui::Id::new("confirm")).show(ctx, |ui| {
-            ui.label(question);
+            table::glossed(ui, question);
             ui.horizontal(|ui| {
                 if ui.button("Yes (Enter)").clicked() || shortcut(ui, egui::Key::Enter) {
                     intents.push(TableIntent::Act(action.clone()));

@@ -7,7 +7,7 @@ use bevy_egui::egui;
 use crate::sim::Model;
 use crate::sim::notice;
 
-use super::{glossary_tip, notice_label, option_rules, parties_in_public, sources};
+use super::{glossed, notice_label, option_rules, parties_in_public, sources, with_terms};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BriefingIntent {
@@ -45,17 +45,18 @@ pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<Briefi
                 let ui = &mut cols[1];
                 ui.strong(format!("Your confidential brief — {}", me.name));
                 notice_label(ui, &notice::role_play(&s.meta));
-                ui.label(&me.confidential_brief);
+                glossed(ui, &me.confidential_brief);
                 ui.add_space(6.0);
-                ui.label(egui::RichText::new("Your walk-away alternative (BATNA)").strong())
-                    .on_hover_text(glossary_tip("BATNA"));
+                glossed(
+                    ui,
+                    egui::RichText::new("Your walk-away alternative (BATNA)").strong(),
+                );
                 ui.label(format!(
                     "{} — worth {:.0} to you.",
                     me.batna_description, me.batna
                 ));
                 if !me.red_lines.is_empty() {
-                    ui.label(egui::RichText::new("Your red lines").strong())
-                        .on_hover_text(glossary_tip("Red line"));
+                    glossed(ui, egui::RichText::new("Your red lines").strong());
                     for r in &me.red_lines {
                         let issue = s.issues.iter().find(|i| i.id == r.issue);
                         let label = issue
@@ -80,7 +81,7 @@ pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<Briefi
                     for (i, issue) in s.issues.iter().enumerate() {
                         ui.label(egui::RichText::new(&issue.name).strong())
                             .on_hover_text(&issue.description);
-                        ui.label(format!("weight {:.0}%", prefs.weights[i] * 100.0));
+                        glossed(ui, format!("weight {:.0}%", prefs.weights[i] * 100.0));
                         ui.vertical(|ui| {
                             for (o, option) in issue.options.iter().enumerate() {
                                 let sq = if option.id == issue.status_quo {
@@ -93,11 +94,10 @@ pub fn briefing(ui: &mut egui::Ui, model: &Model, party: usize) -> Option<Briefi
                                 } else {
                                     ""
                                 };
-                                ui.label(format!(
-                                    "{}{sq}: {:.0}{red}",
-                                    option.label, prefs.values[i][o]
-                                ))
-                                .on_hover_text(&option.description);
+                                let text =
+                                    format!("{}{sq}: {:.0}{red}", option.label, prefs.values[i][o]);
+                                let tip = with_terms(&option.description, red);
+                                ui.label(text).on_hover_text(tip);
                             }
                         });
                         ui.end_row();

@@ -68,7 +68,7 @@ pub fn debrief(
         super::notice_label(ui, crate::sim::notice::ASSUMPTIONS);
         egui::Grid::new("scores").striped(true).num_columns(5).show(ui, |ui| {
             for h in ["Party", "Outcome worth", "Initial BATNA", "Gain", "Final BATNA"] {
-                ui.strong(h);
+                super::glossed(ui, egui::RichText::new(h).strong());
             }
             ui.end_row();
             for r in game.results() {
@@ -82,7 +82,7 @@ pub fn debrief(
             }
         });
         if let Some(m) = game.deal_metrics(space) {
-            ui.label(format!(
+            super::glossed(ui, format!(
                 "The agreement lies {:.3} from the Pareto frontier and {} from the Nash point; joint gain over BATNAs {:+.3} (normalised utilities).",
                 m.distance_to_frontier,
                 m.distance_to_nash.map_or("—".to_string(), |d| format!("{d:.3}")),
@@ -91,9 +91,8 @@ pub fn debrief(
         }
         if let Some(c) = game.could_have_had(space) {
             ui.add_space(4.0);
-            ui.strong("What the talks could have had")
-                .on_hover_text(super::glossary_tip("Pareto frontier"));
-            ui.add(egui::Label::new(Narrator::new(model).could_have_had(&c)).wrap());
+            ui.strong("What the talks could have had");
+            super::glossed(ui, Narrator::new(model).could_have_had(&c));
         }
         ui.add_space(8.0);
         ui.columns(2, |cols| {
@@ -103,7 +102,7 @@ pub fn debrief(
         ui.separator();
         if let Some(h) = &s.historical_outcome {
             ui.strong("What happened in reality");
-            ui.label(&h.summary);
+            super::glossed(ui, &h.summary);
             ui.separator();
         }
         egui::CollapsingHeader::new("Every confidential brief").show(ui, |ui| {
@@ -139,7 +138,7 @@ pub fn debrief(
             ui.separator();
             ui.strong("Questions for discussion");
             for q in &s.debrief_questions {
-                ui.label(format!("• {q}"));
+                super::glossed(ui, format!("• {q}"));
             }
         }
     });
@@ -151,6 +150,13 @@ pub fn debrief(
 /// rounds axis spans `rounds`.
 pub fn utility_chart(ui: &mut egui::Ui, model: &Model, game: &Game, rounds: u32) {
     ui.strong("Utility of the offers, round by round");
+    super::glossed(
+        ui,
+        egui::RichText::new(
+            "Each dot is an offer's worth to a delegation; the flat lines are their BATNAs.",
+        )
+        .weak(),
+    );
     let plot = Plot::new("utilities")
         .legend(Legend::default())
         .height(260.0)
@@ -158,7 +164,8 @@ pub fn utility_chart(ui: &mut egui::Ui, model: &Model, game: &Game, rounds: u32)
         .include_y(100.0)
         .include_x(0.5)
         .include_x(rounds as f64 + 0.5);
-    plot.show(ui, |plot| {
+    let mut names = Vec::new();
+    let r = plot.show(ui, |plot| {
         for &d in &model.delegations {
             let party = &model.scenario.parties[d];
             let points: Vec<[f64; 2]> = game
@@ -176,11 +183,38 @@ pub fn utility_chart(ui: &mut egui::Ui, model: &Model, game: &Game, rounds: u32)
                     .color(party_colour(&party.colour))
                     .radius(3.0),
             );
+            let name = format!("{} BATNA", party.name);
             plot.hline(
-                HLine::new(format!("{} BATNA", party.name), game.prefs()[d].batna)
+                HLine::new(name.clone(), game.prefs()[d].batna)
                     .color(party_colour(&party.colour).gamma_multiply(0.5)),
             );
+            names.push(name);
         }
+    });
+    explain_hovered_item(ui, &r, &names);
+}
+
+/// The glossary's explanation of the chart item under the pointer, on the chart or in its
+/// legend (`names`: the items' names, whose hashes are their ids).
+fn explain_hovered_item<R>(ui: &egui::Ui, r: &egui_plot::PlotResponse<R>, names: &[String]) {
+    let Some(id) = r.hovered_plot_item else {
+        return;
+    };
+    let Some(name) = names.iter().find(|n| egui::Id::new(n.as_str()) == id) else {
+        return;
+    };
+    let text = super::explain(name);
+    if text.is_empty() {
+        return;
+    }
+    egui::Tooltip::always_open(
+        ui.ctx().clone(),
+        ui.layer_id(),
+        r.response.id.with("term"),
+        egui::PopupAnchor::Pointer,
+    )
+    .show(|ui| {
+        ui.label(text);
     });
 }
 
@@ -205,6 +239,14 @@ pub fn outcome_space_chart(
         &model.scenario.parties[yd].name,
     );
     ui.strong(format!("Outcome space: {xname} (across) and {yname} (up)"));
+    super::glossed(
+        ui,
+        egui::RichText::new(
+            "Grey: every package the rules allow; yellow: the Pareto frontier; green: the \
+             Nash point; red: the BATNAs; blue: the offers made.",
+        )
+        .weak(),
+    );
     let pick = |k: usize| [space.points[k][x] * 100.0, space.points[k][y] * 100.0];
     // The packages the option rules allow: the others can never be agreed.
     let all: Vec<[f64; 2]> = (0..space.points.len())
@@ -225,7 +267,13 @@ pub fn outcome_space_chart(
         let p = game.current_package();
         [game.prefs()[xd].utility(&p), game.prefs()[yd].utility(&p)]
     });
-    Plot::new("space")
+    let names = [
+        "Pareto frontier".to_string(),
+        format!("{xname} BATNA"),
+        format!("{yname} BATNA"),
+        "Nash point".to_string(),
+    ];
+    let r = Plot::new("space")
         .legend(Legend::default())
         .height(260.0)
         .data_aspect(1.0)
@@ -272,4 +320,5 @@ pub fn outcome_space_chart(
                 );
             }
         });
+    explain_hovered_item(ui, &r, &names);
 }

@@ -32,8 +32,12 @@ pub const GLOSSARY: &[(&str, &str)] = &[
         "The packages no other package beats for one party without hurting another: deals on it leave nothing on the table.",
     ),
     (
-        "Nash bargaining point",
-        "The package that maximises the product of every delegation's gain over its BATNA: one classic idea of a fair deal.",
+        "Nash point",
+        "The Nash bargaining point: the package that maximises the product of every delegation's gain over its BATNA; one classic idea of a fair deal.",
+    ),
+    (
+        "Weight",
+        "How much an issue counts for a party: a party's weights add up to 100%, and a package is worth the sum of its options' values (0-100) times their issues' weights.",
     ),
     (
         "Red line",
@@ -56,10 +60,45 @@ pub fn glossary_tip(term: &str) -> &'static str {
         .map_or("", |(_, d)| d)
 }
 
+/// The glossary's explanation of every term that `text` uses (in any case), a paragraph
+/// each: "BATNA: Best alternative …". Empty when it uses none.
+pub fn explain(text: &str) -> String {
+    let lower = text.to_lowercase();
+    GLOSSARY
+        .iter()
+        .filter(|(t, _)| lower.contains(&t.to_lowercase()))
+        .map(|(t, d)| format!("{t}: {d}"))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// `before` (a description, or nothing), then the explanation of the terms `text` uses.
+pub fn with_terms(before: &str, text: &str) -> String {
+    let terms = explain(text);
+    match (before.is_empty(), terms.is_empty()) {
+        (_, true) => before.to_string(),
+        (true, false) => terms,
+        (false, false) => format!("{before}\n\n{terms}"),
+    }
+}
+
+/// A label that explains the glossary's terms it uses on hover: every term a newcomer
+/// meets has its explanation where it appears.
+pub fn glossed(ui: &mut egui::Ui, text: impl Into<egui::RichText>) -> egui::Response {
+    let text = text.into();
+    let tip = explain(text.text());
+    let r = ui.add(egui::Label::new(text).wrap());
+    if tip.is_empty() {
+        r
+    } else {
+        r.on_hover_text(tip)
+    }
+}
+
 /// A notice that goes with a text (role-play, assumptions): small, framed, never missed.
 pub fn notice_label(ui: &mut egui::Ui, text: &str) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.label(egui::RichText::new(text).size(12.5).weak());
+        glossed(ui, egui::RichText::new(text).size(12.5).weak());
     });
 }
 

@@ -20,7 +20,8 @@ use crate::sim::transcript::{EntryKind, Visibility};
 use crate::sim::view::PartyView;
 use crate::sim::{Action, Model};
 
-use super::{glossary_tip, shortcut};
+pub use super::glossed;
+use super::{explain, shortcut, with_terms};
 
 /// The table screen's state between frames.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -99,8 +100,10 @@ pub fn issues_board(
     // Delegations build proposals and mediators texts; allies only read the board.
     let builds = view.kind != PartyKind::Ally;
     ui.heading("Issues");
-    ui.label(egui::RichText::new("Your value of each option (0–100); ● on the table now").weak())
-        .on_hover_text(notice::ASSUMPTIONS);
+    let legend = "Your value of each option (0–100); ● on the table now; ✖ one of your red \
+                  lines; % the issue's weight to you";
+    ui.add(egui::Label::new(egui::RichText::new(legend).weak()).wrap())
+        .on_hover_text(with_terms(notice::ASSUMPTIONS, legend));
     ui.label(
         egui::RichText::new("The values are the scenario designer's assumptions.")
             .size(11.5)
@@ -120,7 +123,8 @@ pub fn issues_board(
                         .on_hover_text(&issue.description);
                     ui.label(
                         egui::RichText::new(format!("{:.0}%", prefs.weights[i] * 100.0)).weak(),
-                    );
+                    )
+                    .on_hover_text(explain("Weight"));
                     if settled.is_some() {
                         ui.label(egui::RichText::new("🔒 settled").color(Color32::LIGHT_GREEN));
                     } else if locked.is_some() {
@@ -143,6 +147,11 @@ pub fn issues_board(
                     for (o, option) in issue.options.iter().enumerate() {
                         let mark = if current[i] == o { "● " } else { "" };
                         let red = if prefs.red[i][o] { " ✖" } else { "" };
+                        let description = if prefs.red[i][o] {
+                            with_terms(&option.description, "red line")
+                        } else {
+                            option.description.clone()
+                        };
                         let text = format!("{mark}{} {:.0}{red}", option.label, prefs.values[i][o]);
                         // An option a rule forbids with the rest of the proposal (and what
                         // stands elsewhere) is greyed out, the rule on hover.
@@ -155,11 +164,10 @@ pub fn issues_board(
                         );
                         let r = match blocked {
                             Some(k) => r.on_disabled_hover_text(format!(
-                                "{}\n\nNot with the rest of this proposal: {}",
-                                option.description,
+                                "{description}\n\nNot with the rest of this proposal: {}",
                                 model.links().text(k)
                             )),
-                            None => r.on_hover_text(&option.description),
+                            None => r.on_hover_text(description),
                         };
                         if r.clicked() {
                             *chosen = Some(o);
@@ -175,8 +183,7 @@ pub fn issues_board(
         let u = prefs.utility(current);
         ui.horizontal(|ui| {
             ui.label(format!("The package as it stands is worth {u:.1} to you"));
-            ui.label(egui::RichText::new(format!("BATNA {:.1}", prefs.batna)))
-                .on_hover_text(glossary_tip("BATNA"));
+            glossed(ui, format!("BATNA {:.1}", prefs.batna));
         });
         ui.label(
             egui::RichText::new(
@@ -196,17 +203,18 @@ pub fn issues_board(
         } else {
             format!("Your proposal is worth {u:.1}")
         });
-        ui.label(
+        glossed(
+            ui,
             egui::RichText::new(format!("BATNA {:.1}", prefs.batna)).color(if u > prefs.batna {
                 Color32::LIGHT_GREEN
             } else {
                 Color32::LIGHT_RED
             }),
-        )
-        .on_hover_text(glossary_tip("BATNA"));
+        );
     });
     if crosses {
-        ui.label(
+        glossed(
+            ui,
             egui::RichText::new("It crosses one of your red lines.").color(Color32::LIGHT_RED),
         );
     }
@@ -462,16 +470,20 @@ pub fn offers_panel(
                     ui.label(format!("{}: {}", is.name, is.options[o].label));
                 }
             }
-            ui.label(format!(
-                "Worth {u:.1} to you (BATNA {:.1}); accepted by {}",
-                prefs.batna,
-                if offer.accepted_by.is_empty() {
-                    "nobody yet".to_string()
-                } else {
-                    let names: Vec<String> = offer.accepted_by.iter().map(|p| n.party(p)).collect();
-                    names.join(", ")
-                }
-            ));
+            glossed(
+                ui,
+                format!(
+                    "Worth {u:.1} to you (BATNA {:.1}); accepted by {}",
+                    prefs.batna,
+                    if offer.accepted_by.is_empty() {
+                        "nobody yet".to_string()
+                    } else {
+                        let names: Vec<String> =
+                            offer.accepted_by.iter().map(|p| n.party(p)).collect();
+                        names.join(", ")
+                    }
+                ),
+            );
             let mine = offer.author.as_deref() == Some(view.me.as_str());
             let withdraw = Action::Withdraw { offer: offer.id };
             let broken = model.links().broken(&package);

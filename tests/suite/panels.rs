@@ -286,6 +286,35 @@ mod briefing_and_public_view {
     }
 
     #[test]
+    fn a_source_link_opens_in_the_browser() {
+        use accord::game::ui::web_address;
+        let model = common::istanbul();
+        let source = model
+            .scenario
+            .meta
+            .sources
+            .iter()
+            .find(|s| s.url.is_some())
+            .expect("a source with an address")
+            .clone();
+        let url = source.url.clone().unwrap();
+        let ukraine = model.party_index("ukraine").unwrap();
+        let mut h = Harness::new_ui(egui::vec2(1280.0, 6000.0), (), move |ui, _| {
+            briefing(ui, &model, ukraine);
+        });
+        h.run();
+        let link = h.get_by_label(&source.title);
+        h.click(&link);
+        h.run();
+        assert_eq!(h.opened_urls(), vec![url]);
+        // A scenario file is user data: only web addresses become links.
+        assert!(web_address("https://www.reuters.com/world/"));
+        assert!(!web_address("file:///etc/passwd"));
+        assert!(!web_address("javascript:alert(1)"));
+        assert!(!web_address("https://example.org/a b"));
+    }
+
+    #[test]
     fn no_player_briefing_shows_the_designers_notes() {
         for (name, model) in [
             ("istanbul", common::istanbul()),
@@ -677,6 +706,36 @@ fn typing_in_a_text_field_fires_no_shortcut() {
     h.run();
     assert_eq!(h.state().form.statement, "now, warm");
     assert_eq!(h.state().intent, None, "no key was taken as a shortcut");
+}
+
+#[test]
+fn copy_and_paste_work_in_the_statement_field() {
+    let mut h = actions_harness();
+    h.run();
+    let field = h
+        .query_all_by_role(egui::accesskit::Role::TextInput)
+        .into_iter()
+        .next()
+        .expect("the statement field");
+    h.click(&field);
+    h.run();
+    h.type_text("ceasefire");
+    h.key_press_with(egui::Key::A, egui::Modifiers::COMMAND);
+    h.event(egui::Event::Copy);
+    h.run();
+    assert_eq!(h.copied(), vec!["ceasefire".to_string()]);
+    // The copy left the text; a paste at its end adds to it.
+    h.key_press(egui::Key::End);
+    h.event(egui::Event::Paste(" first, then talks".into()));
+    h.run();
+    assert_eq!(h.state().form.statement, "ceasefire first, then talks");
+    assert_eq!(h.state().intent, None, "no key was taken as a shortcut");
+    // Cut empties the field onto the clipboard.
+    h.key_press_with(egui::Key::A, egui::Modifiers::COMMAND);
+    h.event(egui::Event::Cut);
+    h.run();
+    assert_eq!(h.state().form.statement, "");
+    assert_eq!(h.copied().last().unwrap(), "ceasefire first, then talks");
 }
 
 mod news {

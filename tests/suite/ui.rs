@@ -27,6 +27,8 @@ pub struct Harness<S> {
     /// Events for the coming frames, one batch per frame.
     queued: Vec<Vec<egui::Event>>,
     widgets: Vec<Widget>,
+    /// What the screens asked the system to do (open a link, copy a text), in order.
+    commands: Vec<egui::OutputCommand>,
     time: f64,
 }
 
@@ -62,6 +64,7 @@ impl<S> Harness<S> {
             ui: Box::new(ui),
             queued: Vec::new(),
             widgets: Vec::new(),
+            commands: Vec::new(),
             time: 0.0,
         }
     }
@@ -95,6 +98,8 @@ impl<S> Harness<S> {
         let mut output = self.ctx.run_ui(input, |root| ui(root, state));
         // No renderer here: the font atlas is not uploaded anywhere.
         output.textures_delta.clear();
+        self.commands
+            .extend(output.platform_output.commands.drain(..));
         if let Some(update) = &output.platform_output.accesskit_update {
             self.widgets = update
                 .nodes
@@ -230,6 +235,33 @@ impl<S> Harness<S> {
         }
     }
 
+    /// The links opened so far, in order.
+    pub fn opened_urls(&self) -> Vec<String> {
+        self.commands
+            .iter()
+            .filter_map(|c| match c {
+                egui::OutputCommand::OpenUrl(o) => Some(o.url.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The texts copied to the clipboard so far, in order.
+    pub fn copied(&self) -> Vec<String> {
+        self.commands
+            .iter()
+            .filter_map(|c| match c {
+                egui::OutputCommand::CopyText(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// An event of the system's (a copy, a paste) for the next `run`.
+    pub fn event(&mut self, event: egui::Event) {
+        self.queued.push(vec![event]);
+    }
+
     /// Tooltips open as soon as the pointer rests on a widget (no delay, moving or not).
     pub fn tooltips_at_once(&mut self) {
         self.ctx.all_styles_mut(|s| {
@@ -246,12 +278,18 @@ impl<S> Harness<S> {
 
     /// A key pressed and released. Takes effect at the next `run`.
     pub fn key_press(&mut self, key: egui::Key) {
+        self.key_press_with(key, egui::Modifiers::NONE);
+    }
+
+    /// A key pressed and released with modifiers held (Ctrl+A). Takes effect at the next
+    /// `run`.
+    pub fn key_press_with(&mut self, key: egui::Key, modifiers: egui::Modifiers) {
         let event = |pressed| egui::Event::Key {
             key,
             physical_key: None,
             pressed,
             repeat: false,
-            modifiers: egui::Modifiers::NONE,
+            modifiers,
         };
         self.queued.push(vec![event(true)]);
         self.queued.push(vec![event(false)]);

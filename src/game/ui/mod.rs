@@ -119,7 +119,6 @@ pub fn parties_in_public(ui: &mut egui::Ui, scenario: &crate::sim::Scenario) {
     }
 }
 
-/// The scenario's sources, one a line.
 /// The scenario's option rules, in words: which options come only together, or never.
 /// Public: every party knows them.
 pub fn option_rules(ui: &mut egui::Ui, model: &crate::sim::Model) {
@@ -134,17 +133,35 @@ pub fn option_rules(ui: &mut egui::Ui, model: &crate::sim::Model) {
     }
 }
 
+/// The scenario's sources, one a line; a title with a web address is a link that opens in
+/// the browser. Only http and https addresses are links (a scenario file is user data):
+/// any other is shown as text.
 pub fn sources(ui: &mut egui::Ui, scenario: &crate::sim::Scenario) {
     ui.strong("Sources");
     for src in &scenario.meta.sources {
-        ui.label(format!(
-            "{}, {}, {} {}",
-            src.publisher,
-            src.date,
-            src.title,
-            src.url.as_deref().unwrap_or("")
-        ));
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 0.0;
+            ui.label(format!("{}, {}, ", src.publisher, src.date));
+            match src.url.as_deref().filter(|u| web_address(u)) {
+                Some(url) => {
+                    ui.hyperlink_to(&src.title, url).on_hover_text(url);
+                }
+                None => {
+                    ui.label(&src.title);
+                    if let Some(other) = &src.url {
+                        ui.label(format!(" {other}"));
+                    }
+                }
+            }
+        });
     }
+}
+
+/// Whether `url` is a web address the browser may open.
+pub fn web_address(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(char::is_whitespace)
 }
 
 /// A big, keyboard-reachable menu button.

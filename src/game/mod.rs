@@ -10,11 +10,13 @@
 //! - `screens`: the egui screens — title, setup, briefing, table, debrief — each drawn by
 //!   functions of `&mut egui::Ui` in `ui/`;
 //! - `replay`: a saved game replayed in the table view, round by round;
+//! - `guide`: the guided first game, its steps and its window over the screens;
 //! - `demo`: `accord play --demo`, an AI-vs-AI game at speed with a screenshot per screen.
 
 pub mod background;
 pub mod demo;
 pub mod facilitator;
+pub mod guide;
 pub mod redraw;
 pub mod replay;
 pub mod scenarios;
@@ -192,6 +194,7 @@ impl Plugin for CorePlugin {
         session::plugin(app);
         facilitator::plugin(app);
         replay::plugin(app);
+        guide::plugin(app);
     }
 }
 
@@ -203,6 +206,7 @@ impl Plugin for GamePlugin {
         app.add_plugins(CorePlugin);
         settings::plugin(app);
         screens::plugin(app);
+        guide::window_plugin(app);
         background::plugin(app);
     }
 }

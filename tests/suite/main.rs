@@ -9,6 +9,8 @@ mod fairness;
 #[cfg(feature = "gui")]
 mod game;
 mod golden;
+#[cfg(feature = "gui")]
+mod guide;
 mod narration;
 mod option_rules;
 #[cfg(feature = "gui")]

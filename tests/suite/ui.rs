@@ -98,8 +98,7 @@ impl<S> Harness<S> {
         let mut output = self.ctx.run_ui(input, |root| ui(root, state));
         // No renderer here: the font atlas is not uploaded anywhere.
         output.textures_delta.clear();
-        self.commands
-            .extend(output.platform_output.commands.drain(..));
+        self.commands.append(&mut output.platform_output.commands);
         if let Some(update) = &output.platform_output.accesskit_update {
             self.widgets = update
                 .nodes

@@ -40,6 +40,7 @@ fn title_screen(
     catalogue: Res<Catalogue>,
     mut next: ResMut<NextState<Screen>>,
     mut exit: MessageWriter<AppExit>,
+    mut guide: MessageWriter<crate::game::guide::StartGuide>,
 ) -> Result {
     let model = &catalogue.scenarios[catalogue.chosen].1;
     let ctx = contexts.ctx_mut()?;
@@ -55,6 +56,9 @@ fn title_screen(
         }
         match title(ui, &model.scenario.meta.title, &model.scenario.meta.date) {
             Some(TitleIntent::NewGame) => next.set(Screen::Setup),
+            Some(TitleIntent::Guided) => {
+                guide.write(crate::game::guide::StartGuide);
+            }
             Some(TitleIntent::Load) => next.set(Screen::Load),
             Some(TitleIntent::Scenarios) => next.set(Screen::Scenarios),
             Some(TitleIntent::PublicView) => next.set(Screen::PublicView),

@@ -5,6 +5,7 @@
 pub mod briefing;
 pub mod debrief;
 pub mod facilitator;
+pub mod guide;
 pub mod public;
 pub mod replay;
 pub mod setup;

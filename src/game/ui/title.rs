@@ -7,6 +7,8 @@ use super::menu_button;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TitleIntent {
     NewGame,
+    /// The guided first game.
+    Guided,
     Load,
     Scenarios,
     /// The public view of the scenario, for the projector.
@@ -29,6 +31,12 @@ pub fn title(ui: &mut egui::Ui, scenario: &str, date: &str) -> Option<TitleInten
         let new = menu_button(ui, "New game");
         if new.clicked() {
             intent = Some(TitleIntent::NewGame);
+        }
+        if menu_button(ui, "Guided first game")
+            .on_hover_text("A short case, step by step: the brief, a package, the answer, the mediator, the debrief")
+            .clicked()
+        {
+            intent = Some(TitleIntent::Guided);
         }
         if menu_button(ui, "Resume or replay").clicked() {
             intent = Some(TitleIntent::Load);

@@ -467,8 +467,8 @@ mod third_parties {
     pub(super) struct Seat {
         game: Game,
         party: usize,
-        form: TableForm,
-        intents: Vec<TableIntent>,
+        pub(super) form: TableForm,
+        pub(super) intents: Vec<TableIntent>,
     }
 
     /// Every panel of the table screen for one seat, as the screen lays them out.
@@ -847,12 +847,12 @@ mod setup {
     use super::common;
     use crate::ui::Harness;
 
-    struct Form {
-        form: SetupForm,
-        intent: Option<SetupIntent>,
+    pub(super) struct Form {
+        pub(super) form: SetupForm,
+        pub(super) intent: Option<SetupIntent>,
     }
 
-    fn harness() -> Harness<Form> {
+    pub(super) fn harness() -> Harness<Form> {
         let model = common::istanbul();
         let titles = vec![
             "Istanbul, 16 May 2025".to_string(),
@@ -1030,5 +1030,175 @@ mod terms {
             // The score table's two BATNA columns, the metrics and the two chart captions.
             assert!(n >= 5, "{n} terms hovered");
         }
+    }
+}
+
+/// Keyboard-only play: every screen's controls are reached with Tab and pressed with
+/// Enter (or the table's one-key shortcuts), with no pointer event at all.
+mod keyboard {
+    use accord::game::ui::table::TableIntent;
+    use accord::sim::{Action, Game};
+    use bevy_egui::egui;
+
+    use super::common;
+    use crate::ui::Harness;
+
+    #[test]
+    fn the_title_by_keyboard() {
+        use accord::game::ui::title::{TitleIntent, title};
+        let mut h = Harness::new_ui(
+            egui::vec2(1280.0, 720.0),
+            None,
+            |ui, intent: &mut Option<TitleIntent>| {
+                if let Some(i) = title(ui, "The river valley", "2026") {
+                    *intent = Some(i);
+                }
+            },
+        );
+        h.run();
+        assert_eq!(h.focused().map(|w| w.text.as_str()), Some("New game"));
+        h.tab_to_and_press("Guided first game");
+        assert_eq!(*h.state(), Some(TitleIntent::Guided));
+    }
+
+    #[test]
+    fn the_setup_by_keyboard() {
+        use accord::game::ui::setup::SetupIntent;
+        let mut h = super::setup::harness();
+        h.run();
+        // Past the scenario list, the seats and the fields, to Start.
+        h.tab_to_and_press("Start");
+        assert_eq!(h.state().intent, Some(SetupIntent::Start));
+    }
+
+    #[test]
+    fn the_briefing_by_keyboard() {
+        use accord::game::ui::briefing::{BriefingIntent, briefing};
+        let model = common::built_in("river-valley");
+        let me = model.delegations[0];
+        let mut h = Harness::new_ui(
+            egui::vec2(1280.0, 720.0),
+            None,
+            move |ui, intent: &mut Option<BriefingIntent>| {
+                if let Some(i) = briefing(ui, &model, me) {
+                    *intent = Some(i);
+                }
+            },
+        );
+        h.run();
+        h.tab_to_and_press("To the table ▶");
+        assert_eq!(*h.state(), Some(BriefingIntent::Begin));
+    }
+
+    #[test]
+    fn the_public_view_by_keyboard() {
+        use accord::game::ui::public::{PublicIntent, public_view};
+        let model = common::istanbul();
+        let mut h = Harness::new_ui(
+            egui::vec2(1280.0, 720.0),
+            None,
+            move |ui, intent: &mut Option<PublicIntent>| {
+                if let Some(i) = public_view(ui, &model) {
+                    *intent = Some(i);
+                }
+            },
+        );
+        h.run();
+        h.tab_to_and_press("◀ Back");
+        assert_eq!(*h.state(), Some(PublicIntent::Back));
+    }
+
+    #[test]
+    fn a_package_is_built_and_proposed_by_keyboard() {
+        use accord::sim::ai::Table;
+        let model = common::built_in("river-valley");
+        let me = model.delegations[0];
+        let mut table = Table::all_ai(Game::new(model.clone(), 1));
+        while table.game.to_move() != Some(me) {
+            table.step();
+        }
+        let mut h = super::third_parties::harness(table.game.clone(), model.party_id(me));
+        h.run();
+        // The last option of every issue, chosen with Tab and Enter.
+        let mut wanted = std::collections::BTreeMap::new();
+        for issue in &model.scenario.issues {
+            let option = issue.options.last().unwrap();
+            let button = h
+                .query_all_by_label_contains(&format!("{} ", option.label))
+                .into_iter()
+                .find(|w| w.role == egui::accesskit::Role::Button)
+                .unwrap_or_else(|| panic!("a button for {}", option.label));
+            h.tab_to_and_press(&button.text);
+            wanted.insert(issue.id.clone(), option.id.clone());
+        }
+        assert!(h.state().form.proposal.iter().all(Option::is_some));
+        h.key_press(egui::Key::P);
+        h.run();
+        match h.state().intents.last() {
+            Some(TableIntent::Act(Action::Propose { package, .. })) => {
+                assert_eq!(package, &wanted)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_debrief_by_keyboard() {
+        use accord::game::ui::debrief::{DebriefIntent, debrief};
+        use accord::sim::analysis::OutcomeSpace;
+        use accord::sim::simulate;
+        let model = common::built_in("river-valley");
+        let game = simulate::play(&model, 1, &[]);
+        let space = OutcomeSpace::new(&model, game.prefs());
+        let viewer = model.delegations[0];
+        let mut h = Harness::new_ui(
+            egui::vec2(1280.0, 720.0),
+            (game, Vec::new()),
+            move |ui, (game, intents): &mut (Game, Vec<DebriefIntent>)| {
+                let model = game.model().clone();
+                if let Some(i) = debrief(ui, &model, game, &space, viewer) {
+                    intents.push(i);
+                }
+            },
+        );
+        h.run();
+        h.tab_to_and_press("Replay it");
+        h.tab_to_and_press("Back to the title");
+        assert_eq!(
+            h.state().1,
+            vec![DebriefIntent::Replay, DebriefIntent::BackToTitle]
+        );
+    }
+
+    #[test]
+    fn the_guides_next_waits_for_the_answer_and_is_pressed_by_keyboard() {
+        use accord::game::ui::guide::{Facts, Guide, GuideIntent, Place, Step, guide_window};
+        let facts = Facts {
+            place: Place::Table,
+            other: "Calvoran delegation (upstream)".into(),
+            ..Facts::default()
+        };
+        let guide = Guide {
+            step: Step::Reply,
+            read_reply: false,
+        };
+        let mut h = Harness::new(
+            egui::vec2(1280.0, 720.0),
+            (guide, facts, None),
+            |ui, (g, f, intent): &mut (Guide, Facts, Option<GuideIntent>)| {
+                if let Some(i) = guide_window(ui.ctx(), g, f) {
+                    *intent = Some(i);
+                }
+            },
+        );
+        h.run();
+        h.get_by_label(Step::Reply.title());
+        h.get_by_label_contains("answers on its turn");
+        assert!(h.query_by_label("Next").is_none(), "nothing to read yet");
+        h.state_mut().1.reply = Some("It rejected your offer.".into());
+        h.run();
+        h.get_by_label_contains("It rejected your offer.");
+        h.tab_to_and_press("Next");
+        assert_eq!(h.state().2, Some(GuideIntent::Next));
     }
 }

@@ -27,6 +27,8 @@ pub struct Harness<S> {
     /// Events for the coming frames, one batch per frame.
     queued: Vec<Vec<egui::Event>>,
     widgets: Vec<Widget>,
+    /// The widget with the keyboard focus after the last frame, if any.
+    focused: Option<Widget>,
     /// What the screens asked the system to do (open a link, copy a text), in order.
     commands: Vec<egui::OutputCommand>,
     time: f64,
@@ -64,6 +66,7 @@ impl<S> Harness<S> {
             ui: Box::new(ui),
             queued: Vec::new(),
             widgets: Vec::new(),
+            focused: None,
             commands: Vec::new(),
             time: 0.0,
         }
@@ -100,25 +103,31 @@ impl<S> Harness<S> {
         output.textures_delta.clear();
         self.commands.append(&mut output.platform_output.commands);
         if let Some(update) = &output.platform_output.accesskit_update {
+            let widget = |node: &accesskit::Node| {
+                let text = node.label().or(node.value())?.to_string();
+                let b = node.bounds()?;
+                Some(Widget {
+                    role: node.role(),
+                    text,
+                    rect: egui::Rect::from_min_max(
+                        egui::pos2(b.x0 as f32, b.y0 as f32),
+                        egui::pos2(b.x1 as f32, b.y1 as f32),
+                    ),
+                    disabled: node.is_disabled(),
+                })
+            };
             self.widgets = update
                 .nodes
                 .iter()
                 // A label's text also comes as a text run inside it: the label is the widget.
                 .filter(|(_, node)| node.role() != accesskit::Role::TextRun)
-                .filter_map(|(_, node)| {
-                    let text = node.label().or(node.value())?.to_string();
-                    let b = node.bounds()?;
-                    Some(Widget {
-                        role: node.role(),
-                        text,
-                        rect: egui::Rect::from_min_max(
-                            egui::pos2(b.x0 as f32, b.y0 as f32),
-                            egui::pos2(b.x1 as f32, b.y1 as f32),
-                        ),
-                        disabled: node.is_disabled(),
-                    })
-                })
+                .filter_map(|(_, node)| widget(node))
                 .collect();
+            self.focused = update
+                .nodes
+                .iter()
+                .find(|(id, _)| *id == update.focus)
+                .and_then(|(_, node)| widget(node));
         }
         self.ctx.has_requested_repaint()
     }
@@ -172,6 +181,14 @@ impl<S> Harness<S> {
     /// Every widget whose text is `text`, in the order drawn.
     pub fn query_all_by_label(&self, text: &str) -> Vec<Widget> {
         self.find(|t| t == text).into_iter().cloned().collect()
+    }
+
+    pub fn query_all_by_label_contains(&self, part: &str) -> Vec<Widget> {
+        self.widgets
+            .iter()
+            .filter(|w| w.text.contains(part))
+            .cloned()
+            .collect()
     }
 
     pub fn query_by_label_contains(&self, part: &str) -> Option<Widget> {
@@ -232,6 +249,29 @@ impl<S> Harness<S> {
                 self.queued.push(vec![event(key, false)]);
             }
         }
+    }
+
+    /// The widget with the keyboard focus, if any.
+    pub fn focused(&self) -> Option<&Widget> {
+        self.focused.as_ref()
+    }
+
+    /// Tab, and again, until the control labelled `text` has the focus; then Enter, as a
+    /// player without a mouse does. Panics if Tab never reaches it.
+    pub fn tab_to_and_press(&mut self, text: &str) {
+        for _ in 0..200 {
+            if self.focused().is_some_and(|w| w.text == text) {
+                self.key_press(egui::Key::Enter);
+                self.run();
+                return;
+            }
+            self.key_press(egui::Key::Tab);
+            self.run();
+        }
+        panic!(
+            "Tab never reaches “{text}”; focus went as far as {:?}",
+            self.focused()
+        );
     }
 
     /// The links opened so far, in order.

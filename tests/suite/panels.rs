@@ -444,6 +444,25 @@ mod briefing_and_public_view {
     }
 
     #[test]
+    fn the_table_draws_in_any_room_without_panicking() {
+        // A large UI scale in a small window leaves the table a sliver of the screen.
+        use accord::game::ui::table::table_scene;
+        use accord::sim::Game;
+        use accord::sim::ai::Table;
+        let model = common::istanbul();
+        let mut table = Table::all_ai(Game::new(model.clone(), 1));
+        while table.game.round() < 2 && table.step() {}
+        for (w, h) in [(40.0, 30.0), (120.0, 90.0), (300.0, 200.0), (1280.0, 720.0)] {
+            let game = table.game.clone();
+            let mut h = Harness::new_ui(egui::vec2(w, h), game, move |ui, game: &mut Game| {
+                let view = game.view(game.model().delegations[0]);
+                table_scene(ui, game.model(), &view);
+            });
+            h.run();
+        }
+    }
+
+    #[test]
     fn speech_bubbles_are_marked_simulated_even_when_cut() {
         use accord::game::ui::table::bubble_text;
         assert_eq!(bubble_text("We accept."), "We accept. (simulated)");

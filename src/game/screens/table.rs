@@ -198,8 +198,11 @@ fn table_screen(
             intents.push(i);
         }
     });
+    // The side panels take a share of the window: at a large UI scale the table in the
+    // middle keeps room.
+    let wide = root.available_width();
     egui::Panel::left("issues")
-        .default_size(400.0)
+        .default_size((wide * 0.32).min(400.0))
         .resizable(true)
         .show(&mut root, |ui| {
             if let Some(i) = table::issues_board(ui, &model, &view, prefs, &current, form, legal) {
@@ -207,7 +210,7 @@ fn table_screen(
             }
         });
     egui::Panel::right("offers")
-        .default_size(380.0)
+        .default_size((wide * 0.3).min(380.0))
         .resizable(true)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical()

@@ -1015,7 +1015,11 @@ pub fn table_scene(ui: &mut egui::Ui, model: &Model, view: &PartyView) {
         };
         // Each seat gets a column of its own; longer names wrap within it.
         let width = (rect.width() / (allies.len().max(2) as f32 + 1.0)).clamp(110.0, 220.0);
-        let left = (pos.x - width / 2.0).clamp(rect.left() + 2.0, rect.right() - width - 2.0);
+        let left = within(
+            pos.x - width / 2.0,
+            rect.left() + 2.0,
+            rect.right() - width - 2.0,
+        );
         let name = painter.layout(
             name,
             egui::FontId::proportional(14.0),
@@ -1125,6 +1129,12 @@ pub fn bubble_text(words: &str) -> String {
     format!("{words} {}", notice::SIMULATED)
 }
 
+/// `v` kept between `lo` and `hi`; `lo` when the room is too small for both (a narrow
+/// window, a large UI scale), where `f32::clamp` would panic.
+pub fn within(v: f32, lo: f32, hi: f32) -> f32 {
+    v.min(hi).max(lo)
+}
+
 /// Draws a bubble; returns where it is.
 fn bubble(painter: &egui::Painter, area: egui::Rect, anchor: Pos2, words: &str) -> egui::Rect {
     let text = bubble_text(words);
@@ -1136,8 +1146,8 @@ fn bubble(painter: &egui::Painter, area: egui::Rect, anchor: Pos2, words: &str) 
     );
     let size = galley.size() + Vec2::splat(12.0);
     let mut min = Pos2::new(anchor.x - size.x / 2.0, anchor.y - size.y);
-    min.x = min.x.clamp(area.left() + 4.0, area.right() - size.x - 4.0);
-    min.y = min.y.clamp(area.top() + 4.0, area.bottom() - size.y - 4.0);
+    min.x = within(min.x, area.left() + 4.0, area.right() - size.x - 4.0);
+    min.y = within(min.y, area.top() + 4.0, area.bottom() - size.y - 4.0);
     let r = egui::Rect::from_min_size(min, size);
     painter.rect_filled(r, 8.0, Color32::from_rgb(245, 242, 230));
     painter.galley(r.min + Vec2::splat(6.0), galley, Color32::BLACK);

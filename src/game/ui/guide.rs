@@ -347,14 +347,16 @@ pub enum GuideIntent {
     Leave,
 }
 
-/// The guide's window, over the screen, at the bottom where it hides the least.
+/// The guide's window, over the screen: at the table, at the top of the table itself (the
+/// news comes at its bottom; the board, the offers and the actions stay clear); elsewhere
+/// in the bottom right corner.
 pub fn guide_window(ctx: &egui::Context, guide: &Guide, facts: &Facts) -> Option<GuideIntent> {
     if guide.step == Step::Done {
         return None;
     }
     let mut intent = None;
     let (anchor, offset) = match facts.place {
-        Place::Table => (egui::Align2::CENTER_BOTTOM, [0.0, -64.0]),
+        Place::Table => (egui::Align2::CENTER_TOP, [0.0, 56.0]),
         _ => (egui::Align2::RIGHT_BOTTOM, [-24.0, -24.0]),
     };
     egui::Window::new(guide.step.title())

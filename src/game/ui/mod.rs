@@ -88,7 +88,7 @@ pub fn with_terms(before: &str, text: &str) -> String {
 pub fn glossed(ui: &mut egui::Ui, text: impl Into<egui::RichText>) -> egui::Response {
     let text = text.into();
     let tip = explain(text.text());
-    let r = ui.add(egui::Label::new(text).wrap());
+    let r = ui.label(text);
     if tip.is_empty() {
         r
     } else {
@@ -177,6 +177,13 @@ pub fn menu_button(ui: &mut egui::Ui, text: &str) -> egui::Response {
 pub fn how_to_play(ui: &mut egui::Ui) {
     ui.heading("How to play");
     ui.label(
+        egui::RichText::new(
+            "New to the game? “Guided first game” on the title screen plays a short case \
+             with a guide at your side, one step at a time.",
+        )
+        .strong(),
+    );
+    ui.label(
         "You lead a delegation. Each round the allies and the mediator act first, then each \
          delegation takes one action: propose a package, accept or reject an offer, make a \
          statement, ask the mediator for a text, step out to consult an ally, or walk out. \
@@ -200,6 +207,7 @@ pub fn how_to_play(ui: &mut egui::Ui) {
          menus. Tab moves between controls everywhere and Enter presses the focused one.",
     );
     ui.separator();
+    ui.strong("Glossary");
     egui::Grid::new("glossary")
         .num_columns(2)
         .spacing([16.0, 8.0])

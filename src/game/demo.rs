@@ -300,15 +300,7 @@ fn start_demo_game(
 ) {
     let model = catalogue.scenarios[catalogue.chosen].1.clone();
     let seat = (0..model.scenario.parties.len()).find(|&p| Some(model.kind(p)) == human);
-    let controls = (0..model.scenario.parties.len())
-        .map(|p| {
-            if Some(p) == seat {
-                SeatControl::Human
-            } else {
-                SeatControl::Ai("scenario".into())
-            }
-        })
-        .collect();
+    let controls = SeatControl::one_human(model.scenario.parties.len(), seat);
     start.write(StartGame(SetupChoice {
         model,
         controls,

@@ -93,16 +93,10 @@ fn start_guide(
     let Some(model) = guide_model(catalogue.as_deref()) else {
         return;
     };
-    let first = model.delegations.first().copied();
-    let controls = (0..model.scenario.parties.len())
-        .map(|p| {
-            if Some(p) == first {
-                SeatControl::Human
-            } else {
-                SeatControl::Ai("scenario".into())
-            }
-        })
-        .collect();
+    let controls = SeatControl::one_human(
+        model.scenario.parties.len(),
+        model.delegations.first().copied(),
+    );
     games.write(StartGame(SetupChoice {
         model,
         controls,

@@ -34,27 +34,36 @@ struct State {
     intent: Option<TableIntent>,
 }
 
-fn harness(game: Game) -> Harness<State> {
-    let issues = game.model().issue_count();
-    let state = State {
-        game,
-        form: TableForm::new(issues),
-        intent: None,
-    };
-    Harness::new_ui(egui::vec2(800.0, 600.0), state, |ui, state: &mut State| {
-        let model = state.game.model().clone();
-        let north = model.party_index("north").unwrap();
-        let view = state.game.view(north);
-        let prefs = state.game.prefs()[north].clone();
-        let current = state.game.current_package();
-        let game = &state.game;
-        let legal = |a: &Action| game.check_action(north, a).is_ok();
-        if let Some(intent) =
-            issues_board(ui, &model, &view, &prefs, &current, &mut state.form, &legal)
-        {
-            state.intent = Some(intent);
+impl State {
+    fn new(game: Game) -> State {
+        let issues = game.model().issue_count();
+        State {
+            game,
+            form: TableForm::new(issues),
+            intent: None,
         }
-    })
+    }
+}
+
+fn harness(game: Game) -> Harness<State> {
+    Harness::new_ui(
+        egui::vec2(800.0, 600.0),
+        State::new(game),
+        |ui, state: &mut State| {
+            let model = state.game.model().clone();
+            let north = model.party_index("north").unwrap();
+            let view = state.game.view(north);
+            let prefs = state.game.prefs()[north].clone();
+            let current = state.game.current_package();
+            let game = &state.game;
+            let legal = |a: &Action| game.check_action(north, a).is_ok();
+            if let Some(intent) =
+                issues_board(ui, &model, &view, &prefs, &current, &mut state.form, &legal)
+            {
+                state.intent = Some(intent);
+            }
+        },
+    )
 }
 
 #[test]
@@ -685,22 +694,20 @@ fn on_another_seats_turn_the_engine_refuses_so_the_buttons_are_disabled() {
 fn actions_harness() -> Harness<State> {
     let mut game = Game::new(common::minimal(), 1);
     game.apply("chair", Action::Pass).unwrap();
-    let issues = game.model().issue_count();
-    let state = State {
-        game,
-        form: TableForm::new(issues),
-        intent: None,
-    };
-    Harness::new_ui(egui::vec2(900.0, 300.0), state, |ui, state: &mut State| {
-        let model = state.game.model().clone();
-        let north = model.party_index("north").unwrap();
-        let view = state.game.view(north);
-        let game = &state.game;
-        let legal = |a: &Action| game.check_action(north, a).is_ok();
-        if let Some(intent) = actions_bar(ui, &model, &view, &mut state.form, &legal) {
-            state.intent = Some(intent);
-        }
-    })
+    Harness::new_ui(
+        egui::vec2(900.0, 300.0),
+        State::new(game),
+        |ui, state: &mut State| {
+            let model = state.game.model().clone();
+            let north = model.party_index("north").unwrap();
+            let view = state.game.view(north);
+            let game = &state.game;
+            let legal = |a: &Action| game.check_action(north, a).is_ok();
+            if let Some(intent) = actions_bar(ui, &model, &view, &mut state.form, &legal) {
+                state.intent = Some(intent);
+            }
+        },
+    )
 }
 
 #[test]

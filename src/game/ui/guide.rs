@@ -127,16 +127,16 @@ impl Facts {
         for e in &view.transcript {
             if asked_at.is_some_and(|a| e.seq > a) {
                 let by = mover(&e.kind);
-                if by.is_some() && by == mediator.as_deref() {
+                if by.is_some() && by == mediator {
                     chair_moved = true;
-                } else if chair_moved && by == Some(me) {
+                } else if chair_moved && by.as_deref() == Some(me) {
                     moved_after = true;
                 }
             }
             if facts.reply.is_none()
                 && !mine.is_empty()
                 && let Some(by) = mover(&e.kind)
-                && Some(by) == other.as_deref()
+                && Some(&by) == other.as_ref()
             {
                 // The other delegation's first move after the player's offer: its answer.
                 let head = match &e.kind {
@@ -206,19 +206,12 @@ impl Facts {
     }
 }
 
-/// Who made the move an entry records, if it is a party's move.
-fn mover(kind: &EntryKind) -> Option<&str> {
+/// Who made the move an entry records, if it is a party's move (not the reason or the
+/// rationale that comes with one).
+fn mover(kind: &EntryKind) -> Option<String> {
     match kind {
-        EntryKind::Proposed { by, .. } => by.as_deref(),
-        EntryKind::Accepted { by, .. }
-        | EntryKind::Rejected { by, .. }
-        | EntryKind::Statement { by, .. }
-        | EntryKind::AskedMediator { by, .. }
-        | EntryKind::Caucus { by, .. }
-        | EntryKind::LeverUsed { by, .. }
-        | EntryKind::Passed { by }
-        | EntryKind::WalkedOut { by, .. } => Some(by),
-        _ => None,
+        EntryKind::Explained { .. } | EntryKind::Rationale { .. } => None,
+        _ => super::table::entry_author(kind),
     }
 }
 

@@ -25,17 +25,11 @@ pub struct SetupForm {
 impl SetupForm {
     /// The first delegation in turn order human, the others AI as the scenario describes.
     pub fn new(model: &Model, seed: u64) -> SetupForm {
-        let first = model.delegations.first().copied();
         SetupForm {
-            controls: (0..model.scenario.parties.len())
-                .map(|p| {
-                    if Some(p) == first {
-                        SeatControl::Human
-                    } else {
-                        SeatControl::Ai("scenario".into())
-                    }
-                })
-                .collect(),
+            controls: SeatControl::one_human(
+                model.scenario.parties.len(),
+                model.delegations.first().copied(),
+            ),
             seed,
             seed_text: seed.to_string(),
             deadline: model.scenario.rules.deadline,

@@ -108,6 +108,21 @@ pub enum SeatControl {
     Ai(String),
 }
 
+impl SeatControl {
+    /// `parties` seats: a person in `human` (if any), the scenario's AI in every other.
+    pub fn one_human(parties: usize, human: Option<usize>) -> Vec<SeatControl> {
+        (0..parties)
+            .map(|p| {
+                if Some(p) == human {
+                    SeatControl::Human
+                } else {
+                    SeatControl::Ai("scenario".into())
+                }
+            })
+            .collect()
+    }
+}
+
 /// An AI seat's planned move, not yet played, and the seat's agent as it is once it has
 /// decided.
 #[derive(Debug, Clone)]

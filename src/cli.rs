@@ -64,19 +64,24 @@ pub enum Command {
         json: bool,
     },
     /// Write a printable debrief of a saved game (one HTML file with the outcome, scores,
-    /// charts, transcript, briefs and debrief questions), or role handouts for a lesson.
+    /// charts, transcript, briefs and debrief questions), role handouts for a lesson, or a
+    /// scenario's teaching kit.
     Report {
-        /// A save file; with --handouts, a scenario file or built-in id.
+        /// A save file; with --handouts or --teaching, a scenario file or built-in id.
         input: String,
-        /// The HTML file to write; with --handouts, the folder for the pages.
+        /// The HTML file to write; with --handouts or --teaching, the folder for the pages.
         #[arg(long)]
         out: PathBuf,
         /// Also write the transcript as CSV, for spreadsheets.
         #[arg(long)]
         csv: Option<PathBuf>,
         /// Write one page per role and one for the facilitator, before a lesson.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "teaching")]
         handouts: bool,
+        /// Write the scenario's teaching kit (objectives, timeline, who's who, the ideas in
+        /// plain words, expected outcomes, lesson plans, rubric) as one page.
+        #[arg(long)]
+        teaching: bool,
     },
     /// Replay a saved game from its seed and actions and print it round by round, or
     /// step through it in the game's window.
@@ -260,7 +265,14 @@ pub fn run(command: Command) -> Option<ExitCode> {
             out,
             csv,
             handouts,
-        } => report(&input, &out, csv.as_deref(), handouts),
+            teaching,
+        } => {
+            if teaching {
+                teaching_kit(&input, &out)
+            } else {
+                report(&input, &out, csv.as_deref(), handouts)
+            }
+        }
         Command::Replay { window: true, .. } => return None,
         Command::Replay { file, round, .. } => replay(&file, round),
         Command::Scenario(ScenarioCommand::List { json }) => list(json),
@@ -805,6 +817,38 @@ fn lint(scenario: &str, games: u64, seed: u64, threads: usize, json: bool) -> Ex
     for f in &analysis.findings {
         println!("warning[{}]: {}", f.kind, f.message);
     }
+    ExitCode::SUCCESS
+}
+
+/// `accord report --teaching SCENARIO --out DIR`: the kit as `DIR/teaching-<id>.html`.
+fn teaching_kit(input: &str, out: &Path) -> ExitCode {
+    let loaded = match load_scenario(input) {
+        Ok(l) => l,
+        Err(d) => {
+            eprint!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let id = loaded.model.scenario.meta.id.clone();
+    let Some((_, text)) = crate::sim::teaching::kit(&id) else {
+        let with: Vec<&str> = crate::sim::teaching::KITS.iter().map(|k| k.0).collect();
+        eprintln!(
+            "scenario “{id}” has no teaching kit (kits: {}); its role handouts: accord report --handouts {input} --out DIR",
+            with.join(", ")
+        );
+        return ExitCode::FAILURE;
+    };
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("cannot create {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    let html = crate::sim::teaching::kit_html(&std::sync::Arc::new(loaded.model), text);
+    let path = out.join(format!("teaching-{id}.html"));
+    if let Err(e) = crate::sim::save::write_atomic(&path, html.as_bytes(), || Ok(())) {
+        eprintln!("cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
+    println!("wrote {} ({} bytes)", path.display(), html.len());
     ExitCode::SUCCESS
 }
 

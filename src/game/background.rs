@@ -63,6 +63,26 @@ impl Background {
     }
 }
 
+/// Writes the scenario's teaching kit into `dir/reports`, atomically; says where, or why
+/// not.
+pub fn write_kit(model: &std::sync::Arc<crate::sim::Model>, dir: Option<PathBuf>) -> String {
+    let id = &model.scenario.meta.id;
+    let Some((_, text)) = crate::sim::teaching::kit(id) else {
+        return "This scenario has no teaching kit.".into();
+    };
+    let Some(dir) = dir.map(|d| d.join("reports")) else {
+        return "No data folder to write the teaching kit into.".into();
+    };
+    let path = dir.join(format!("teaching-{id}.html"));
+    let html = crate::sim::teaching::kit_html(model, text);
+    match std::fs::create_dir_all(&dir)
+        .and_then(|_| crate::sim::save::write_atomic(&path, html.as_bytes(), || Ok(())))
+    {
+        Ok(()) => format!("Teaching kit written to {}", path.display()),
+        Err(e) => format!("The teaching kit could not be written: {e}"),
+    }
+}
+
 /// Writes the report into `dir/reports`, atomically; says where, or why not.
 pub fn write_report(game: &Game, dir: Option<PathBuf>) -> String {
     let Some(dir) = dir.map(|d| d.join("reports")) else {

@@ -29,6 +29,7 @@ pub mod rules;
 pub mod save;
 pub mod scenario;
 pub mod simulate;
+pub mod teaching;
 pub mod transcript;
 pub mod validate;
 pub mod view;

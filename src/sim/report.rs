@@ -66,7 +66,7 @@ fn designer_notes(out: &mut String, model: &Model) {
     }
 }
 
-fn page_start(out: &mut String, title: &str) {
+pub(crate) fn page_start(out: &mut String, title: &str) {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -75,7 +75,7 @@ fn page_start(out: &mut String, title: &str) {
     );
 }
 
-fn page_end(out: &mut String) {
+pub(crate) fn page_end(out: &mut String) {
     out.push_str("</body>\n</html>\n");
 }
 
@@ -335,7 +335,7 @@ fn utility_chart(game: &Game) -> String {
 /// The outcome space of the first two delegations: every package (a sample when there
 /// are many), the Pareto frontier, the Nash point, the BATNA lines, the offers and the
 /// final deal.
-fn space_chart(game: &Game, space: &OutcomeSpace) -> String {
+pub(crate) fn space_chart(game: &Game, space: &OutcomeSpace) -> String {
     let model = game.model();
     let (a, b) = (model.delegations[0], model.delegations[1]);
     let name = |p: usize| esc(&model.scenario.parties[p].name);

@@ -22,5 +22,6 @@ mod reports;
 mod saves;
 mod scenarios;
 mod seats;
+mod teaching;
 #[cfg(feature = "gui")]
 mod ui;

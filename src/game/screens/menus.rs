@@ -93,6 +93,8 @@ fn scenarios_screen(
     mut contexts: EguiContexts,
     mut catalogue: ResMut<Catalogue>,
     mut next: ResMut<NextState<Screen>>,
+    saves: Res<crate::game::session::SavesDir>,
+    mut written: Local<String>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
@@ -117,6 +119,25 @@ fn scenarios_screen(
             });
         if chosen != catalogue.chosen {
             catalogue.chosen = chosen;
+            written.clear();
+        }
+        let model = catalogue.scenarios[catalogue.chosen].1.clone();
+        if crate::sim::teaching::kit(&model.scenario.meta.id).is_some() {
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Write the teaching kit")
+                    .on_hover_text(
+                        "A printable page for the teacher: objectives, timeline, who's who, \
+                         the ideas in plain words, expected outcomes, lesson plans, rubric",
+                    )
+                    .clicked()
+                {
+                    *written = crate::game::background::write_kit(&model, saves.0.clone());
+                }
+                if !written.is_empty() {
+                    ui.label(egui::RichText::new(written.as_str()).weak());
+                }
+            });
         }
         if menu_button(ui, "Back").clicked() {
             next.set(Screen::Title);

@@ -710,14 +710,8 @@ fn actions_harness() -> Harness<State> {
     )
 }
 
-#[test]
-fn typing_in_a_text_field_fires_no_shortcut() {
-    let mut h = actions_harness();
-    h.run();
-    // N passes when nobody is typing.
-    h.key_press(egui::Key::N);
-    h.run();
-    assert_eq!(h.state().intent, Some(TableIntent::Act(Action::Pass)));
+/// The actions bar with the statement field clicked: the keyboard is the field's.
+fn typing_in_the_statement_field() -> Harness<State> {
     let mut h = actions_harness();
     h.run();
     let field = h
@@ -727,6 +721,18 @@ fn typing_in_a_text_field_fires_no_shortcut() {
         .expect("the statement field");
     h.click(&field);
     h.run();
+    h
+}
+
+#[test]
+fn typing_in_a_text_field_fires_no_shortcut() {
+    let mut h = actions_harness();
+    h.run();
+    // N passes when nobody is typing.
+    h.key_press(egui::Key::N);
+    h.run();
+    assert_eq!(h.state().intent, Some(TableIntent::Act(Action::Pass)));
+    let mut h = typing_in_the_statement_field();
     // "now, warm" holds the pass (N), walk-out (W), mediator (M) and accept (A) keys.
     h.type_text("now, warm");
     h.run();
@@ -736,15 +742,7 @@ fn typing_in_a_text_field_fires_no_shortcut() {
 
 #[test]
 fn copy_and_paste_work_in_the_statement_field() {
-    let mut h = actions_harness();
-    h.run();
-    let field = h
-        .query_all_by_role(egui::accesskit::Role::TextInput)
-        .into_iter()
-        .next()
-        .expect("the statement field");
-    h.click(&field);
-    h.run();
+    let mut h = typing_in_the_statement_field();
     h.type_text("ceasefire");
     h.key_press_with(egui::Key::A, egui::Modifiers::COMMAND);
     h.event(egui::Event::Copy);

@@ -830,7 +830,7 @@ fn teaching_kit(input: &str, out: &Path) -> ExitCode {
         }
     };
     let id = loaded.model.scenario.meta.id.clone();
-    let Some((_, text)) = crate::sim::teaching::kit(&id) else {
+    let Some(text) = crate::sim::teaching::kit(&id) else {
         let with: Vec<&str> = crate::sim::teaching::KITS.iter().map(|k| k.0).collect();
         eprintln!(
             "scenario “{id}” has no teaching kit (kits: {}); its role handouts: accord report --handouts {input} --out DIR",

@@ -63,43 +63,44 @@ impl Background {
     }
 }
 
-/// Writes the scenario's teaching kit into `dir/reports`, atomically; says where, or why
-/// not.
-pub fn write_kit(model: &std::sync::Arc<crate::sim::Model>, dir: Option<PathBuf>) -> String {
-    let id = &model.scenario.meta.id;
-    let Some((_, text)) = crate::sim::teaching::kit(id) else {
-        return "This scenario has no teaching kit.".into();
-    };
+/// Writes a printable page (`what`: "Report", "Teaching kit") as `dir/reports/name`,
+/// atomically; says where, or why not.
+fn write_page(
+    dir: Option<PathBuf>,
+    name: &str,
+    what: &str,
+    html: impl FnOnce() -> String,
+) -> String {
     let Some(dir) = dir.map(|d| d.join("reports")) else {
-        return "No data folder to write the teaching kit into.".into();
+        return format!("No data folder to write the {} into.", what.to_lowercase());
     };
-    let path = dir.join(format!("teaching-{id}.html"));
-    let html = crate::sim::teaching::kit_html(model, text);
+    let path = dir.join(name);
+    let html = html();
     match std::fs::create_dir_all(&dir)
         .and_then(|_| crate::sim::save::write_atomic(&path, html.as_bytes(), || Ok(())))
     {
-        Ok(()) => format!("Teaching kit written to {}", path.display()),
-        Err(e) => format!("The teaching kit could not be written: {e}"),
+        Ok(()) => format!("{what} written to {}", path.display()),
+        Err(e) => format!("The {} could not be written: {e}", what.to_lowercase()),
     }
 }
 
-/// Writes the report into `dir/reports`, atomically; says where, or why not.
-pub fn write_report(game: &Game, dir: Option<PathBuf>) -> String {
-    let Some(dir) = dir.map(|d| d.join("reports")) else {
-        return "No data folder to write the report into.".into();
+/// Writes the scenario's teaching kit into `dir/reports`; says where, or why not.
+pub fn write_kit(model: &std::sync::Arc<crate::sim::Model>, dir: Option<PathBuf>) -> String {
+    let id = &model.scenario.meta.id;
+    let Some(text) = crate::sim::teaching::kit(id) else {
+        return "This scenario has no teaching kit.".into();
     };
-    let path = dir.join(format!(
-        "{}-seed{}.html",
-        game.model().scenario.meta.id,
-        game.seed()
-    ));
-    let html = crate::sim::report::debrief_html(game);
-    match std::fs::create_dir_all(&dir)
-        .and_then(|_| crate::sim::save::write_atomic(&path, html.as_bytes(), || Ok(())))
-    {
-        Ok(()) => format!("Report written to {}", path.display()),
-        Err(e) => format!("The report could not be written: {e}"),
-    }
+    write_page(dir, &format!("teaching-{id}.html"), "Teaching kit", || {
+        crate::sim::teaching::kit_html(model, text)
+    })
+}
+
+/// Writes the report into `dir/reports`; says where, or why not.
+pub fn write_report(game: &Game, dir: Option<PathBuf>) -> String {
+    let name = format!("{}-seed{}.html", game.model().scenario.meta.id, game.seed());
+    write_page(dir, &name, "Report", || {
+        crate::sim::report::debrief_html(game)
+    })
 }
 
 /// Collects finished work; while some is under way, asks for another frame soon.

@@ -242,7 +242,7 @@ fn questions(out: &mut String, model: &Model) {
     out.push_str("</ol>\n</section>\n");
 }
 
-fn sources(out: &mut String, model: &Model) {
+pub(crate) fn sources(out: &mut String, model: &Model) {
     out.push_str("<section id=\"sources\">\n<h2>Sources</h2>\n<ul>\n");
     for src in &model.scenario.meta.sources {
         let link = src.url.as_deref().map_or_else(String::new, |u| {

@@ -28,11 +28,11 @@ pub const KITS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The kit of a scenario, if it has one: its path in the repository and its text.
-pub fn kit(scenario_id: &str) -> Option<(&'static str, &'static str)> {
+/// The kit of a scenario, if it has one.
+pub fn kit(scenario_id: &str) -> Option<&'static str> {
     KITS.iter()
         .find(|(id, _, _)| *id == scenario_id)
-        .map(|(_, path, text)| (*path, *text))
+        .map(|(_, _, text)| *text)
 }
 
 const OPEN: &str = "<!-- accord:expected";
@@ -206,9 +206,10 @@ pub fn bless(text: &str, report: &Report) -> String {
     out
 }
 
-/// A kit as one self-contained HTML page: the Markdown rendered, and every picture it
-/// shows replaced by the debrief's outcome-space chart of a seeded game of `model` (the
-/// picture the debrief draws), so that nothing is fetched from anywhere.
+/// A kit as one self-contained HTML page: the Markdown rendered, every picture it shows
+/// replaced by the debrief's outcome-space chart of a seeded game of `model` (the picture
+/// the debrief draws), so that nothing is fetched from anywhere; then the scenario's
+/// sources.
 pub fn kit_html(model: &Arc<Model>, text: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let game = super::simulate::play(model, 1, &[]);
@@ -247,6 +248,7 @@ pub fn kit_html(model: &Arc<Model>, text: &str) -> String {
     let mut out = String::new();
     report::page_start(&mut out, title);
     out.push_str(&body);
+    report::sources(&mut out, model);
     report::page_end(&mut out);
     out
 }

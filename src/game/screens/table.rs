@@ -13,8 +13,8 @@ use super::super::ui::facilitator::{
     FacilitatorForm, FacilitatorIntent, briefs_window, facilitator_panel,
 };
 use super::super::ui::menu_button;
-use super::super::ui::shortcut;
 use super::super::ui::table::{self, TableForm, TableIntent};
+use super::super::ui::{glossed, shortcut};
 use super::root_ui;
 use crate::game::Screen;
 
@@ -255,7 +255,7 @@ fn table_screen(
     table::news_window(ctx, &news, &mut forms.news_seen, form.confirm.is_none());
     if let Some((question, action)) = form.confirm.clone() {
         egui::Modal::new(egui::Id::new("confirm")).show(ctx, |ui| {
-            table::glossed(ui, question);
+            glossed(ui, question);
             ui.horizontal(|ui| {
                 if ui.button("Yes (Enter)").clicked() || shortcut(ui, egui::Key::Enter) {
                     intents.push(TableIntent::Act(action.clone()));

@@ -20,8 +20,7 @@ use crate::sim::transcript::{EntryKind, Visibility};
 use crate::sim::view::PartyView;
 use crate::sim::{Action, Model};
 
-pub use super::glossed;
-use super::{explain, shortcut, with_terms};
+use super::{explain, glossed, shortcut, with_terms};
 
 /// The table screen's state between frames.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -16,7 +16,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 /// The allocator the `accord` binary uses, so that the figures are the game's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: accord::alloc::Allocator = accord::alloc::Allocator;
 
 fn benches(c: &mut Criterion) {
     c.bench_function("load_and_validate_istanbul", |b| {

@@ -1,4 +1,5 @@
 //! Accord: a negotiation game. `sim` is the engine (no Bevy); `game` is the Bevy app.
+pub mod alloc;
 pub mod cli;
 #[cfg(feature = "gui")]
 pub mod game;
@@ -9,4 +10,4 @@ pub mod sim;
 /// workloads among them measure what the game does.
 #[cfg(test)]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: alloc::Allocator = alloc::Allocator;

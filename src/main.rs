@@ -9,7 +9,7 @@ use accord::cli::{Cli, Command, PlayArgs, run};
 /// The engine and the AI allocate many small, short-lived objects (transcript entries,
 /// packages, reasons); mimalloc serves them faster than the system allocator.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: accord::alloc::Allocator = accord::alloc::Allocator;
 
 // mimalloc's own option setter (part of the C library the allocator links in).
 unsafe extern "C" {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::model::Model;
-use super::scenario::{IssueId, OptionId, PartyId, PartyKind};
+use super::scenario::{Issue, IssueId, OptionId, PartyId, PartyKind};
 
 /// Offers are numbered from 1 in the order they are made.
 pub type OfferId = u32;
@@ -218,16 +218,38 @@ impl Move {
     /// The same move as an action, by id (for records and people).
     pub fn to_action(&self, model: &Model) -> Action {
         let s = &model.scenario;
-        let issue = |i: usize| s.issues[i].id.clone();
-        let party = |p: usize| s.parties[p].id.clone();
+        self.to_action_with(&s.issues, &|p| s.parties[p].id.clone(), &|l| {
+            s.levers[l].id.clone()
+        })
+    }
+
+    /// The same move as an action, with ids read from the issues and the given ids of
+    /// parties and levers: what a seat away from the scenario file (a remote client,
+    /// which knows only the public issues and its own levers) sends.
+    pub fn to_action_with(
+        &self,
+        issues: &[Issue],
+        party: &dyn Fn(usize) -> String,
+        lever: &dyn Fn(usize) -> String,
+    ) -> Action {
+        let issue = |i: usize| issues[i].id.clone();
+        let package_ids = |package: &[Option<usize>]| -> PackageIds {
+            package
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| {
+                    o.map(|o| (issues[i].id.clone(), issues[i].options[o].id.clone()))
+                })
+                .collect()
+        };
         match self {
             Move::Propose { package, note } => Action::Propose {
-                package: model.partial_package_ids(package),
+                package: package_ids(package),
                 note: note.clone(),
             },
             Move::Counter { to, package, note } => Action::Counter {
                 to: *to,
-                package: model.partial_package_ids(package),
+                package: package_ids(package),
                 note: note.clone(),
             },
             Move::Accept { offer } => Action::Accept { offer: *offer },
@@ -248,7 +270,7 @@ impl Move {
                     .iter()
                     .map(|st| Stance {
                         issue: issue(st.issue),
-                        option: s.issues[st.issue].options[st.option].id.clone(),
+                        option: issues[st.issue].options[st.option].id.clone(),
                         stance: st.stance,
                     })
                     .collect(),
@@ -259,9 +281,7 @@ impl Move {
                 ally: party(*ally),
                 text: text.clone(),
             },
-            Move::UseLever { lever } => Action::UseLever {
-                lever: s.levers[*lever].id.clone(),
-            },
+            Move::UseLever { lever: l } => Action::UseLever { lever: lever(*l) },
             Move::WalkOut { reason } => Action::WalkOut {
                 reason: reason.clone(),
             },

@@ -15,11 +15,21 @@ pub struct Stream(ChaCha8Rng);
 
 impl Stream {
     pub fn new(seed: u64, purpose: &str) -> Stream {
+        Stream::from_key(Stream::key(seed, purpose))
+    }
+
+    /// The key of the stream for `purpose`: what a remote seat is given instead of the
+    /// seed (a hash, which tells nothing of the seed or of any other stream).
+    pub fn key(seed: u64, purpose: &str) -> [u8; 32] {
         let mut h = Sha256::new();
         h.update(b"accord-rng-v1");
         h.update(seed.to_le_bytes());
         h.update(purpose.as_bytes());
-        let key: [u8; 32] = h.finalize().into();
+        h.finalize().into()
+    }
+
+    /// The stream of a key from [`Stream::key`].
+    pub fn from_key(key: [u8; 32]) -> Stream {
         Stream(ChaCha8Rng::from_seed(key))
     }
 

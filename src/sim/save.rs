@@ -36,6 +36,10 @@ pub struct SaveFile {
     /// game: they change nothing a replay depends on).
     #[serde(default)]
     pub classroom: Classroom,
+    /// A hosted game's codes and settings (`accord host`), so that `--resume` goes on
+    /// with them.
+    #[serde(default)]
+    pub host: Option<crate::net::host::HostSave>,
 }
 
 /// The facilitator's settings kept with a save.
@@ -80,6 +84,7 @@ impl SaveFile {
             title: game.model().scenario.meta.title.clone(),
             record: GameRecord::of(game, origin, seats),
             classroom: Classroom::default(),
+            host: None,
         }
     }
 

@@ -7,13 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::game::{Game, OfferStatus, Outcome, Phase};
 use super::scenario::{Issue, OptionRef, PartyKind, Scenario, Shape};
 use super::transcript::Entry;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicParty {
     pub id: String,
     pub name: String,

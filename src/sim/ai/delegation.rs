@@ -247,7 +247,12 @@ impl DelegationAi {
     /// The random stream of a delegation's agent in a game of this seed: its own, drawn
     /// from the seed and the party's id, so that no agent reads another's numbers.
     pub fn stream(seed: u64, party_id: &str) -> Stream {
-        Stream::new(seed, &format!("ai:{party_id}"))
+        Stream::from_key(DelegationAi::stream_key(seed, party_id))
+    }
+
+    /// The key of that stream, for a seat played away from the host.
+    pub fn stream_key(seed: u64, party_id: &str) -> [u8; 32] {
+        Stream::key(seed, &format!("ai:{party_id}"))
     }
 
     /// A delegation's agent with its own random stream (see [`DelegationAi::stream`]).

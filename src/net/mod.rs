@@ -1,0 +1,16 @@
+//! Networked play: a class host that runs the engine and serves each seat its own view
+//! over WebSocket, and the clients that join it (`docs/protocol.md`). No Bevy here.
+//!
+//! - `protocol`: the messages, their version and their decoder.
+//! - `wire`: what a connection may see, and what changed since it last saw.
+//! - `codes`: join codes and their checks.
+//! - `host`: the host (Tokio, one thread).
+//! - `client`: the transport a client speaks through, and the native one (tungstenite).
+//! - `join`: a seat played remotely, by the AI or by a script.
+
+pub mod client;
+pub mod codes;
+pub mod host;
+pub mod join;
+pub mod protocol;
+pub mod wire;

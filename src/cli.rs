@@ -99,6 +99,11 @@ pub enum Command {
         #[arg(long, requires = "window")]
         screenshot: Option<PathBuf>,
     },
+    /// Host a class: run one game and serve each seat, observer and the facilitator its
+    /// own view over WebSocket (first line on stdout: the address and the codes, as JSON).
+    Host(crate::net::command::HostArgs),
+    /// Play one seat of a hosted game from this machine, with the AI.
+    Join(crate::net::command::JoinArgs),
     /// Write a commented template for a new scenario that validates and plays.
     NewScenario {
         /// The scenario's id: lowercase letters, digits, `-` and `_`.
@@ -260,6 +265,8 @@ pub fn run(command: Command) -> Option<ExitCode> {
             json,
         } => lint(&scenario, games, seed, threads, json),
         Command::NewScenario { name, out, title } => new_scenario(&name, out, title),
+        Command::Host(args) => crate::net::command::host(&args),
+        Command::Join(args) => crate::net::command::join(&args),
         Command::Report {
             input,
             out,

@@ -1,9 +1,9 @@
 //! Accord: a negotiation game. `sim` is the engine (no Bevy); `game` is the Bevy app.
 pub mod alloc;
 pub mod cli;
-pub mod net;
 #[cfg(feature = "gui")]
 pub mod game;
+pub mod net;
 pub mod paths;
 pub mod sim;
 

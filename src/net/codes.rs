@@ -133,7 +133,12 @@ mod tests {
     #[test]
     fn codes_are_random_distinct_and_typed_loosely() {
         let book = CodeBook::new(&["a".into(), "b".into()]).unwrap();
-        let all = [&book.seats["a"], &book.seats["b"], &book.observer, &book.facilitator];
+        let all = [
+            &book.seats["a"],
+            &book.seats["b"],
+            &book.observer,
+            &book.facilitator,
+        ];
         for (i, c) in all.iter().enumerate() {
             assert_eq!(c.len(), CODE_LEN);
             assert!(all[i + 1..].iter().all(|d| d != c));
@@ -164,10 +169,16 @@ mod tests {
     fn a_rotated_code_replaces_the_old_one() {
         let mut book = CodeBook::new(&["a".into()]).unwrap();
         let old = book.seats["a"].clone();
-        let new = book.rotate(&Role::Seat { party: "a".into() }).unwrap().unwrap();
+        let new = book
+            .rotate(&Role::Seat { party: "a".into() })
+            .unwrap()
+            .unwrap();
         assert_ne!(old, new);
         assert_eq!(book.role_of(&old), None);
         assert_eq!(book.role_of(&new), Some(Role::Seat { party: "a".into() }));
-        assert_eq!(book.rotate(&Role::Seat { party: "z".into() }).unwrap(), None);
+        assert_eq!(
+            book.rotate(&Role::Seat { party: "z".into() }).unwrap(),
+            None
+        );
     }
 }

@@ -35,8 +35,8 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::codes::CodeBook;
 use super::protocol::{
-    AiSeat, ClientMessage, ErrorCode, HostMessage, MAX_CLIENT_FRAME, PublicScenario, Role,
-    Welcome, decode_client, encode_host,
+    AiSeat, ClientMessage, ErrorCode, HostMessage, MAX_CLIENT_FRAME, PublicScenario, Role, Welcome,
+    decode_client, encode_host,
 };
 use super::wire::{ConnectionInfo, Extras, WireView};
 use crate::sim::ai::delegation::DelegationAi;
@@ -197,11 +197,12 @@ impl HostGame {
                 Controller::Ai(preset) => SeatControl::Ai(preset.clone()),
             })
             .collect();
-        let table =
-            Table::resume(record, &controls).map_err(|e| HostError::Save(save::SaveError::Replay {
+        let table = Table::resume(record, &controls).map_err(|e| {
+            HostError::Save(save::SaveError::Replay {
                 path: path.to_string(),
                 source: Box::new(e),
-            }))?;
+            })
+        })?;
         Ok((
             HostGame {
                 table,
@@ -290,7 +291,9 @@ impl Hosted {
     fn join(&mut self) -> Result<HostEnd, HostError> {
         match self.thread.take().map(|t| t.join()) {
             Some(Ok(result)) => result,
-            Some(Err(_)) => Err(HostError::Runtime(io::Error::other("the host thread panicked"))),
+            Some(Err(_)) => Err(HostError::Runtime(io::Error::other(
+                "the host thread panicked",
+            ))),
             None => Err(HostError::Runtime(io::Error::other("already stopped"))),
         }
     }
@@ -480,7 +483,10 @@ impl Hub {
         let s = &m.scenario;
         let ai = match role {
             Role::Seat { party } => m.party_index(party).map(|p| AiSeat {
-                stream_key: hex(&DelegationAi::stream_key(self.game.table.game.seed(), party)),
+                stream_key: hex(&DelegationAi::stream_key(
+                    self.game.table.game.seed(),
+                    party,
+                )),
                 personality: s.parties[p].personality,
             }),
             _ => None,
@@ -592,7 +598,8 @@ impl Hub {
             return 0;
         };
         if c.tx.try_send(Out::Text(text.clone())).is_err() {
-            let _ = c.tx.try_send(Out::Close(CloseCode::Policy, "too slow to keep up"));
+            let _ =
+                c.tx.try_send(Out::Close(CloseCode::Policy, "too slow to keep up"));
             self.leave(id);
             return 0;
         }
@@ -653,7 +660,11 @@ impl Hub {
 
     /// The facilitator's list of connections changed.
     fn facilitator_changed(&mut self) {
-        if self.conns.values().any(|c| c.role == Role::Facilitator && c.unlocked) {
+        if self
+            .conns
+            .values()
+            .any(|c| c.role == Role::Facilitator && c.unlocked)
+        {
             self.broadcast();
         }
     }
@@ -707,7 +718,11 @@ impl Hub {
         }
         let actions = game.action_count();
         if self.turn.is_none_or(|(q, a, _)| q != p || a != actions) {
-            self.turn = Some((p, actions, Instant::now() + Duration::from_secs(seconds.into())));
+            self.turn = Some((
+                p,
+                actions,
+                Instant::now() + Duration::from_secs(seconds.into()),
+            ));
         }
     }
 
@@ -745,7 +760,11 @@ impl Hub {
             Err(e) => return self.error(id, e.code(), e.to_string()),
         };
         if !unlocked && !matches!(message, ClientMessage::Unlock { .. } | ClientMessage::Ping) {
-            return self.error(id, ErrorCode::Forbidden, "the facilitator's PIN is needed first");
+            return self.error(
+                id,
+                ErrorCode::Forbidden,
+                "the facilitator's PIN is needed first",
+            );
         }
         let facilitator = role == Role::Facilitator;
         match message {
@@ -785,7 +804,11 @@ impl Hub {
                 if self.conns.contains_key(&connection) {
                     self.close(connection, "removed by the facilitator");
                 } else {
-                    self.error(id, ErrorCode::Refused, format!("no connection {connection}"));
+                    self.error(
+                        id,
+                        ErrorCode::Refused,
+                        format!("no connection {connection}"),
+                    );
                 }
             }
             ClientMessage::Facilitate { facilitator_move } => {
@@ -938,7 +961,8 @@ async fn read_head(stream: &mut TcpStream) -> io::Result<Option<Head>> {
                         .and_then(|h| std::str::from_utf8(h.value).ok())
                         .map(str::to_string)
                 };
-                let upgrade = header("upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
+                let upgrade =
+                    header("upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
                 return Ok(Some(Head {
                     path: req.path.unwrap_or("/").to_string(),
                     upgrade,
@@ -1078,7 +1102,15 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, hub: Rc<RefCell<Hub
     let limits = hub.borrow().settings.limits.clone();
     let head = match tokio::time::timeout(limits.handshake_timeout, read_head(&mut stream)).await {
         Ok(Ok(Some(head))) => head,
-        Ok(Ok(None)) => return respond(&mut stream, "400 Bad Request", "bad request\n", "text/plain").await,
+        Ok(Ok(None)) => {
+            return respond(
+                &mut stream,
+                "400 Bad Request",
+                "bad request\n",
+                "text/plain",
+            )
+            .await;
+        }
         _ => return,
     };
     let Some((code, name)) = query(&head.path) else {
@@ -1101,7 +1133,13 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, hub: Rc<RefCell<Hub
     let role = match admitted {
         Ok(role) => role,
         Err(Refusal::Full) => {
-            return respond(&mut stream, "503 Service Unavailable", "the class is full\n", "text/plain").await;
+            return respond(
+                &mut stream,
+                "503 Service Unavailable",
+                "the class is full\n",
+                "text/plain",
+            )
+            .await;
         }
         Err(Refusal::Throttled) => {
             return respond(
@@ -1125,8 +1163,9 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, hub: Rc<RefCell<Hub
     if stream.write_all(reply.as_bytes()).await.is_err() {
         return;
     }
-    let ws = WebSocketStream::from_partially_read(stream, head.rest, WsRole::Server, Some(ws_config()))
-        .await;
+    let ws =
+        WebSocketStream::from_partially_read(stream, head.rest, WsRole::Server, Some(ws_config()))
+            .await;
     let (tx, rx) = mpsc::channel(512);
     let id = hub.borrow_mut().join(role, name, tx);
     talk(ws, rx, id, &hub, &limits).await;
@@ -1239,4 +1278,3 @@ async fn send_close(
         Err(_) => Ok(()),
     }
 }
-

@@ -142,6 +142,9 @@ pub fn play_seat(
             }
             Err(Session::Fatal(e)) => return Err(e),
             Err(Session::Dropped(why)) => {
+                if std::env::var_os("ACCORD_NET_DEBUG").is_some() {
+                    eprintln!("client dropped: {why}");
+                }
                 lost_since.get_or_insert_with(Instant::now);
                 last_drop = Some(why);
             }
@@ -198,7 +201,11 @@ fn session(
         };
         *bytes += text.len() as u64;
         *messages += 1;
-        let message = decode_host(&text).map_err(|e| Session::Fatal(JoinError::Protocol(e.to_string())))?;
+        let message =
+            decode_host(&text).map_err(|e| Session::Fatal(JoinError::Protocol(e.to_string())))?;
+        if std::env::var_os("ACCORD_NET_DEBUG").is_some() {
+            eprintln!("client got {}", &text[..text.len().min(300)]);
+        }
         match message {
             HostMessage::Welcome(w) => {
                 if !matches!(w.role, Role::Seat { .. }) {

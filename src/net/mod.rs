@@ -7,9 +7,11 @@
 //! - `host`: the host (Tokio, one thread).
 //! - `client`: the transport a client speaks through, and the native one (tungstenite).
 //! - `join`: a seat played remotely, by the AI or by a script.
+//! - `command`: `accord host` and `accord join`.
 
 pub mod client;
 pub mod codes;
+pub mod command;
 pub mod host;
 pub mod join;
 pub mod protocol;

@@ -199,20 +199,24 @@ pub fn decode_client(text: &str) -> Result<ClientMessage, DecodeError> {
     if text.len() > MAX_CLIENT_FRAME {
         return Err(DecodeError::TooLarge(text.len()));
     }
-    #[derive(Deserialize)]
-    struct Version {
-        protocol_version: u32,
-    }
-    let version: Version =
-        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
-    if version.protocol_version != PROTOCOL_VERSION {
+    let malformed = |e: serde_json::Error| DecodeError::Malformed(e.to_string());
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(malformed)?;
+    let Some(object) = value.as_object_mut() else {
+        return Err(DecodeError::Malformed("a message is a JSON object".into()));
+    };
+    let version = match object.remove("protocol_version") {
+        Some(v) => v.as_u64().ok_or_else(|| {
+            DecodeError::Malformed("protocol_version is not a whole number".into())
+        })?,
+        None => return Err(DecodeError::Malformed("no protocol_version".into())),
+    };
+    if version != u64::from(PROTOCOL_VERSION) {
         return Err(DecodeError::Version {
-            found: version.protocol_version,
+            found: u32::try_from(version).unwrap_or(u32::MAX),
         });
     }
-    let frame: ClientFrame =
-        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
-    Ok(frame.message)
+    // Without the version, the rest is the message itself, unknown fields refused.
+    serde_json::from_value(value).map_err(malformed)
 }
 
 /// A client message as a frame's text.

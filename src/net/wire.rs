@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::CodeBook;
 use super::protocol::Role;
+use crate::sim::FacilitatorMove;
 use crate::sim::game::{Game, Offer, Phase};
 use crate::sim::model::Prefs;
 use crate::sim::observe::{SeatLever, SeatView};
 use crate::sim::record::{GameRecord, RecordedAction};
 use crate::sim::transcript::{Logged, Scope};
-use crate::sim::FacilitatorMove;
 
 /// The state as one connection may see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,7 +179,7 @@ impl WireView {
             .iter()
             .enumerate()
             .filter(|(i, o)| self.offers.get(*i) != Some(o))
-            .map(|(_, o)| o.clone())
+            .map(|(i, o)| (i, o.clone()))
             .collect();
         let known = self.transcript.last().map_or(0, |e| e.seq + 1);
         let transcript = next
@@ -190,14 +190,17 @@ impl WireView {
             .collect();
         let facilitator = match (&self.facilitator, &next.facilitator) {
             (Some(old), Some(new)) => Some(FacilitatorDelta {
-                actions: new.record.actions[old.record.actions.len().min(new.record.actions.len())..]
+                actions: new.record.actions
+                    [old.record.actions.len().min(new.record.actions.len())..]
                     .to_vec(),
-                facilitator: new.record.facilitator
-                    [old.record.facilitator.len().min(new.record.facilitator.len())..]
+                facilitator: new.record.facilitator[old
+                    .record
+                    .facilitator
+                    .len()
+                    .min(new.record.facilitator.len())..]
                     .to_vec(),
                 codes: (old.codes != new.codes).then(|| new.codes.clone()),
-                connections: (old.connections != new.connections)
-                    .then(|| new.connections.clone()),
+                connections: (old.connections != new.connections).then(|| new.connections.clone()),
                 whole: None,
             }),
             (None, Some(new)) => Some(FacilitatorDelta {
@@ -221,7 +224,9 @@ impl WireView {
             mediator_asked: next.mediator_asked.clone(),
             transcript,
             transcript_len: next.transcript_len,
-            seat: (self.seat != next.seat).then(|| next.seat.clone()).flatten(),
+            seat: (self.seat != next.seat)
+                .then(|| next.seat.clone())
+                .flatten(),
             facilitator,
             debrief: match (&self.debrief, &next.debrief) {
                 (None, Some(d)) => Some(d.clone()),
@@ -234,8 +239,7 @@ impl WireView {
     /// not follow this view: offers or entries out of order.
     pub fn apply(&mut self, delta: Delta) -> Result<(), String> {
         let mut offers = self.offers.clone();
-        for o in delta.offers {
-            let i = o.id as usize;
+        for (i, o) in delta.offers {
             match i.cmp(&offers.len()) {
                 std::cmp::Ordering::Less => offers[i] = o,
                 std::cmp::Ordering::Equal => offers.push(o),
@@ -303,7 +307,8 @@ pub struct Delta {
     pub deadline: u32,
     pub phase: Phase,
     pub to_move: Option<usize>,
-    pub offers: Vec<Offer>,
+    /// Offers that are new or changed, each with its place in the list of offers.
+    pub offers: Vec<(usize, Offer)>,
     pub settled: Vec<Option<usize>>,
     pub locked: Vec<Option<usize>>,
     pub mediator_asked: Vec<bool>,

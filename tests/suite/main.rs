@@ -12,6 +12,7 @@ mod golden;
 #[cfg(feature = "gui")]
 mod guide;
 mod narration;
+mod net;
 mod option_rules;
 #[cfg(feature = "gui")]
 mod panels;

@@ -93,10 +93,24 @@ pub struct SeatEnd {
     pub messages_received: u64,
 }
 
-/// Plays a seat until the talks end.
+/// Plays a seat until the talks end, over native WebSocket connections.
 pub fn play_seat(
     address: &str,
     code: &str,
+    player: &mut dyn SeatPlayer,
+    options: &JoinOptions,
+) -> Result<SeatEnd, JoinError> {
+    let mut open = || {
+        connect(address, code, &options.name, options.connect_timeout)
+            .map(|t| Box::new(t) as Box<dyn Transport>)
+    };
+    play_seat_via(&mut open, player, options)
+}
+
+/// Plays a seat until the talks end, over the connections `open` makes (once, and again
+/// after each drop).
+pub fn play_seat_via(
+    open: &mut dyn FnMut() -> Result<Box<dyn Transport>, TransportError>,
     player: &mut dyn SeatPlayer,
     options: &JoinOptions,
 ) -> Result<SeatEnd, JoinError> {
@@ -107,7 +121,7 @@ pub fn play_seat(
     let mut lost_since: Option<Instant> = None;
     let mut last_drop: Option<String> = None;
     loop {
-        let mut transport = match connect(address, code, &options.name, options.connect_timeout) {
+        let mut transport = match open() {
             Ok(t) => t,
             Err(TransportError::Refused(why)) => return Err(JoinError::Refused(why)),
             Err(TransportError::Address(why)) => return Err(JoinError::Protocol(why)),
@@ -125,7 +139,7 @@ pub fn play_seat(
             reconnections += 1;
         }
         match session(
-            &mut transport,
+            transport.as_mut(),
             player,
             &mut view,
             options,

@@ -3,13 +3,22 @@
 //! and hostile input.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use accord::net::client::{Transport, TransportError, connect};
 use accord::net::host::{self, HostGame, HostSettings};
-use accord::net::join::{AiPlayer, JoinOptions, SeatEnd, play_seat};
+use accord::net::join::{
+    AiPlayer, JoinError, JoinOptions, SeatEnd, SeatPlayer, play_seat, play_seat_via,
+};
+use accord::net::protocol::{
+    ClientMessage, ErrorCode, HostMessage, Welcome, decode_host, encode_client,
+};
+use accord::net::wire::WireView;
+use accord::sim::game::Explanation;
 use accord::sim::record::GameRecord;
-use accord::sim::{Model, simulate};
+use accord::sim::transcript::{Kind, Scope};
+use accord::sim::{Action, Audience, Model, simulate};
 
 use crate::common;
 
@@ -75,4 +84,225 @@ fn remote_ai_seats_play_the_game_simulate_plays() {
             assert_eq!(end.view.actions, record.actions.len());
         }
     }
+}
+
+/// A transport that keeps every frame it receives.
+struct Recording {
+    inner: Box<dyn Transport>,
+    frames: Arc<Mutex<Vec<String>>>,
+}
+
+impl Transport for Recording {
+    fn send(&mut self, text: &str) -> Result<(), TransportError> {
+        self.inner.send(text)
+    }
+    fn recv(&mut self, timeout: Duration) -> Result<Option<String>, TransportError> {
+        let got = self.inner.recv(timeout)?;
+        if let Some(t) = &got {
+            self.frames.lock().unwrap().push(t.clone());
+        }
+        Ok(got)
+    }
+}
+
+/// Plays a seat with `player`, keeping every frame it received.
+fn recorded_seat(
+    address: String,
+    code: String,
+    mut player: Box<dyn SeatPlayer + Send>,
+) -> std::thread::JoinHandle<(Result<SeatEnd, JoinError>, Vec<String>)> {
+    std::thread::spawn(move || {
+        let frames = Arc::new(Mutex::new(Vec::new()));
+        let kept = frames.clone();
+        let mut open = move || {
+            connect(&address, &code, "", Duration::from_secs(2)).map(|t| {
+                Box::new(Recording {
+                    inner: Box::new(t),
+                    frames: kept.clone(),
+                }) as Box<dyn Transport>
+            })
+        };
+        let end = play_seat_via(&mut open, player.as_mut(), &quick());
+        let frames = frames.lock().unwrap().clone();
+        (end, frames)
+    })
+}
+
+/// Reads a connection (an observer's) until the talks end; every frame it received.
+fn watch(address: &str, code: &str) -> std::thread::JoinHandle<Vec<String>> {
+    let mut t = connect(address, code, "watcher", Duration::from_secs(2)).unwrap();
+    std::thread::spawn(move || {
+        let mut frames = Vec::new();
+        let start = std::time::Instant::now();
+        while start.elapsed() < Duration::from_secs(120) {
+            match t.recv(Duration::from_millis(500)) {
+                Ok(Some(text)) => {
+                    let over = text.contains("\"phase\":\"Ended\"");
+                    frames.push(text);
+                    if over {
+                        break;
+                    }
+                }
+                Ok(None) => {
+                    let _ = t.send(&encode_client(&ClientMessage::Ping));
+                }
+                Err(_) => break,
+            }
+        }
+        frames
+    })
+}
+
+/// A person in the Ukrainian seat, by script: private words to Russia and a caucus with
+/// its ally in the first rounds (texts that must reach no one else), then passes.
+struct Scripted {
+    turns: u32,
+    refused: bool,
+}
+
+impl SeatPlayer for Scripted {
+    fn welcomed(&mut self, _: &Welcome) {}
+    fn decide(&mut self, _view: &WireView) -> (Action, Option<Explanation>) {
+        self.turns += 1;
+        if std::mem::take(&mut self.refused) {
+            return (Action::Pass, None);
+        }
+        let action = match self.turns {
+            1 | 3 => Action::Statement {
+                to: Audience::Private(vec!["russia".into()]),
+                stances: Vec::new(),
+                text: Some(format!("PRIVATE-TO-RUSSIA-{}", self.turns)),
+            },
+            2 | 4 => Action::Caucus {
+                ally: "europe".into(),
+                text: format!("CAUCUS-WITH-EUROPE-{}", self.turns),
+            },
+            _ => Action::Pass,
+        };
+        (action, None)
+    }
+    fn refused(&mut self, _: ErrorCode, message: &str) {
+        eprintln!("scripted move refused: {message}");
+        self.refused = true;
+    }
+}
+
+/// A text as it appears inside a JSON string.
+fn in_json(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap();
+    quoted[1..quoted.len() - 1].to_string()
+}
+
+#[test]
+fn no_byte_of_another_seats_secrets_reaches_a_client() {
+    let model = common::istanbul();
+    let game = HostGame::new(
+        model.clone(),
+        "built-in:istanbul-2025",
+        11,
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    let hosted = host::start(
+        game,
+        HostSettings {
+            exit_when_over: true,
+            ..HostSettings::default()
+        },
+    )
+    .unwrap();
+    let a = hosted.announcement.clone();
+    let observer = watch(&a.address, &a.observer);
+    let seats: Vec<(String, _)> = a
+        .seats
+        .iter()
+        .map(|(party, code)| {
+            let player: Box<dyn SeatPlayer + Send> = if party == "ukraine" {
+                Box::new(Scripted {
+                    turns: 0,
+                    refused: false,
+                })
+            } else {
+                Box::new(AiPlayer::new("scenario"))
+            };
+            (
+                party.clone(),
+                recorded_seat(a.address.clone(), code.clone(), player),
+            )
+        })
+        .collect();
+    let mut received: Vec<(Option<usize>, Vec<String>)> = Vec::new();
+    for (party, handle) in seats {
+        let (end, frames) = handle.join().unwrap();
+        end.unwrap_or_else(|e| panic!("{party}: {e}"));
+        received.push((model.party_index(&party), frames));
+    }
+    received.push((None, observer.join().unwrap()));
+    let record = hosted.wait().unwrap().record;
+    let game = record.replay().unwrap();
+    // The script's secrets were said, and are in the host's record.
+    let said = |t: &str| {
+        game.transcript()
+            .iter()
+            .any(|e| format!("{:?}", e.kind).contains(t))
+    };
+    assert!(said("PRIVATE-TO-RUSSIA-1") && said("CAUCUS-WITH-EUROPE-2"));
+    let s = &model.scenario;
+    for (me, frames) in &received {
+        let who = me.map_or("the observer".to_string(), |p| s.parties[p].id.clone());
+        assert!(frames.len() > 5, "{who} received the game");
+        assert!(
+            frames[0].contains("\"type\":\"welcome\""),
+            "{who}: the welcome comes first"
+        );
+        for (k, frame) in frames.iter().enumerate() {
+            // Nobody's rationale and no debrief reach a seat or an observer.
+            assert!(
+                !frame.contains("\"Rationale\""),
+                "{who}, frame {k}: a rationale"
+            );
+            assert!(
+                !frame.contains("\"debrief\":{"),
+                "{who}, frame {k}: the debrief"
+            );
+            // A seat's own state is its own.
+            if let Ok(HostMessage::Welcome(w)) = decode_host(frame) {
+                assert_eq!(w.view.seat.as_ref().map(|o| o.me), *me, "{who}");
+                assert_eq!(w.ai.is_some(), me.is_some(), "{who}");
+            }
+            for (q, party) in s.parties.iter().enumerate() {
+                if Some(q) == *me {
+                    continue;
+                }
+                for secret in [&party.confidential_brief, &party.batna_description] {
+                    let line = secret.lines().find(|l| l.len() > 30).unwrap_or(secret);
+                    assert!(
+                        secret.is_empty() || !frame.contains(&in_json(line)),
+                        "{who}, frame {k}: a confidential text of {}",
+                        party.id
+                    );
+                }
+            }
+            for e in game.transcript() {
+                if me.is_some_and(|p| e.scope.visible_to(p)) || e.scope == Scope::Public {
+                    continue;
+                }
+                let text = match &e.kind {
+                    Kind::Statement { text: Some(t), .. } | Kind::Caucus { text: t, .. } => t,
+                    _ => continue,
+                };
+                assert!(
+                    !frame.contains(&in_json(text)),
+                    "{who}, frame {k}: a message not for it: {text}"
+                );
+            }
+        }
+    }
+    // And what a seat may see does reach it: Russia hears Ukraine's private words.
+    let russia = model.party_index("russia");
+    let heard = received
+        .iter()
+        .find(|(me, _)| *me == russia)
+        .is_some_and(|(_, f)| f.iter().any(|t| t.contains("PRIVATE-TO-RUSSIA-1")));
+    assert!(heard, "a private statement reaches its listener");
 }

@@ -306,3 +306,176 @@ fn no_byte_of_another_seats_secrets_reaches_a_client() {
         .is_some_and(|(_, f)| f.iter().any(|t| t.contains("PRIVATE-TO-RUSSIA-1")));
     assert!(heard, "a private statement reaches its listener");
 }
+
+/// A host of river-valley with every seat left to people, and its announcement.
+fn hosted(settings: HostSettings) -> host::Hosted {
+    let game = HostGame::new(
+        common::built_in("river-valley"),
+        "built-in:river-valley",
+        5,
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    host::start(game, settings).unwrap()
+}
+
+/// The next message, within a few seconds.
+fn next(t: &mut dyn Transport) -> HostMessage {
+    let text = t
+        .recv(Duration::from_secs(5))
+        .expect("the connection stays open")
+        .expect("a message comes");
+    decode_host(&text).unwrap()
+}
+
+fn error_code(m: HostMessage) -> ErrorCode {
+    match m {
+        HostMessage::Error { code, .. } => code,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+fn welcome(m: HostMessage) -> Welcome {
+    match m {
+        HostMessage::Welcome(w) => *w,
+        other => panic!("expected a welcome, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_messages_get_errors_and_harm_no_one() {
+    let h = hosted(HostSettings::default());
+    let a = h.announcement.clone();
+    let open = |code: &str| connect(&a.address, code, "t", Duration::from_secs(2)).unwrap();
+    let first = welcome(next(&mut open(&a.observer)));
+    let to_move = first.view.to_move.unwrap();
+    let mover = first.scenario.parties[to_move].id.clone();
+    let other = a.seats.keys().find(|p| **p != mover).unwrap().clone();
+    let mut bystander = open(&a.seats[&other]);
+    let w = welcome(next(&mut bystander));
+    let mut mover_conn = open(&a.seats[&mover]);
+    welcome(next(&mut mover_conn));
+
+    // Not JSON; JSON of no message; another version; a binary frame.
+    for bad in [
+        "{",
+        "[1,2]",
+        "{\"protocol_version\":1,\"type\":\"launch\"}",
+        "{\"type\":\"ping\"}",
+    ] {
+        bystander.send(bad).unwrap();
+        assert_eq!(
+            error_code(next(&mut bystander)),
+            ErrorCode::Malformed,
+            "{bad}"
+        );
+    }
+    bystander
+        .send("{\"protocol_version\":99,\"type\":\"ping\"}")
+        .unwrap();
+    assert_eq!(error_code(next(&mut bystander)), ErrorCode::Version);
+    // Out of turn, and a move on a stale view.
+    let act = |seen| {
+        encode_client(&ClientMessage::Act {
+            seen,
+            action: Action::Pass,
+            explanation: None,
+        })
+    };
+    bystander.send(&act(w.view.actions)).unwrap();
+    assert_eq!(error_code(next(&mut bystander)), ErrorCode::NotYourTurn);
+    mover_conn.send(&act(w.view.actions + 7)).unwrap();
+    assert_eq!(error_code(next(&mut mover_conn)), ErrorCode::Stale);
+    // A seat cannot do the facilitator's work.
+    bystander
+        .send(&encode_client(&ClientMessage::ReleaseDebrief))
+        .unwrap();
+    assert_eq!(error_code(next(&mut bystander)), ErrorCode::Forbidden);
+    // Flooding: past 20 a second, messages are dropped with one error a second.
+    for _ in 0..60 {
+        bystander
+            .send(&encode_client(&ClientMessage::Ping))
+            .unwrap();
+    }
+    assert_eq!(error_code(next(&mut bystander)), ErrorCode::TooFast);
+    // The mover still plays, and every connection hears of it.
+    mover_conn.send(&act(w.view.actions)).unwrap();
+    match next(&mut mover_conn) {
+        HostMessage::Update(d) => assert_eq!(d.actions, w.view.actions + 1),
+        other => panic!("expected the update, got {other:?}"),
+    }
+    // An oversized frame closes only that connection (1009), and the host goes on.
+    let mut big = open(&a.seats[&other]);
+    welcome(next(&mut big));
+    let huge = format!(
+        "{{\"protocol_version\":1,\"type\":\"ping\",\"pad\":\"{}\"}}",
+        "x".repeat(70 * 1024)
+    );
+    let _ = big.send(&huge);
+    let closed = (0..10).any(|_| matches!(big.recv(Duration::from_secs(1)), Err(_)));
+    assert!(closed, "an oversized frame closes its connection");
+    let mut late = open(&a.observer);
+    let w2 = welcome(next(&mut late));
+    assert_eq!(w2.view.actions, w.view.actions + 1, "the host goes on");
+    drop(h);
+}
+
+#[test]
+fn wrong_codes_are_refused_and_throttled() {
+    let h = hosted(HostSettings::default());
+    let a = h.announcement.clone();
+    for k in 0..10 {
+        match connect(
+            &a.address,
+            &format!("WR0NGC0DE{k}"),
+            "",
+            Duration::from_secs(2),
+        ) {
+            Err(TransportError::Refused(why)) => assert!(why.contains("unknown code"), "{why}"),
+            other => panic!("a wrong code is refused: {:?}", other.err()),
+        }
+    }
+    // After ten wrong codes in a minute, even the right one waits.
+    match connect(&a.address, &a.observer, "", Duration::from_secs(2)) {
+        Err(TransportError::Refused(why)) => assert!(why.contains("too many"), "{why}"),
+        other => panic!("throttled: {:?}", other.err()),
+    }
+    let end = h.stop().unwrap();
+    assert_eq!(end.stats.refused_codes, 10);
+}
+
+#[test]
+fn the_facilitator_needs_the_pin_and_five_wrong_ones_lock_it() {
+    let h = hosted(HostSettings {
+        pin_sha256: Some(accord::sim::model::sha256_hex("2468")),
+        ..HostSettings::default()
+    });
+    let a = h.announcement.clone();
+    let mut f = connect(&a.address, &a.facilitator, "", Duration::from_secs(2)).unwrap();
+    assert_eq!(next(&mut f), HostMessage::PinRequired);
+    // Nothing but the PIN is taken before it.
+    f.send(&encode_client(&ClientMessage::ReleaseDebrief))
+        .unwrap();
+    assert_eq!(error_code(next(&mut f)), ErrorCode::Forbidden);
+    let unlock = |pin: &str| encode_client(&ClientMessage::Unlock { pin: pin.into() });
+    f.send(&unlock("2468")).unwrap();
+    let w = welcome(next(&mut f));
+    let view = w.view.facilitator.expect("the facilitator sees everything");
+    assert_eq!(view.codes.facilitator, a.facilitator);
+    // Another facilitator's connection: five wrong PINs lock the right one out.
+    let mut g = connect(&a.address, &a.facilitator, "", Duration::from_secs(2)).unwrap();
+    assert_eq!(next(&mut g), HostMessage::PinRequired);
+    for _ in 0..5 {
+        g.send(&unlock("0000")).unwrap();
+        assert_eq!(error_code(next(&mut g)), ErrorCode::WrongPin);
+    }
+    g.send(&unlock("2468")).unwrap();
+    match next(&mut g) {
+        HostMessage::Error { code, message } => {
+            assert_eq!(code, ErrorCode::WrongPin);
+            assert!(message.contains("try again"), "{message}");
+        }
+        other => panic!("locked out, got {other:?}"),
+    }
+    drop(h);
+}

@@ -479,3 +479,110 @@ fn the_facilitator_needs_the_pin_and_five_wrong_ones_lock_it() {
     }
     drop(h);
 }
+
+#[test]
+fn a_host_stopped_mid_game_and_resumed_from_its_save_ends_as_an_uninterrupted_game() {
+    let model = common::built_in("river-valley");
+    let seed = 9;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("class.ron");
+    let game = HostGame::new(
+        model.clone(),
+        "built-in:river-valley",
+        seed,
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    let first = host::start(
+        game,
+        HostSettings {
+            save: Some(path.clone()),
+            exit_when_over: true,
+            ..HostSettings::default()
+        },
+    )
+    .unwrap();
+    let a = first.announcement.clone();
+    let port = first.addr.port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for code in a.seats.values().cloned() {
+        let (address, tx) = (a.address.clone(), tx.clone());
+        std::thread::spawn(move || {
+            let mut player = AiPlayer::new("scenario");
+            let _ = tx.send(play_seat(&address, &code, &mut player, &quick()));
+        });
+    }
+    // Stop the host once a dozen moves are saved, then start it again from the save.
+    let start = std::time::Instant::now();
+    while accord::sim::save::read(&path).map_or(0, |f| f.record.actions.len()) < 12 {
+        assert!(start.elapsed() < Duration::from_secs(60), "the game moves");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let stopped_at = first.stop().unwrap().record.actions.len();
+    let file = accord::sim::save::read(&path).unwrap();
+    let (game, kept) = HostGame::resume(&file, "class.ron").unwrap();
+    assert_eq!(kept.codes.seats, a.seats, "the same codes");
+    let second = host::start(
+        game,
+        HostSettings {
+            port,
+            save: Some(path.clone()),
+            exit_when_over: true,
+            ..HostSettings::default()
+        },
+    )
+    .unwrap();
+    let ends: Vec<SeatEnd> = (0..a.seats.len())
+        .map(|_| {
+            rx.recv_timeout(Duration::from_secs(120))
+                .unwrap()
+                .expect("each seat reconnects and plays to the end")
+        })
+        .collect();
+    assert!(ends.iter().all(|e| e.reconnections >= 1));
+    let record = second.wait().unwrap().record;
+    assert!(record.actions.len() > stopped_at);
+    let local = simulate::play(&model, seed, &[]);
+    let here = GameRecord::of(&local, "built-in:river-valley", record.seats.clone());
+    assert_eq!(record.actions, here.actions);
+    assert_eq!(record.facilitator, here.facilitator);
+}
+
+#[test]
+fn a_dropped_seat_keeps_its_seat_and_gets_its_view_back_at_once() {
+    let h = hosted(HostSettings {
+        turn_seconds: 1,
+        ..HostSettings::default()
+    });
+    let a = h.announcement.clone();
+    let mut obs = connect(&a.address, &a.observer, "", Duration::from_secs(2)).unwrap();
+    let w = welcome(next(&mut obs));
+    let mover = w.scenario.parties[w.view.to_move.unwrap()].id.clone();
+    // The seat to move joins, drops, and its turn runs out while it is away.
+    let mut seat = connect(&a.address, &a.seats[&mover], "", Duration::from_secs(2)).unwrap();
+    welcome(next(&mut seat));
+    drop(seat);
+    let update = loop {
+        match next(&mut obs) {
+            HostMessage::Update(d) => break d,
+            _ => continue,
+        }
+    };
+    assert_eq!(
+        update.actions,
+        w.view.actions + 1,
+        "time ran out: the seat passed"
+    );
+    let mut back = connect(&a.address, &a.seats[&mover], "", Duration::from_secs(2)).unwrap();
+    let again = welcome(next(&mut back));
+    assert!(again.view.actions >= w.view.actions + 1);
+    assert_eq!(
+        again.view.seat.map(|s| s.me),
+        w.view.to_move,
+        "the same seat"
+    );
+    let record = h.stop().unwrap().record;
+    assert!(record.facilitator.iter().any(
+        |(_, m)| matches!(m, accord::sim::FacilitatorMove::TimeUp { party } if *party == mover)
+    ));
+}

@@ -586,3 +586,93 @@ fn a_dropped_seat_keeps_its_seat_and_gets_its_view_back_at_once() {
         |(_, m)| matches!(m, accord::sim::FacilitatorMove::TimeUp { party } if *party == mover)
     ));
 }
+
+/// Not a check: prints one frame of each kind for docs/protocol.md
+/// (`cargo test --no-default-features print_frames -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn print_frames() {
+    let h = hosted(HostSettings::default());
+    let a = h.announcement.clone();
+    println!("{}", serde_json::to_string(&a).unwrap());
+    let mut obs = connect(&a.address, &a.observer, "", Duration::from_secs(2)).unwrap();
+    let w = obs.recv(Duration::from_secs(2)).unwrap().unwrap();
+    println!("{w}");
+    let view = welcome(decode_host(&w).unwrap()).view;
+    let mover =
+        &a.seats[&common::built_in("river-valley").scenario.parties[view.to_move.unwrap()].id];
+    let mut seat = connect(&a.address, mover, "", Duration::from_secs(2)).unwrap();
+    let _ = seat.recv(Duration::from_secs(2));
+    let act = encode_client(&ClientMessage::Act {
+        seen: view.actions,
+        action: Action::Pass,
+        explanation: None,
+    });
+    println!("{act}");
+    seat.send(&act).unwrap();
+    println!("{}", obs.recv(Duration::from_secs(2)).unwrap().unwrap());
+    seat.send(&act).unwrap();
+    println!("{}", seat.recv(Duration::from_secs(2)).unwrap().unwrap());
+}
+
+mod decoder {
+    use accord::net::protocol::{ClientMessage, MAX_CLIENT_FRAME, decode_client, encode_client};
+    use accord::sim::{Action, Audience};
+    use proptest::prelude::*;
+
+    fn samples() -> Vec<String> {
+        [
+            ClientMessage::Ping,
+            ClientMessage::Act {
+                seen: 4,
+                action: Action::Statement {
+                    to: Audience::Private(vec!["russia".into()]),
+                    stances: Vec::new(),
+                    text: Some("words".into()),
+                },
+                explanation: None,
+            },
+            ClientMessage::Unlock { pin: "1".into() },
+            ClientMessage::Remove { connection: 3 },
+        ]
+        .iter()
+        .map(encode_client)
+        .collect()
+    }
+
+    proptest! {
+        /// Any text at all gives a message or an error, never a panic.
+        #[test]
+        fn the_decoder_never_panics_on_any_text(text in ".{0,400}") {
+            let _ = decode_client(&text);
+        }
+
+        /// Valid messages cut, spliced and mutated byte by byte: still no panic, and a
+        /// message that decodes encodes back to a message that decodes the same.
+        #[test]
+        fn the_decoder_never_panics_on_mutated_messages(
+            which in 0usize..4,
+            cut in 0usize..200,
+            at in 0usize..200,
+            insert in "[\\[\\]{}\":,0-9a-z\\\\ -]{0,12}",
+        ) {
+            let sample = &samples()[which];
+            let mut bytes = sample.as_bytes().to_vec();
+            bytes.truncate(bytes.len().saturating_sub(cut % 8));
+            let at = at.min(bytes.len());
+            bytes.splice(at..at, insert.bytes());
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            if let Ok(m) = decode_client(&text) {
+                prop_assert_eq!(decode_client(&encode_client(&m)), Ok(m));
+            }
+        }
+    }
+
+    #[test]
+    fn deep_or_huge_input_is_an_error() {
+        let deep = format!("{}{}", "{\"a\":".repeat(5_000), "}".repeat(5_000));
+        assert!(decode_client(&deep).is_err());
+        let huge = "x".repeat(MAX_CLIENT_FRAME + 1);
+        assert!(decode_client(&huge).is_err());
+    }
+}

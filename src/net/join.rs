@@ -146,9 +146,9 @@ pub fn play_seat_via(
             &mut bytes_received,
             &mut messages_received,
         ) {
-            Ok(()) => {
+            Ok(last) => {
                 return Ok(SeatEnd {
-                    view: view.unwrap_or_else(|| unreachable_view()),
+                    view: last,
                     reconnections,
                     bytes_received,
                     messages_received,
@@ -166,26 +166,6 @@ pub fn play_seat_via(
     }
 }
 
-/// Never used: a session ends well only with a view.
-fn unreachable_view() -> WireView {
-    WireView {
-        actions: 0,
-        round: 0,
-        deadline: 0,
-        phase: Phase::Ended,
-        to_move: None,
-        offers: Vec::new(),
-        settled: Vec::new(),
-        locked: Vec::new(),
-        mediator_asked: Vec::new(),
-        transcript: Vec::new(),
-        transcript_len: 0,
-        seat: None,
-        facilitator: None,
-        debrief: None,
-    }
-}
-
 enum Session {
     Fatal(JoinError),
     Dropped(String),
@@ -198,7 +178,7 @@ fn session(
     options: &JoinOptions,
     bytes: &mut u64,
     messages: &mut u64,
-) -> Result<(), Session> {
+) -> Result<WireView, Session> {
     // What was sent on which view: no second move until the view moves on.
     let mut sent_on: Option<usize> = None;
     let mut welcomed = false;
@@ -252,7 +232,7 @@ fn session(
         let Some(v) = view.as_ref() else { continue };
         player.saw(v);
         if v.phase == Phase::Ended {
-            return Ok(());
+            return Ok(v.clone());
         }
         let me = v.seat.as_ref().map(|s| s.me);
         if v.to_move.is_some() && v.to_move == me && sent_on != Some(v.actions) {

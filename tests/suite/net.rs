@@ -46,8 +46,8 @@ fn all_remote_ai(model: Arc<Model>, seed: u64) -> (GameRecord, Vec<SeatEnd>) {
     let address = hosted.announcement.address.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let seats = hosted.announcement.seats.len();
-    for code in hosted.announcement.seats.values().cloned() {
-        let address = address.clone();
+    for code in hosted.announcement.seats.values() {
+        let (address, code) = (address.clone(), code.clone());
         let tx = tx.clone();
         std::thread::spawn(move || {
             let mut player = AiPlayer::new("scenario");
@@ -412,7 +412,7 @@ fn bad_messages_get_errors_and_harm_no_one() {
         "x".repeat(70 * 1024)
     );
     let _ = big.send(&huge);
-    let closed = (0..10).any(|_| matches!(big.recv(Duration::from_secs(1)), Err(_)));
+    let closed = (0..10).any(|_| big.recv(Duration::from_secs(1)).is_err());
     assert!(closed, "an oversized frame closes its connection");
     let mut late = open(&a.observer);
     let w2 = welcome(next(&mut late));
@@ -505,8 +505,8 @@ fn a_host_stopped_mid_game_and_resumed_from_its_save_ends_as_an_uninterrupted_ga
     let a = first.announcement.clone();
     let port = first.addr.port();
     let (tx, rx) = std::sync::mpsc::channel();
-    for code in a.seats.values().cloned() {
-        let (address, tx) = (a.address.clone(), tx.clone());
+    for code in a.seats.values() {
+        let (address, code, tx) = (a.address.clone(), code.clone(), tx.clone());
         std::thread::spawn(move || {
             let mut player = AiPlayer::new("scenario");
             let _ = tx.send(play_seat(&address, &code, &mut player, &quick()));
@@ -575,7 +575,7 @@ fn a_dropped_seat_keeps_its_seat_and_gets_its_view_back_at_once() {
     );
     let mut back = connect(&a.address, &a.seats[&mover], "", Duration::from_secs(2)).unwrap();
     let again = welcome(next(&mut back));
-    assert!(again.view.actions >= w.view.actions + 1);
+    assert!(again.view.actions > w.view.actions);
     assert_eq!(
         again.view.seat.map(|s| s.me),
         w.view.to_move,

@@ -32,6 +32,10 @@ PORT = "0"
 host, first = start_host(["--scenario", "istanbul-2025", "--seed", SEED, "--save", save])
 PORT = first["address"].rsplit(":", 1)[1].split("/")[0]
 print("host:", first["address"], "seats:", ", ".join(first["seats"]))
+wrong = subprocess.run([BIN, "join", first["address"], "--code", "WR0NGC0DE0", "--ai"],
+                       capture_output=True, text=True, timeout=30)
+if wrong.returncode != 3:
+    sys.exit(f"a wrong code must exit 3, got {wrong.returncode}: {wrong.stderr}")
 joins = [subprocess.Popen([BIN, "join", first["address"], "--code", code, "--ai", "--name", party],
                           stderr=subprocess.PIPE, text=True)
          for party, code in first["seats"].items()]

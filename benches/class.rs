@@ -42,15 +42,14 @@ struct Timed {
 
 impl Transport for Timed {
     fn send(&mut self, text: &str) -> Result<(), TransportError> {
-        if text.contains("\"type\":\"act\"") {
-            if let Some(seen) = text
+        if text.contains("\"type\":\"act\"")
+            && let Some(seen) = text
                 .find("\"seen\":")
                 .map(|at| &text[at + 7..])
                 .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
                 .and_then(|d| d.parse().ok())
-            {
-                self.sends.lock().unwrap().push((seen, Instant::now()));
-            }
+        {
+            self.sends.lock().unwrap().push((seen, Instant::now()));
         }
         self.inner.send(text)
     }

@@ -676,3 +676,122 @@ mod decoder {
         assert!(decode_client(&huge).is_err());
     }
 }
+
+#[test]
+fn the_facilitator_rotates_codes_removes_connections_and_releases_the_debrief() {
+    use std::io::{Read, Write};
+    let h = hosted(HostSettings::default());
+    let a = h.announcement.clone();
+    // The page for students, over plain HTTP.
+    let mut http = std::net::TcpStream::connect(h.addr).unwrap();
+    http.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut page = String::new();
+    let _ = http.read_to_string(&mut page);
+    assert!(
+        page.starts_with("HTTP/1.1 200") && page.contains(&a.address),
+        "{page}"
+    );
+
+    let mut f = connect(
+        &a.address,
+        &a.facilitator,
+        "teacher",
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    let fw = welcome(next(&mut f));
+    assert!(fw.view.facilitator.is_some());
+    let party = a.seats.keys().next().unwrap().clone();
+    let mut team = connect(&a.address, &a.seats[&party], "team", Duration::from_secs(2)).unwrap();
+    welcome(next(&mut team));
+    // The facilitator sees the new connection, and removes it.
+    let connection = loop {
+        if let HostMessage::Update(d) = next(&mut f)
+            && let Some(c) = d
+                .facilitator
+                .and_then(|f| f.connections)
+                .and_then(|c| c.into_iter().find(|c| c.name == "team"))
+        {
+            break c.id;
+        }
+    };
+    f.send(&encode_client(&ClientMessage::Remove { connection }))
+        .unwrap();
+    assert!(
+        (0..10).any(|_| team.recv(Duration::from_secs(1)).is_err()),
+        "removed"
+    );
+    // A rotated code: the old one is refused, the new one works.
+    let role = accord::net::protocol::Role::Seat {
+        party: party.clone(),
+    };
+    f.send(&encode_client(&ClientMessage::RotateCode { role }))
+        .unwrap();
+    let new_code = loop {
+        if let HostMessage::Update(d) = next(&mut f)
+            && let Some(codes) = d.facilitator.and_then(|f| f.codes)
+        {
+            break codes.seats[&party].clone();
+        }
+    };
+    assert_ne!(new_code, a.seats[&party]);
+    assert!(matches!(
+        connect(&a.address, &a.seats[&party], "", Duration::from_secs(2)),
+        Err(TransportError::Refused(_))
+    ));
+    let mut seat = connect(&a.address, &new_code, "", Duration::from_secs(2)).unwrap();
+    let w = welcome(next(&mut seat));
+    assert!(w.view.debrief.is_none(), "no debrief before it is released");
+    // Released: the seat now gets the whole record.
+    f.send(&encode_client(&ClientMessage::ReleaseDebrief))
+        .unwrap();
+    let debrief = loop {
+        if let HostMessage::Update(d) = next(&mut seat)
+            && let Some(d) = d.debrief
+        {
+            break d;
+        }
+    };
+    assert_eq!(debrief.scenario.id, "river-valley");
+    drop(h);
+}
+
+#[test]
+fn seats_played_by_the_hosts_ai_and_by_remote_ai_play_as_simulate() {
+    let model = common::built_in("istanbul-2025");
+    let ai: BTreeMap<usize, String> = ["russia", "turkiye", "united_states"]
+        .iter()
+        .map(|p| (model.party_index(p).unwrap(), "scenario".to_string()))
+        .collect();
+    let game = HostGame::new(model.clone(), "built-in:istanbul-2025", 4, &ai).unwrap();
+    let hosted = host::start(
+        game,
+        HostSettings {
+            exit_when_over: true,
+            ..HostSettings::default()
+        },
+    )
+    .unwrap();
+    let a = hosted.announcement.clone();
+    assert_eq!(a.seats.len(), 2, "codes only for the seats left to people");
+    let clients: Vec<_> = a
+        .seats
+        .values()
+        .map(|code| {
+            let (address, code) = (a.address.clone(), code.clone());
+            std::thread::spawn(move || {
+                play_seat(&address, &code, &mut AiPlayer::new("scenario"), &quick())
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap().unwrap();
+    }
+    let record = hosted.wait().unwrap().record;
+    let local = simulate::play(&model, 4, &[]);
+    assert_eq!(
+        record.actions,
+        GameRecord::of(&local, "x", record.seats.clone()).actions
+    );
+}

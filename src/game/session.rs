@@ -132,19 +132,7 @@ impl Session {
 
     /// Who plays each seat, as a save records it.
     pub fn seats(&self) -> Vec<Seat> {
-        self.model
-            .scenario
-            .parties
-            .iter()
-            .zip(&self.controls)
-            .map(|(p, c)| Seat {
-                party: p.id.clone(),
-                controller: match c {
-                    SeatControl::Human => Controller::Human,
-                    SeatControl::Ai(preset) => Controller::Ai(preset.clone()),
-                },
-            })
-            .collect()
+        SeatControl::recorded(&self.model, &self.controls)
     }
 
     pub fn save_file(&self) -> SaveFile {

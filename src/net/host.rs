@@ -216,21 +216,7 @@ impl HostGame {
     }
 
     fn seats(&self) -> Vec<Seat> {
-        self.table
-            .game
-            .model()
-            .scenario
-            .parties
-            .iter()
-            .zip(&self.controls)
-            .map(|(p, c)| Seat {
-                party: p.id.clone(),
-                controller: match c {
-                    SeatControl::Human => Controller::Human,
-                    SeatControl::Ai(preset) => Controller::Ai(preset.clone()),
-                },
-            })
-            .collect()
+        SeatControl::recorded(self.table.game.model(), &self.controls)
     }
 }
 

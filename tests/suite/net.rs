@@ -31,18 +31,23 @@ fn quick() -> JoinOptions {
     }
 }
 
-/// Hosts `model` with every seat left to people, and plays each with a remote AI client
-/// on its own thread; returns the host's record and each seat's end.
-fn all_remote_ai(model: Arc<Model>, seed: u64) -> (GameRecord, Vec<SeatEnd>) {
-    let game = HostGame::new(model, "built-in:test", seed, &BTreeMap::new()).unwrap();
-    let hosted = host::start(
+/// Hosts `game` until its talks end.
+fn exiting(game: HostGame) -> host::Hosted {
+    host::start(
         game,
         HostSettings {
             exit_when_over: true,
             ..HostSettings::default()
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// Hosts `model` with every seat left to people, and plays each with a remote AI client
+/// on its own thread; returns the host's record and each seat's end.
+fn all_remote_ai(model: Arc<Model>, seed: u64) -> (GameRecord, Vec<SeatEnd>) {
+    let game = HostGame::new(model, "built-in:test", seed, &BTreeMap::new()).unwrap();
+    let hosted = exiting(game);
     let address = hosted.announcement.address.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let seats = hosted.announcement.seats.len();
@@ -203,14 +208,7 @@ fn no_byte_of_another_seats_secrets_reaches_a_client() {
         &BTreeMap::new(),
     )
     .unwrap();
-    let hosted = host::start(
-        game,
-        HostSettings {
-            exit_when_over: true,
-            ..HostSettings::default()
-        },
-    )
-    .unwrap();
+    let hosted = exiting(game);
     let a = hosted.announcement.clone();
     let observer = watch(&a.address, &a.observer);
     let seats: Vec<(String, _)> = a
@@ -765,14 +763,7 @@ fn seats_played_by_the_hosts_ai_and_by_remote_ai_play_as_simulate() {
         .map(|p| (model.party_index(p).unwrap(), "scenario".to_string()))
         .collect();
     let game = HostGame::new(model.clone(), "built-in:istanbul-2025", 4, &ai).unwrap();
-    let hosted = host::start(
-        game,
-        HostSettings {
-            exit_when_over: true,
-            ..HostSettings::default()
-        },
-    )
-    .unwrap();
+    let hosted = exiting(game);
     let a = hosted.announcement.clone();
     assert_eq!(a.seats.len(), 2, "codes only for the seats left to people");
     let clients: Vec<_> = a

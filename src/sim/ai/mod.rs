@@ -109,6 +109,27 @@ pub enum SeatControl {
 }
 
 impl SeatControl {
+    /// Who plays each seat, as a record keeps it.
+    pub fn recorded(
+        model: &crate::sim::Model,
+        controls: &[SeatControl],
+    ) -> Vec<crate::sim::record::Seat> {
+        use crate::sim::record::{Controller, Seat};
+        model
+            .scenario
+            .parties
+            .iter()
+            .zip(controls)
+            .map(|(p, c)| Seat {
+                party: p.id.clone(),
+                controller: match c {
+                    SeatControl::Human => Controller::Human,
+                    SeatControl::Ai(preset) => Controller::Ai(preset.clone()),
+                },
+            })
+            .collect()
+    }
+
     /// `parties` seats: a person in `human` (if any), the scenario's AI in every other.
     pub fn one_human(parties: usize, human: Option<usize>) -> Vec<SeatControl> {
         (0..parties)

@@ -11,7 +11,7 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 use crate::sim::ai::{SeatControl, Table};
-use crate::sim::record::{Controller, GameRecord, Seat};
+use crate::sim::record::{GameRecord, Seat};
 use crate::sim::save::{self, SaveFile};
 use crate::sim::{Action, ActionError, Game, Model};
 
@@ -222,23 +222,7 @@ fn controls_of(seats: &[Seat], record: &GameRecord) -> Vec<SeatControl> {
     let Ok(start) = record.replay_start() else {
         return Vec::new();
     };
-    start
-        .model()
-        .scenario
-        .parties
-        .iter()
-        .map(|p| match seats.iter().find(|s| s.party == p.id) {
-            Some(Seat {
-                controller: Controller::Human,
-                ..
-            }) => SeatControl::Human,
-            Some(Seat {
-                controller: Controller::Ai(preset),
-                ..
-            }) => SeatControl::Ai(preset.clone()),
-            None => SeatControl::Ai("scenario".into()),
-        })
-        .collect()
+    SeatControl::from_recorded(start.model(), seats)
 }
 
 /// A facilitator's move (inject, news, end of the talks), from the facilitator panel.

@@ -101,11 +101,7 @@ fn ai_seats(
             if !presets::is_preset(preset) {
                 return Err(format!(
                     "--ai {item}: no preset `{preset}` (presets: {})",
-                    presets::PRESETS
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    presets::names()
                 ));
             }
             seats.insert(p, preset.to_string());
@@ -222,11 +218,7 @@ pub fn join(args: &JoinArgs) -> ExitCode {
     if !presets::is_preset(preset) {
         eprintln!(
             "accord join: no preset `{preset}` (presets: {})",
-            presets::PRESETS
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
+            presets::names()
         );
         return ExitCode::FAILURE;
     }

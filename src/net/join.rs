@@ -156,9 +156,6 @@ pub fn play_seat_via(
             }
             Err(Session::Fatal(e)) => return Err(e),
             Err(Session::Dropped(why)) => {
-                if std::env::var_os("ACCORD_NET_DEBUG").is_some() {
-                    eprintln!("client dropped: {why}");
-                }
                 lost_since.get_or_insert_with(Instant::now);
                 last_drop = Some(why);
             }
@@ -197,16 +194,13 @@ fn session(
         *messages += 1;
         let message =
             decode_host(&text).map_err(|e| Session::Fatal(JoinError::Protocol(e.to_string())))?;
-        if std::env::var_os("ACCORD_NET_DEBUG").is_some() {
-            eprintln!("client got {}", &text[..text.len().min(300)]);
-        }
         match message {
             HostMessage::Welcome(w) => {
                 if !matches!(w.role, Role::Seat { .. }) {
                     return Err(Session::Fatal(JoinError::NotASeat(w.role.clone())));
                 }
                 player.welcomed(&w);
-                *view = Some(w.view.clone());
+                *view = Some(w.view);
                 welcomed = true;
                 sent_on = None;
             }

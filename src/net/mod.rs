@@ -4,7 +4,9 @@
 //! - `protocol`: the messages, their version and their decoder.
 //! - `wire`: what a connection may see, and what changed since it last saw.
 //! - `codes`: join codes and their checks.
-//! - `host`: the host (Tokio, one thread).
+//! - `host`: the host (Tokio, one thread): its settings, start and stop; `hub`: the game
+//!   and its connections; `connection`: one connection's frames and limits; `http`: the
+//!   request head and the page before a connection is a WebSocket.
 //! - `client`: the transport a client speaks through, and the native one (tungstenite).
 //! - `join`: a seat played remotely, by the AI or by a script.
 //! - `command`: `accord host` and `accord join`.
@@ -12,7 +14,10 @@
 pub mod client;
 pub mod codes;
 pub mod command;
+mod connection;
 pub mod host;
+mod http;
+mod hub;
 pub mod join;
 pub mod protocol;
 pub mod wire;

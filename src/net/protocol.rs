@@ -79,7 +79,7 @@ pub enum ClientMessage {
 }
 
 /// A client frame: the version and the message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClientFrame {
     pub protocol_version: u32,
     #[serde(flatten)]
@@ -102,7 +102,7 @@ pub enum HostMessage {
 }
 
 /// A host frame: the version and the message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HostFrame {
     pub protocol_version: u32,
     #[serde(flatten)]
@@ -199,6 +199,18 @@ pub fn decode_client(text: &str) -> Result<ClientMessage, DecodeError> {
     if text.len() > MAX_CLIENT_FRAME {
         return Err(DecodeError::TooLarge(text.len()));
     }
+    decode(text)
+}
+
+/// Reads a host's frame (a client trusts its host no more than it must: errors, never
+/// panics).
+pub fn decode_host(text: &str) -> Result<HostMessage, DecodeError> {
+    decode(text)
+}
+
+/// A frame: the version first, then, without it, the message itself (unknown fields of
+/// a message refused where serde can refuse them).
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
     let malformed = |e: serde_json::Error| DecodeError::Malformed(e.to_string());
     let mut value: serde_json::Value = serde_json::from_str(text).map_err(malformed)?;
     let Some(object) = value.as_object_mut() else {
@@ -215,7 +227,6 @@ pub fn decode_client(text: &str) -> Result<ClientMessage, DecodeError> {
             found: u32::try_from(version).unwrap_or(u32::MAX),
         });
     }
-    // Without the version, the rest is the message itself, unknown fields refused.
     serde_json::from_value(value).map_err(malformed)
 }
 
@@ -233,25 +244,6 @@ pub fn encode_host(message: HostMessage) -> String {
         protocol_version: PROTOCOL_VERSION,
         message,
     })
-}
-
-/// Reads a host's frame (a client trusts its host no more than it must: errors, never
-/// panics).
-pub fn decode_host(text: &str) -> Result<HostMessage, DecodeError> {
-    #[derive(Deserialize)]
-    struct Version {
-        protocol_version: u32,
-    }
-    let version: Version =
-        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
-    if version.protocol_version != PROTOCOL_VERSION {
-        return Err(DecodeError::Version {
-            found: version.protocol_version,
-        });
-    }
-    let frame: HostFrame =
-        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
-    Ok(frame.message)
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::model::Model;
+use super::model::{Model, partial_package_ids};
 use super::scenario::{Issue, IssueId, OptionId, PartyId, PartyKind};
 
 /// Offers are numbered from 1 in the order they are made.
@@ -233,15 +233,7 @@ impl Move {
         lever: &dyn Fn(usize) -> String,
     ) -> Action {
         let issue = |i: usize| issues[i].id.clone();
-        let package_ids = |package: &[Option<usize>]| -> PackageIds {
-            package
-                .iter()
-                .enumerate()
-                .filter_map(|(i, o)| {
-                    o.map(|o| (issues[i].id.clone(), issues[i].options[o].id.clone()))
-                })
-                .collect()
-        };
+        let package_ids = |package: &[Option<usize>]| partial_package_ids(issues, package);
         match self {
             Move::Propose { package, note } => Action::Propose {
                 package: package_ids(package),

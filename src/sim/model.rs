@@ -12,7 +12,7 @@ use super::rules::Rules;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::scenario::{PartyKind, Scenario};
+use super::scenario::{Issue, PartyKind, Scenario};
 
 /// A complete package: the index of the chosen option for every issue, in issue order.
 pub type Package = Vec<usize>;
@@ -477,16 +477,7 @@ impl Model {
 
     /// Ids of a partial package: the issues it names and their options.
     pub fn partial_package_ids(&self, package: &[Option<usize>]) -> BTreeMap<String, String> {
-        package
-            .iter()
-            .enumerate()
-            .filter_map(|(i, o)| {
-                o.map(|o| {
-                    let issue = &self.scenario.issues[i];
-                    (issue.id.clone(), issue.options[o].id.clone())
-                })
-            })
-            .collect()
+        partial_package_ids(&self.scenario.issues, package)
     }
 
     /// Number of complete packages (the product of the option counts).
@@ -548,6 +539,19 @@ impl Iterator for Packages {
         }
         Some(current)
     }
+}
+
+/// Ids of a partial package (option per issue, `None` where it leaves the issue out),
+/// read from the issues alone: what a seat without the scenario file can do too.
+pub fn partial_package_ids(
+    issues: &[Issue],
+    package: &[Option<usize>],
+) -> BTreeMap<String, String> {
+    package
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| o.map(|o| (issues[i].id.clone(), issues[i].options[o].id.clone())))
+        .collect()
 }
 
 pub fn sha256_hex(text: &str) -> String {

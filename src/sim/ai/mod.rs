@@ -109,6 +109,27 @@ pub enum SeatControl {
 }
 
 impl SeatControl {
+    /// The seat controls a record keeps, in the model's party order (the AI with the
+    /// scenario's personality for a party the record does not name).
+    pub fn from_recorded(
+        model: &crate::sim::Model,
+        seats: &[crate::sim::record::Seat],
+    ) -> Vec<SeatControl> {
+        use crate::sim::record::Controller;
+        model
+            .scenario
+            .parties
+            .iter()
+            .map(|p| match seats.iter().find(|s| s.party == p.id) {
+                Some(s) => match &s.controller {
+                    Controller::Human => SeatControl::Human,
+                    Controller::Ai(preset) => SeatControl::Ai(preset.clone()),
+                },
+                None => SeatControl::Ai("scenario".into()),
+            })
+            .collect()
+    }
+
     /// Who plays each seat, as a record keeps it.
     pub fn recorded(
         model: &crate::sim::Model,

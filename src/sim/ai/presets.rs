@@ -69,6 +69,15 @@ pub fn seat_personality(kind: PartyKind, preset: &str, scenario: &Personality) -
     }
 }
 
+/// The presets' names, for messages: `scenario, easy, normal, hard`.
+pub fn names() -> String {
+    PRESETS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn is_preset(name: &str) -> bool {
     PRESETS.iter().any(|(n, _)| *n == name)
 }

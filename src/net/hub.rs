@@ -22,7 +22,6 @@ use crate::sim::ai::delegation::DelegationAi;
 use crate::sim::model::sha256_hex;
 use crate::sim::record::GameRecord;
 use crate::sim::save::{self, Classroom, SaveFile};
-use crate::sim::view::public_parties;
 use crate::sim::{Action, FacilitatorMove, Model};
 
 /// What the hub sends a connection's task.
@@ -152,18 +151,7 @@ impl Hub {
         encode_host(HostMessage::Welcome(Box::new(Welcome {
             connection: id,
             role: role.clone(),
-            scenario: PublicScenario {
-                id: s.meta.id.clone(),
-                title: s.meta.title.clone(),
-                summary: s.meta.summary.clone(),
-                date: s.meta.date.clone(),
-                language: s.meta.language.clone(),
-                authors: s.meta.authors.clone(),
-                sources: s.meta.sources.clone(),
-                historical: s.meta.historical,
-                parties: public_parties(s),
-                public: m.public().clone(),
-            },
+            scenario: PublicScenario::of(m),
             view,
             ai,
         })))

@@ -19,5 +19,6 @@ pub mod host;
 mod http;
 mod hub;
 pub mod join;
+pub mod mirror;
 pub mod protocol;
 pub mod wire;

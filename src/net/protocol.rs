@@ -138,6 +138,25 @@ pub struct PublicScenario {
     pub public: Public,
 }
 
+impl PublicScenario {
+    /// The public face of `model`.
+    pub fn of(model: &crate::sim::Model) -> PublicScenario {
+        let s = &model.scenario;
+        PublicScenario {
+            id: s.meta.id.clone(),
+            title: s.meta.title.clone(),
+            summary: s.meta.summary.clone(),
+            date: s.meta.date.clone(),
+            language: s.meta.language.clone(),
+            authors: s.meta.authors.clone(),
+            sources: s.meta.sources.clone(),
+            historical: s.meta.historical,
+            parties: crate::sim::view::public_parties(s),
+            public: model.public().clone(),
+        }
+    }
+}
+
 /// A seat's AI, away from the host: its own random stream (never the game's seed, which
 /// would tell other agents' draws and the events to come) and the personality the
 /// scenario gives the seat (a preset on the client adjusts it, as on the host).

@@ -17,7 +17,8 @@ use crate::sim::game::{Game, Offer, Phase};
 use crate::sim::model::Prefs;
 use crate::sim::observe::{SeatLever, SeatView};
 use crate::sim::record::{GameRecord, RecordedAction};
-use crate::sim::transcript::{Logged, Scope};
+use crate::sim::scenario::OptionRef;
+use crate::sim::transcript::{Kind, Logged, Scope};
 
 /// The state as one connection may see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +46,78 @@ pub struct WireView {
     pub facilitator: Option<FacilitatorView>,
     /// Once the facilitator releases the debrief: the whole record, for everyone.
     pub debrief: Option<Box<GameRecord>>,
+    /// The levers and events this connection's entries name (by index), in the words
+    /// the table was given: what a client needs to show those entries.
+    #[serde(default)]
+    pub named: Named,
+}
+
+/// Levers and events by their place in the scenario, as the table saw them used or fire.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub levers: Vec<NamedLever>,
+    pub events: Vec<NamedEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedLever {
+    pub index: usize,
+    pub id: String,
+    pub owner: String,
+    /// What the table was told when it was used.
+    pub public_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedEvent {
+    pub index: usize,
+    pub id: String,
+    pub name: String,
+}
+
+impl Named {
+    /// The levers and events that `entries` name.
+    fn of(game: &Game, entries: &[Logged]) -> Named {
+        let s = &game.model().scenario;
+        let mut levers: Vec<usize> = Vec::new();
+        let mut events: Vec<usize> = Vec::new();
+        for e in entries {
+            match e.kind {
+                Kind::LeverUsed { lever, .. } => levers.push(lever),
+                Kind::EventFired { event } => events.push(event),
+                _ => {}
+            }
+        }
+        levers.sort_unstable();
+        levers.dedup();
+        events.sort_unstable();
+        events.dedup();
+        Named {
+            levers: levers
+                .into_iter()
+                .filter_map(|k| {
+                    let l = s.levers.get(k)?;
+                    Some(NamedLever {
+                        index: k,
+                        id: l.id.clone(),
+                        owner: l.owner.clone(),
+                        public_text: l.public_text.clone(),
+                    })
+                })
+                .collect(),
+            events: events
+                .into_iter()
+                .filter_map(|k| {
+                    let e = s.events.get(k)?;
+                    Some(NamedEvent {
+                        index: k,
+                        id: e.id.clone(),
+                        name: e.name.clone(),
+                    })
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A seat's own state.
@@ -58,6 +131,9 @@ pub struct OwnSeat {
     /// Its confidential brief and what its BATNA stands for, in its own words.
     pub brief: String,
     pub batna_description: String,
+    /// Its red lines, as the scenario lists them.
+    #[serde(default)]
+    pub red_lines: Vec<OptionRef>,
 }
 
 /// What the facilitator sees beyond the table: everything.
@@ -112,6 +188,7 @@ impl WireView {
                     levers: v.levers,
                     brief: party.confidential_brief.clone(),
                     batna_description: party.batna_description.clone(),
+                    red_lines: party.red_lines.clone(),
                 };
                 (v.transcript, Some(own))
             }
@@ -126,6 +203,7 @@ impl WireView {
             ),
         };
         let whole = (debrief || *role == Role::Facilitator).then(&record);
+        let named = Named::of(game, &transcript);
         WireView {
             actions: game.action_count(),
             round: game.round(),
@@ -148,6 +226,7 @@ impl WireView {
                 _ => None,
             },
             debrief: if debrief { whole.map(Box::new) } else { None },
+            named,
         }
     }
 
@@ -232,6 +311,7 @@ impl WireView {
                 (None, Some(d)) => Some(d.clone()),
                 _ => None,
             },
+            named: (self.named != next.named).then(|| next.named.clone()),
         }
     }
 
@@ -294,6 +374,9 @@ impl WireView {
         if let Some(d) = delta.debrief {
             self.debrief = Some(d);
         }
+        if let Some(named) = delta.named {
+            self.named = named;
+        }
         Ok(())
     }
 }
@@ -320,6 +403,9 @@ pub struct Delta {
     pub facilitator: Option<FacilitatorDelta>,
     #[serde(default)]
     pub debrief: Option<Box<GameRecord>>,
+    /// The levers and events named, when they changed.
+    #[serde(default)]
+    pub named: Option<Named>,
 }
 
 /// The facilitator's new record entries (or its whole view, the first time).

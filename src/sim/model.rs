@@ -352,6 +352,17 @@ impl Model {
         }
     }
 
+    /// The model of a scenario known only in part (a remote seat's: the public facts,
+    /// its own brief and preferences, stand-ins for the rest), with the option rules as the
+    /// host compiled them.
+    pub fn with_links(scenario: Scenario, links: Links) -> Model {
+        let mut model = Model::new(scenario, "");
+        let radix = model.option_counts();
+        model.allowed = links.allowed(&radix).map(Arc::new);
+        model.links = links;
+        model
+    }
+
     /// The utility table of any preferences of a party: the initial table when they are
     /// the initial ones, else one from the model's cache of changed preferences.
     pub fn table_for(&self, party: usize, prefs: &Prefs) -> Arc<UtilityTable> {

@@ -122,6 +122,12 @@ pub struct SeatLever {
     /// Its effects, by index.
     pub effects: Vec<Eff>,
     pub enabled: bool,
+    /// How many times it has been used.
+    #[serde(default)]
+    pub uses: u32,
+    /// Why it cannot be used now, in words (empty when it can).
+    #[serde(default)]
+    pub blocked: Vec<String>,
 }
 
 /// One of the seat's own levers, borrowed.
@@ -224,6 +230,8 @@ impl Game {
                     lever: l.lever.clone(),
                     effects: l.effects.to_vec(),
                     enabled: l.enabled,
+                    uses: self.lever_uses()[l.index],
+                    blocked: self.lever_blockers(l.index, party),
                 })
                 .collect(),
         }

@@ -28,7 +28,7 @@ pub struct PublicParty {
 }
 
 /// A party's own preferences, by id, with normalised weights.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OwnPreferences {
     pub weights: BTreeMap<String, f64>,
     pub values: BTreeMap<String, BTreeMap<String, f64>>,
@@ -38,7 +38,7 @@ pub struct OwnPreferences {
     pub batna_description: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OfferView {
     pub id: u32,
     pub author: Option<String>,
@@ -49,7 +49,7 @@ pub struct OfferView {
     pub counter_to: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeverView {
     pub id: String,
     pub name: String,
@@ -62,7 +62,7 @@ pub struct LeverView {
     pub blocked: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PartyView {
     pub me: String,
     pub kind: PartyKind,

@@ -11,6 +11,7 @@ mod game;
 mod golden;
 #[cfg(feature = "gui")]
 mod guide;
+mod mirror;
 mod narration;
 mod net;
 mod option_rules;

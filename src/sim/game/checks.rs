@@ -1,20 +1,39 @@
 //! Legality: a move is checked whole, before anything changes. An [`Action`] (the edge
 //! form, by id) is first resolved into a [`Move`] (by index), refusing unknown ids; the
 //! move is then checked against the rules, and only a move that passes is executed.
+//!
+//! The rules are written once, in [`Referee`], over what a move is checked against: the
+//! game itself on the host, and a seat's mirror of the table on a remote client (which
+//! greys out what the host would refuse; the host's game still decides).
 
 use super::*;
 
-impl Game {
-    pub(super) fn text_ok(text: Option<&str>) -> Result<(), ActionError> {
-        match text {
-            Some(t) if t.chars().count() > MAX_TEXT_CHARS => Err(ActionError::TextTooLong),
-            _ => Ok(()),
-        }
+/// A text a player wrote: at most [`MAX_TEXT_CHARS`] characters.
+pub fn text_ok(text: Option<&str>) -> Result<(), ActionError> {
+    match text {
+        Some(t) if t.chars().count() > MAX_TEXT_CHARS => Err(ActionError::TextTooLong),
+        _ => Ok(()),
     }
+}
+
+/// What the rules of a move read: the scenario, whose turn it is, the offers, the locked
+/// issues, the package an agreement would leave, and the levers' state. Everything else
+/// is the rules themselves, given here once.
+pub trait Referee {
+    fn model(&self) -> &Model;
+    fn to_move(&self) -> Option<usize>;
+    fn offer(&self, id: OfferId) -> Option<&Offer>;
+    fn locked(&self) -> &[Option<usize>];
+    /// The package an agreement on `package` would leave.
+    fn complete(&self, package: &[Option<usize>]) -> Vec<usize>;
+    /// Whether lever `k` has been used as often as it may be.
+    fn lever_exhausted(&self, lever: usize) -> bool;
+    /// Whether lever `k`'s condition holds now.
+    fn lever_condition_holds(&self, lever: usize) -> bool;
 
     /// A package by id, as a partial package by index.
     fn resolve(&self, ids: &PackageIds) -> Result<Vec<Option<usize>>, ActionError> {
-        let m = &self.model;
+        let m = self.model();
         if ids.is_empty() {
             return Err(ActionError::EmptyPackage);
         }
@@ -35,13 +54,13 @@ impl Game {
     }
 
     fn issue(&self, id: &str) -> Result<usize, ActionError> {
-        self.model
+        self.model()
             .issue_index(id)
             .ok_or_else(|| ActionError::UnknownIssue(id.to_string()))
     }
 
     fn party(&self, id: &str) -> Result<usize, ActionError> {
-        self.model
+        self.model()
             .party_index(id)
             .ok_or_else(|| ActionError::UnknownParty(id.to_string()))
     }
@@ -58,13 +77,13 @@ impl Game {
         };
         if expected != p {
             return Err(ActionError::NotYourTurn {
-                expected: self.model.party_id(expected).to_string(),
-                got: self.model.party_id(p).to_string(),
+                expected: self.model().party_id(expected).to_string(),
+                got: self.model().party_id(p).to_string(),
             });
         }
-        if !allowed(self.model.kind(p)) {
+        if !allowed(self.model().kind(p)) {
             return Err(ActionError::NotAllowed {
-                kind: self.model.kind(p),
+                kind: self.model().kind(p),
                 action,
             });
         }
@@ -73,9 +92,9 @@ impl Game {
 
     /// The move an action names, by index: unknown ids are refused here, and lists that
     /// no legal action holds are refused before they are read.
-    pub(super) fn resolve_action(&self, p: usize, action: &Action) -> Result<Move, ActionError> {
+    fn resolve_action(&self, p: usize, action: &Action) -> Result<Move, ActionError> {
         self.check_turn(p, |kind| action.allowed_for(kind), action.name())?;
-        let m = &self.model;
+        let m = self.model();
         Ok(match action {
             Action::Propose { package, note } => Move::Propose {
                 package: self.resolve(package)?,
@@ -156,7 +175,7 @@ impl Game {
 
     /// A stance per option at most: more is a hostile or broken message.
     fn stance_limit(&self, count: usize) -> Result<(), ActionError> {
-        let options: usize = self.model.option_counts().iter().sum();
+        let options: usize = self.model().option_counts().iter().sum();
         if count > options {
             return Err(ActionError::TooMany {
                 what: "stances",
@@ -167,7 +186,7 @@ impl Game {
     }
 
     fn listener_limit(&self, count: usize) -> Result<(), ActionError> {
-        let parties = self.model.scenario.parties.len();
+        let parties = self.model().scenario.parties.len();
         if count > parties {
             return Err(ActionError::TooMany {
                 what: "listeners",
@@ -180,7 +199,7 @@ impl Game {
     /// A partial package: one entry per issue, options in range, none against a locked
     /// issue, and complete where nothing is agreed until everything is.
     fn check_package(&self, package: &[Option<usize>]) -> Result<(), ActionError> {
-        let m = &self.model;
+        let m = self.model();
         if package.len() != m.issue_count() {
             return Err(ActionError::OutOfRange {
                 what: "issues",
@@ -199,7 +218,7 @@ impl Game {
                     index: o,
                 });
             }
-            if let Some(locked_on) = self.locked[i]
+            if let Some(locked_on) = self.locked()[i]
                 && locked_on != o
             {
                 return Err(ActionError::IssueLocked {
@@ -220,8 +239,8 @@ impl Game {
 
     /// The option rules, on the package an agreement on `package` would leave: its
     /// options, what is settled or locked, the status quo elsewhere.
-    pub(super) fn check_rules(&self, package: &[Option<usize>]) -> Result<(), ActionError> {
-        let links = self.model.links();
+    fn check_rules(&self, package: &[Option<usize>]) -> Result<(), ActionError> {
+        let links = self.model().links();
         if links.is_empty() {
             return Ok(());
         }
@@ -231,7 +250,7 @@ impl Game {
         }
     }
 
-    pub(super) fn standing(&self, id: OfferId) -> Result<&Offer, ActionError> {
+    fn standing(&self, id: OfferId) -> Result<&Offer, ActionError> {
         let offer = self.offer(id).ok_or(ActionError::UnknownOffer(id))?;
         if offer.status != OfferStatus::Standing {
             return Err(ActionError::OfferNotStanding(id));
@@ -240,23 +259,23 @@ impl Game {
     }
 
     /// Whether `p` may take `action` now (what `apply` would refuse, without applying).
-    pub fn check_action(&self, p: usize, action: &Action) -> Result<(), ActionError> {
+    fn check_action(&self, p: usize, action: &Action) -> Result<(), ActionError> {
         let mv = self.resolve_action(p, action)?;
         self.check_move(p, &mv)
     }
 
     /// Everything that can make a move illegal, checked before any change.
-    pub fn check_move(&self, p: usize, mv: &Move) -> Result<(), ActionError> {
-        let m = &self.model;
+    fn check_move(&self, p: usize, mv: &Move) -> Result<(), ActionError> {
+        let m = self.model();
         self.check_turn(p, |kind| mv.allowed_for(kind), mv.name())?;
         let parties = m.scenario.parties.len();
         match mv {
             Move::Propose { package, note } => {
-                Self::text_ok(note.as_deref())?;
+                text_ok(note.as_deref())?;
                 self.check_package(package)?;
             }
             Move::Counter { to, package, note } => {
-                Self::text_ok(note.as_deref())?;
+                text_ok(note.as_deref())?;
                 let offer = self.standing(*to)?;
                 if offer.author == Some(p) {
                     return Err(ActionError::OwnOffer(*to));
@@ -277,7 +296,7 @@ impl Game {
                     return Err(ActionError::OwnOffer(*offer));
                 }
                 if let Some(MoveReason { issue, text }) = reason {
-                    Self::text_ok(text.as_deref())?;
+                    text_ok(text.as_deref())?;
                     if let Some(i) = *issue
                         && i >= m.issue_count()
                     {
@@ -295,7 +314,7 @@ impl Game {
                 }
             }
             Move::Statement { to, stances, text } => {
-                Self::text_ok(text.as_deref())?;
+                text_ok(text.as_deref())?;
                 if stances.is_empty() && text.as_deref().is_none_or(|t| t.trim().is_empty()) {
                     return Err(ActionError::EmptyStatement);
                 }
@@ -324,13 +343,13 @@ impl Game {
                 }
             }
             Move::AskMediator { note } => {
-                Self::text_ok(note.as_deref())?;
+                text_ok(note.as_deref())?;
                 if m.mediators.is_empty() {
                     return Err(ActionError::NoMediator);
                 }
             }
             Move::Caucus { ally, text } => {
-                Self::text_ok(Some(text))?;
+                text_ok(Some(text))?;
                 if *ally >= parties {
                     return Err(ActionError::OutOfRange {
                         what: "parties",
@@ -351,16 +370,60 @@ impl Game {
                 if l.owner != m.party_id(p) {
                     return Err(ActionError::NotYourLever(l.id.clone()));
                 }
-                if self.lever_uses[*lever] >= l.max_uses {
+                if self.lever_exhausted(*lever) {
                     return Err(ActionError::LeverExhausted(l.id.clone()));
                 }
-                if !self.holds(&m.rules().levers[*lever].enabled_when) {
+                if !self.lever_condition_holds(*lever) {
                     return Err(ActionError::LeverNotEnabled(l.id.clone()));
                 }
             }
-            Move::WalkOut { reason } => Self::text_ok(reason.as_deref())?,
+            Move::WalkOut { reason } => text_ok(reason.as_deref())?,
             Move::Pass => {}
         }
         Ok(())
+    }
+}
+
+impl Referee for Game {
+    fn model(&self) -> &Model {
+        &self.model
+    }
+    fn to_move(&self) -> Option<usize> {
+        Game::to_move(self)
+    }
+    fn offer(&self, id: OfferId) -> Option<&Offer> {
+        Game::offer(self, id)
+    }
+    fn locked(&self) -> &[Option<usize>] {
+        &self.locked
+    }
+    fn complete(&self, package: &[Option<usize>]) -> Vec<usize> {
+        Game::complete(self, package)
+    }
+    fn lever_exhausted(&self, lever: usize) -> bool {
+        self.lever_uses[lever] >= self.model.scenario.levers[lever].max_uses
+    }
+    fn lever_condition_holds(&self, lever: usize) -> bool {
+        self.holds(&self.model.rules().levers[lever].enabled_when)
+    }
+}
+
+impl Game {
+    /// Whether `p` may play `action` now, and why not.
+    pub fn check_action(&self, p: usize, action: &Action) -> Result<(), ActionError> {
+        Referee::check_action(self, p, action)
+    }
+
+    pub(super) fn resolve_action(&self, p: usize, action: &Action) -> Result<Move, ActionError> {
+        Referee::resolve_action(self, p, action)
+    }
+
+    /// Everything that can make a move illegal, checked before any change.
+    pub fn check_move(&self, p: usize, mv: &Move) -> Result<(), ActionError> {
+        Referee::check_move(self, p, mv)
+    }
+
+    pub(super) fn check_rules(&self, package: &[Option<usize>]) -> Result<(), ActionError> {
+        Referee::check_rules(self, package)
     }
 }

@@ -12,11 +12,11 @@ impl Game {
         let first = self.log.len();
         match &m {
             FacilitatorMove::News { headline, text } => {
-                Self::text_ok(Some(headline))?;
-                Self::text_ok(Some(text))?;
+                text_ok(Some(headline))?;
+                text_ok(Some(text))?;
             }
-            FacilitatorMove::EndTalks { reason } => Self::text_ok(Some(reason))?,
-            FacilitatorMove::CancelMove { planned, .. } => Self::text_ok(Some(planned))?,
+            FacilitatorMove::EndTalks { reason } => text_ok(Some(reason))?,
+            FacilitatorMove::CancelMove { planned, .. } => text_ok(Some(planned))?,
             _ => {}
         }
         match &m {

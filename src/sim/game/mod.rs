@@ -24,6 +24,7 @@ use super::scenario::PartyKind;
 use super::transcript::{Kind, Logged, Scope, Withdrawal};
 
 mod checks;
+pub use checks::{Referee, text_ok};
 mod conditions;
 pub use conditions::NOT_YET;
 mod effects;

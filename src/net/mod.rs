@@ -21,4 +21,5 @@ mod hub;
 pub mod join;
 pub mod mirror;
 pub mod protocol;
+pub mod remote;
 pub mod wire;

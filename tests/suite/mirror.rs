@@ -40,11 +40,11 @@ fn mirrors_agree(model: Arc<Model>, seed: u64) -> usize {
             .map(|_| common::random_action(&game, &mut rng))
             .chain([Action::Pass])
             .collect();
-        for seat in 0..parties {
+        for (seat, slot) in mirrors.iter_mut().enumerate() {
             let w = wire(&game, seat);
-            let mirror = match &mirrors[seat] {
+            let mirror = match slot {
                 Some(m) if m.fits(&w) => m,
-                _ => mirrors[seat].insert(Mirror::new(&scenario, &w)),
+                _ => slot.insert(Mirror::new(&scenario, &w)),
             };
             assert_eq!(
                 mirror.party_view(&w).as_ref(),

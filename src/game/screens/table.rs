@@ -127,146 +127,55 @@ fn table_screen(
             view
         }
     };
-    let news = table::news_items(&model, &view);
-    let prefs = &game.prefs()[viewer];
     let current = game.current_package();
     let my_turn = session.human_to_move() == Some(viewer);
     // Legality is the engine's: a human seat's buttons ask it, on that seat's turn only.
     let legal = |action: &crate::sim::Action| my_turn && game.check_action(viewer, action).is_ok();
-    let legal: table::Legal = &legal;
+    let turn = game
+        .to_move()
+        .map(|p| model.scenario.parties[p].name.clone())
+        .unwrap_or_else(|| "the talks are over".into());
+    let held = session.facilitator.pending.is_some();
+    let seat = SeatTable {
+        model: &model,
+        view: &view,
+        prefs: &game.prefs()[viewer],
+        current: &current,
+        legal: &legal,
+    };
+    let intents = seat_table(ctx, seat, &mut forms.form, &mut forms.news_seen, |ui| {
+        ui.label(if my_turn {
+            "Your move".to_string()
+        } else if held {
+            format!("{turn}: its move waits for the facilitator (F2)")
+        } else {
+            format!("{turn} is moving…")
+        });
+        if session.facilitator.timer.on() {
+            ui.separator();
+            countdown(ui, &session.facilitator.timer, 18.0);
+        }
+        if pacing.paused {
+            ui.separator();
+            ui.label(egui::RichText::new("Paused by the facilitator").strong());
+        }
+        if let Some(e) = &session.error {
+            ui.separator();
+            ui.label(egui::RichText::new(e).color(egui::Color32::LIGHT_RED));
+        }
+        ui.separator();
+        let save = ui
+            .button("Save")
+            .on_hover_text("Save the game (Ctrl+S); it is also saved at every round");
+        let ctrl_s = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S));
+        if save.clicked() || ctrl_s {
+            saves.write(SaveGame);
+        }
+        if let Some(n) = &session.notice {
+            ui.label(egui::RichText::new(n).weak());
+        }
+    });
     let form = &mut forms.form;
-    let mut intents: Vec<TableIntent> = Vec::new();
-    let mut root = root_ui(ctx);
-    egui::Panel::top("status").show(&mut root, |ui| {
-        ui.horizontal(|ui| {
-            ui.strong(&model.scenario.meta.title);
-            ui.separator();
-            ui.label(format!("Round {} of {}", view.round, view.deadline));
-            ui.separator();
-            let turn = game
-                .to_move()
-                .map(|p| model.scenario.parties[p].name.clone())
-                .unwrap_or_else(|| "the talks are over".into());
-            let held = session.facilitator.pending.is_some();
-            ui.label(if my_turn {
-                "Your move".to_string()
-            } else if held {
-                format!("{turn}: its move waits for the facilitator (F2)")
-            } else {
-                format!("{turn} is moving…")
-            });
-            if session.facilitator.timer.on() {
-                ui.separator();
-                countdown(ui, &session.facilitator.timer, 18.0);
-            }
-            if pacing.paused {
-                ui.separator();
-                ui.label(egui::RichText::new("Paused by the facilitator").strong());
-            }
-            if let Some(e) = &session.error {
-                ui.separator();
-                ui.label(egui::RichText::new(e).color(egui::Color32::LIGHT_RED));
-            }
-            ui.separator();
-            let save = ui
-                .button("Save")
-                .on_hover_text("Save the game (Ctrl+S); it is also saved at every round");
-            let ctrl_s = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S));
-            if save.clicked() || ctrl_s {
-                saves.write(SaveGame);
-            }
-            if let Some(n) = &session.notice {
-                ui.label(egui::RichText::new(n).weak());
-            }
-        });
-        // The news feed, and the newest headline with its story on hover.
-        table::news_feed(ui, &news);
-        if let Some(item) = news.last().filter(|i| i.round + 1 >= view.round) {
-            let story = match &item.source {
-                Some(s) => format!("{}\n\nSource: {s}", item.text),
-                None => item.text.clone(),
-            };
-            ui.label(
-                egui::RichText::new(format!("NEWS — {}", item.headline))
-                    .color(egui::Color32::from_rgb(255, 210, 120)),
-            )
-            .on_hover_text(story);
-        }
-    });
-    egui::Panel::bottom("actions").show(&mut root, |ui| {
-        if let Some(i) = table::actions_bar(ui, &model, &view, form, legal) {
-            intents.push(i);
-        }
-    });
-    // The side panels take a share of the window: at a large UI scale the table in the
-    // middle keeps room.
-    let wide = root.available_width();
-    egui::Panel::left("issues")
-        .default_size((wide * 0.32).min(400.0))
-        .resizable(true)
-        .show(&mut root, |ui| {
-            if let Some(i) = table::issues_board(ui, &model, &view, prefs, &current, form, legal) {
-                intents.push(i);
-            }
-        });
-    egui::Panel::right("offers")
-        .default_size((wide * 0.3).min(380.0))
-        .resizable(true)
-        .show(&mut root, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("offers-scroll")
-                .max_height(
-                    ui.available_height()
-                        * if view.kind == crate::sim::PartyKind::Delegation {
-                            0.45
-                        } else {
-                            0.3
-                        },
-                )
-                .show(ui, |ui| {
-                    if let Some(i) =
-                        table::offers_panel(ui, &model, &view, prefs, &current, form, legal)
-                    {
-                        intents.push(i);
-                    }
-                });
-            ui.separator();
-            if view.kind != crate::sim::PartyKind::Delegation {
-                egui::ScrollArea::vertical()
-                    .id_salt("levers-scroll")
-                    .max_height(ui.available_height() * 0.5)
-                    .show(ui, |ui| {
-                        if let Some(i) = table::levers_panel(ui, &view, legal) {
-                            intents.push(i);
-                        }
-                        if view.kind == crate::sim::PartyKind::Ally {
-                            ui.separator();
-                            table::caucus_panel(ui, &model, &view, form);
-                        }
-                    });
-                ui.separator();
-            }
-            table::allies_panel(ui, &model, &view);
-            ui.separator();
-            table::transcript(ui, &model, &view, form);
-        });
-    egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, &model, &view));
-    // News pop-up: the newest round's news, once.
-    table::news_window(ctx, &news, &mut forms.news_seen, form.confirm.is_none());
-    if let Some((question, action)) = form.confirm.clone() {
-        egui::Modal::new(egui::Id::new("confirm")).show(ctx, |ui| {
-            glossed(ui, question);
-            ui.horizontal(|ui| {
-                if ui.button("Yes (Enter)").clicked() || shortcut(ui, egui::Key::Enter) {
-                    intents.push(TableIntent::Act(action.clone()));
-                    form.confirm = None;
-                }
-                if ui.button("No (Esc)").clicked() || shortcut(ui, egui::Key::Escape) {
-                    form.confirm = None;
-                }
-            });
-        });
-    }
     for intent in intents {
         match intent {
             TableIntent::Act(action) => {
@@ -294,6 +203,137 @@ pub fn ask_staff(form: &mut TableForm, game: &crate::sim::Game, mediator: usize)
         }
         None => form.staff_note = Some(String::new()),
     }
+}
+
+/// What the table shows one seat: the scenario (as the seat knows it), the seat's view,
+/// its preferences, the package as it stands, and which moves the rules allow it now.
+pub struct SeatTable<'a> {
+    pub model: &'a crate::sim::Model,
+    pub view: &'a crate::sim::view::PartyView,
+    pub prefs: &'a crate::sim::model::Prefs,
+    pub current: &'a [usize],
+    pub legal: table::Legal<'a>,
+}
+
+/// The table for one seat, whether its game is here or on a class's host: the status bar
+/// (`status` draws the part that says whose move it is and how the game stands), the news,
+/// the actions, the issues, the offers, the levers, the transcript, the table itself and
+/// the confirmations. Returns what the player asked for.
+pub fn seat_table(
+    ctx: &egui::Context,
+    seat: SeatTable,
+    form: &mut TableForm,
+    news_seen: &mut u32,
+    status: impl FnOnce(&mut egui::Ui),
+) -> Vec<TableIntent> {
+    let SeatTable {
+        model,
+        view,
+        prefs,
+        current,
+        legal,
+    } = seat;
+    let current = current.to_vec();
+    let news = table::news_items(model, view);
+    let mut intents: Vec<TableIntent> = Vec::new();
+    let mut root = root_ui(ctx);
+    egui::Panel::top("status").show(&mut root, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong(&model.scenario.meta.title);
+            ui.separator();
+            ui.label(format!("Round {} of {}", view.round, view.deadline));
+            ui.separator();
+            status(ui);
+        });
+        // The news feed, and the newest headline with its story on hover.
+        table::news_feed(ui, &news);
+        if let Some(item) = news.last().filter(|i| i.round + 1 >= view.round) {
+            let story = match &item.source {
+                Some(s) => format!("{}\n\nSource: {s}", item.text),
+                None => item.text.clone(),
+            };
+            ui.label(
+                egui::RichText::new(format!("NEWS — {}", item.headline))
+                    .color(egui::Color32::from_rgb(255, 210, 120)),
+            )
+            .on_hover_text(story);
+        }
+    });
+    egui::Panel::bottom("actions").show(&mut root, |ui| {
+        if let Some(i) = table::actions_bar(ui, model, view, form, legal) {
+            intents.push(i);
+        }
+    });
+    // The side panels take a share of the window: at a large UI scale the table in the
+    // middle keeps room.
+    let wide = root.available_width();
+    egui::Panel::left("issues")
+        .default_size((wide * 0.32).min(400.0))
+        .resizable(true)
+        .show(&mut root, |ui| {
+            if let Some(i) = table::issues_board(ui, model, view, prefs, &current, form, legal) {
+                intents.push(i);
+            }
+        });
+    egui::Panel::right("offers")
+        .default_size((wide * 0.3).min(380.0))
+        .resizable(true)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("offers-scroll")
+                .max_height(
+                    ui.available_height()
+                        * if view.kind == crate::sim::PartyKind::Delegation {
+                            0.45
+                        } else {
+                            0.3
+                        },
+                )
+                .show(ui, |ui| {
+                    if let Some(i) =
+                        table::offers_panel(ui, model, view, prefs, &current, form, legal)
+                    {
+                        intents.push(i);
+                    }
+                });
+            ui.separator();
+            if view.kind != crate::sim::PartyKind::Delegation {
+                egui::ScrollArea::vertical()
+                    .id_salt("levers-scroll")
+                    .max_height(ui.available_height() * 0.5)
+                    .show(ui, |ui| {
+                        if let Some(i) = table::levers_panel(ui, view, legal) {
+                            intents.push(i);
+                        }
+                        if view.kind == crate::sim::PartyKind::Ally {
+                            ui.separator();
+                            table::caucus_panel(ui, model, view, form);
+                        }
+                    });
+                ui.separator();
+            }
+            table::allies_panel(ui, model, view);
+            ui.separator();
+            table::transcript(ui, model, view, form);
+        });
+    egui::CentralPanel::default().show(&mut root, |ui| table::table_scene(ui, model, view));
+    // News pop-up: the newest round's news, once.
+    table::news_window(ctx, &news, news_seen, form.confirm.is_none());
+    if let Some((question, action)) = form.confirm.clone() {
+        egui::Modal::new(egui::Id::new("confirm")).show(ctx, |ui| {
+            glossed(ui, question);
+            ui.horizontal(|ui| {
+                if ui.button("Yes (Enter)").clicked() || shortcut(ui, egui::Key::Enter) {
+                    intents.push(TableIntent::Act(action.clone()));
+                    form.confirm = None;
+                }
+                if ui.button("No (Esc)").clicked() || shortcut(ui, egui::Key::Escape) {
+                    form.confirm = None;
+                }
+            });
+        });
+    }
+    intents
 }
 
 /// The round's countdown: orange in its last 15 seconds, red when the time is up.

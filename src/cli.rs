@@ -175,6 +175,10 @@ pub struct PlayArgs {
     /// Window size for this run, e.g. 1920x1080 (otherwise the saved setting).
     #[arg(long, value_parser = parse_size)]
     pub size: Option<(u32, u32)>,
+    /// Join a class's seat at once (`accord join` without `--ai`): the host's address,
+    /// the code, the name.
+    #[arg(skip)]
+    pub join: Option<(String, String, String)>,
 }
 
 /// The most games one `simulate` or `lint` runs: its summaries are kept in memory.

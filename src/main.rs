@@ -41,6 +41,13 @@ fn main() -> ExitCode {
             screenshot,
             ..PlayArgs::default()
         },
+        // Without --ai, a class's seat is played in the game's window.
+        Some(Command::Join(args)) if args.ai.is_none() => PlayArgs {
+            scenario: "istanbul-2025".into(),
+            join: Some((args.address, args.code, args.name)),
+            screenshot: args.screenshot,
+            ..PlayArgs::default()
+        },
         Some(command) => return run(command).unwrap_or(ExitCode::SUCCESS),
     };
     play_game(play)

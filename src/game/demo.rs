@@ -313,28 +313,53 @@ fn start_demo_game(
 /// `--screenshot PATH`: one picture of the first screen, then quit.
 pub struct OneScreenshot {
     pub path: PathBuf,
+    /// Taken on this screen, once it has drawn (a class seat's table, once joined); on
+    /// the first screen when none.
+    pub on: Option<Screen>,
 }
 
 #[derive(Resource)]
 struct One {
     path: PathBuf,
+    on: Option<Screen>,
     frames: u32,
+    /// Frames drawn before the screen waited for was reached.
+    waited: u32,
     taken: bool,
 }
+
+/// The most frames a screenshot waits for its screen (a class's host to answer).
+const WAIT_FRAMES: u32 = 3_000;
 
 impl Plugin for OneScreenshot {
     fn build(&self, app: &mut App) {
         app.insert_resource(super::redraw::Continuous);
         app.insert_resource(One {
             path: self.path.clone(),
+            on: self.on,
             frames: 0,
+            waited: 0,
             taken: false,
         })
         .add_systems(Update, one);
     }
 }
 
-fn one(mut commands: Commands, mut one: ResMut<One>, mut exit: MessageWriter<AppExit>) {
+fn one(
+    mut commands: Commands,
+    mut one: ResMut<One>,
+    state: Res<State<Screen>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    if one.on.is_some_and(|s| s != *state.get()) && !one.taken {
+        one.waited += 1;
+        one.frames = 0;
+        if one.waited > WAIT_FRAMES {
+            error!("the screenshot's screen ({:?}) did not open", one.on);
+            exit.write(AppExit::error());
+        }
+        return;
+    }
     one.frames += 1;
     if !one.taken && one.frames >= SETTLE_FRAMES {
         one.taken = true;

@@ -3,6 +3,7 @@
 //!
 //! - `scenarios`: scenario files as assets, through the core's loader, reloaded on save;
 //! - `session`: the game in progress and the messages that drive it (no rendering);
+//! - `class`: a seat of a class on another machine's host: its connection and mirror;
 //! - `facilitator`: the teacher's PIN, round timer, held moves and projector;
 //! - `redraw`: frames only when something changes (input, the AI's pacing, the timer, a
 //!   scenario file saved), so that an idle window costs no CPU;
@@ -14,6 +15,7 @@
 //! - `demo`: `accord play --demo`, an AI-vs-AI game at speed with a screenshot per screen.
 
 pub mod background;
+pub mod class;
 pub mod demo;
 pub mod facilitator;
 pub mod guide;
@@ -57,6 +59,10 @@ pub enum Screen {
     Debrief,
     /// A saved game played again, round by round.
     Replay,
+    /// Join a class: the host's address, a seat's code, a name.
+    Join,
+    /// A class's seat at the table, its game on the class's host.
+    ClassTable,
 }
 
 /// Scenarios the player can choose from: built-in, `scenarios/`, the user's folder.
@@ -154,8 +160,19 @@ pub fn run(args: PlayArgs) -> ExitCode {
             dir: args.screenshots.clone(),
         });
     }
+    if let Some((address, code, name)) = args.join.clone() {
+        app.insert_resource(screens::class::JoinTarget(class::JoinClass {
+            address,
+            code,
+            name,
+        }))
+        .add_systems(Startup, |mut next: ResMut<NextState<Screen>>| {
+            next.set(Screen::Join);
+        });
+    }
     if let Some(path) = args.screenshot {
-        app.add_plugins(demo::OneScreenshot { path });
+        let on = args.join.is_some().then_some(Screen::ClassTable);
+        app.add_plugins(demo::OneScreenshot { path, on });
     }
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,
@@ -195,6 +212,7 @@ impl Plugin for CorePlugin {
         facilitator::plugin(app);
         replay::plugin(app);
         guide::plugin(app);
+        class::plugin(app);
     }
 }
 

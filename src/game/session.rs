@@ -109,8 +109,16 @@ impl Session {
 
     /// A session for a saved game, the AI's memories rebuilt by replaying it.
     pub fn from_save(file: &SaveFile) -> Result<Session, String> {
-        let controls = controls_of(&file.record.seats, &file.record);
-        let table = Table::resume(&file.record, &controls).map_err(|e| e.to_string())?;
+        let mut session = Session::from_record(&file.record)?;
+        session.facilitator = FacilitatorState::from_classroom(&file.classroom);
+        Ok(session)
+    }
+
+    /// A session for a game's record (a class's, once its debrief is released), the AI's
+    /// memories rebuilt by replaying it.
+    pub fn from_record(record: &GameRecord) -> Result<Session, String> {
+        let controls = controls_of(&record.seats, record);
+        let table = Table::resume(record, &controls).map_err(|e| e.to_string())?;
         let model = table.game.model().clone();
         let notice = table.diverged_at.map(|i| {
             format!(
@@ -126,7 +134,7 @@ impl Session {
             notice,
             autosaved_round: 0,
             revealed: None,
-            facilitator: FacilitatorState::from_classroom(&file.classroom),
+            facilitator: FacilitatorState::from_classroom(&Default::default()),
         })
     }
 

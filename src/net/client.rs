@@ -150,3 +150,40 @@ impl WsTransport {
             .map_err(|e| TransportError::Closed(e.to_string()))
     }
 }
+
+/// What a student typed or pasted to join a class, read as the host's WebSocket address
+/// (`ws://HOST:PORT/ws`) and, if it holds one, a code: the address `accord host` prints,
+/// `HOST:PORT` alone, or a slip's link (`http://HOST:PORT/?code=CODE`).
+pub fn join_target(typed: &str) -> Result<(String, Option<String>), TransportError> {
+    let typed = typed.trim();
+    let rest = ["ws://", "http://"]
+        .iter()
+        .find_map(|p| typed.strip_prefix(p))
+        .unwrap_or(typed);
+    if rest.contains("://") {
+        return Err(TransportError::Address(format!(
+            "{typed}: Accord's hosts speak ws:// or http:// only"
+        )));
+    }
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let (host, port) = authority.rsplit_once(':').ok_or_else(|| {
+        TransportError::Address(format!(
+            "{typed}: no port (the teacher's screen shows the address, e.g. 192.168.1.20:7878)"
+        ))
+    })?;
+    if host.is_empty() || port.parse::<u16>().is_err() {
+        return Err(TransportError::Address(format!(
+            "{typed}: not an address and port like 192.168.1.20:7878"
+        )));
+    }
+    let code = tail.split_once('?').and_then(|(_, q)| {
+        q.split('&')
+            .find_map(|pair| pair.strip_prefix("code="))
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+    });
+    Ok((format!("ws://{authority}/ws"), code))
+}

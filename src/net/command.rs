@@ -59,17 +59,21 @@ pub struct HostArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct JoinArgs {
-    /// The host's address, as `accord host` prints it: ws://HOST:PORT/ws
+    /// The host's address, as `accord host` prints it (ws://HOST:PORT/ws), or HOST:PORT.
     pub address: String,
     /// The seat's code.
     #[arg(long)]
     pub code: String,
-    /// Play the seat with the AI, with this preset (scenario, easy, normal, hard).
-    #[arg(long, num_args = 0..=1, default_missing_value = "scenario", required = true)]
+    /// Play the seat with the AI, with this preset (scenario, easy, normal, hard), with no
+    /// window. Without it the game's window opens on the seat.
+    #[arg(long, num_args = 0..=1, default_missing_value = "scenario")]
     pub ai: Option<String>,
     /// A name the facilitator sees.
     #[arg(long, default_value = "")]
     pub name: String,
+    /// Without --ai: save a PNG of the seat's table once it has drawn, then quit.
+    #[arg(long, conflicts_with = "ai")]
+    pub screenshot: Option<PathBuf>,
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -213,6 +217,7 @@ pub fn host(args: &HostArgs) -> ExitCode {
     }
 }
 
+/// `accord join --ai`: the seat played by the AI, without a window.
 pub fn join(args: &JoinArgs) -> ExitCode {
     let preset = args.ai.as_deref().unwrap_or("scenario");
     if !presets::is_preset(preset) {
@@ -226,8 +231,15 @@ pub fn join(args: &JoinArgs) -> ExitCode {
         name: args.name.clone(),
         ..JoinOptions::default()
     };
+    let address = match super::client::join_target(&args.address) {
+        Ok((address, _)) => address,
+        Err(e) => {
+            eprintln!("accord join: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut player = AiPlayer::new(preset);
-    match play_seat(&args.address, &args.code, &mut player, &options) {
+    match play_seat(&address, &args.code, &mut player, &options) {
         Ok(end) => {
             eprintln!(
                 "accord join: the talks ended after {} actions ({} messages, {} bytes received, {} reconnections)",

@@ -3,6 +3,8 @@
 
 mod ai;
 mod analysis;
+#[cfg(feature = "gui")]
+mod class;
 mod common;
 mod engine;
 mod fairness;

@@ -786,3 +786,35 @@ fn seats_played_by_the_hosts_ai_and_by_remote_ai_play_as_simulate() {
         GameRecord::of(&local, "x", record.seats.clone()).actions
     );
 }
+
+#[test]
+fn what_a_student_types_to_join_is_read_as_the_hosts_address_and_any_code() {
+    use accord::net::client::join_target;
+    let ws = |s: &str| join_target(s).unwrap();
+    assert_eq!(
+        ws("192.168.1.20:7878"),
+        ("ws://192.168.1.20:7878/ws".into(), None)
+    );
+    assert_eq!(
+        ws(" ws://127.0.0.1:7878/ws "),
+        ("ws://127.0.0.1:7878/ws".into(), None)
+    );
+    assert_eq!(
+        ws("http://10.0.0.2:7878/?code=ABCD2345EF"),
+        ("ws://10.0.0.2:7878/ws".into(), Some("ABCD2345EF".into()))
+    );
+    assert_eq!(
+        ws("http://laptop.local:80/?name=x&code=Q1"),
+        ("ws://laptop.local:80/ws".into(), Some("Q1".into()))
+    );
+    for bad in [
+        "",
+        "192.168.1.20",
+        "https://x:1/",
+        "host:port",
+        ":7878",
+        "ftp://a:1",
+    ] {
+        assert!(join_target(bad).is_err(), "{bad:?} was read as an address");
+    }
+}

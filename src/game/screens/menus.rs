@@ -60,6 +60,7 @@ fn title_screen(
                 guide.write(crate::game::guide::StartGuide);
             }
             Some(TitleIntent::Load) => next.set(Screen::Load),
+            Some(TitleIntent::JoinClass) => next.set(Screen::Join),
             Some(TitleIntent::Scenarios) => next.set(Screen::Scenarios),
             Some(TitleIntent::PublicView) => next.set(Screen::PublicView),
             Some(TitleIntent::HowToPlay) => next.set(Screen::HowToPlay),

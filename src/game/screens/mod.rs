@@ -13,6 +13,7 @@ use super::session::Pacing;
 use super::{FONT_BOLD, FONT_REGULAR, Screen};
 
 mod briefing;
+pub mod class;
 mod debrief;
 mod load;
 mod menus;
@@ -32,6 +33,7 @@ pub fn plugin(app: &mut App) {
     menus::plugin(app);
     setup::plugin(app);
     briefing::plugin(app);
+    class::plugin(app);
     table::plugin(app);
     debrief::plugin(app);
     load::plugin(app);
@@ -94,6 +96,7 @@ pub fn screen_shortcut(screen: Screen, key: KeyCode, typing: bool) -> Option<Scr
                     | Screen::Setup
                     | Screen::Load
                     | Screen::Replay
+                    | Screen::Join
             ) =>
         {
             Some(ScreenShortcut::Back)

@@ -194,9 +194,17 @@ fn table_screen(
 /// A human mediator asks its staff: the AI mediator's text, read from the seat's own
 /// observation, fills the builder, with its public reason for the player to read.
 pub fn ask_staff(form: &mut TableForm, game: &crate::sim::Game, mediator: usize) {
-    let model = game.model();
     let obs = crate::sim::observe::Observation::new(game, mediator);
-    match crate::sim::ai::mediator::staff_suggestion(&obs) {
+    ask_staff_from(form, game.model(), &obs);
+}
+
+/// As [`ask_staff`], from any observation of the mediator's seat (a class seat's too).
+pub fn ask_staff_from(
+    form: &mut TableForm,
+    model: &crate::sim::Model,
+    obs: &crate::sim::observe::Observation,
+) {
+    match crate::sim::ai::mediator::staff_suggestion(obs) {
         Some(s) => {
             form.staff_note = Some(table::render_reason(model, &s.reason));
             form.proposal = s.package;

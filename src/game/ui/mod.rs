@@ -3,6 +3,7 @@
 //! core actions. No rule here; no Bevy here, so they can be tested with egui alone.
 
 pub mod briefing;
+pub mod class;
 pub mod debrief;
 pub mod facilitator;
 pub mod guide;

@@ -10,6 +10,8 @@ pub enum TitleIntent {
     /// The guided first game.
     Guided,
     Load,
+    /// Join a class hosted on another machine, at a seat.
+    JoinClass,
     Scenarios,
     /// The public view of the scenario, for the projector.
     PublicView,
@@ -40,6 +42,12 @@ pub fn title(ui: &mut egui::Ui, scenario: &str, date: &str) -> Option<TitleInten
         }
         if menu_button(ui, "Resume or replay").clicked() {
             intent = Some(TitleIntent::Load);
+        }
+        if menu_button(ui, "Join a class")
+            .on_hover_text("Play a seat of a class hosted on your teacher's machine: type its address and your seat's code")
+            .clicked()
+        {
+            intent = Some(TitleIntent::JoinClass);
         }
         if menu_button(ui, "Scenarios").clicked() {
             intent = Some(TitleIntent::Scenarios);

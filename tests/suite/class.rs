@@ -1,0 +1,214 @@
+//! A class's seat played from the game, headless: the game's plugins joined to a real host
+//! on 127.0.0.1, driven through the messages the Join and class table screens send.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+
+use accord::game::Screen;
+use accord::game::class::{ClassOptions, ClassSeat, JoinClass, LeaveClass, RemoteAct};
+use accord::game::session::Session;
+use accord::net::client::{Transport, connect};
+use accord::net::host::{self, HostGame, HostSettings};
+use accord::net::join::JoinOptions;
+use accord::net::protocol::{ClientMessage, HostMessage, decode_host, encode_client};
+use accord::net::remote::LinkStatus;
+use accord::sim::Action;
+
+use super::common;
+use super::game::{app, screen};
+
+/// Istanbul hosted with the AI everywhere but Ukraine's seat.
+fn host(settings: HostSettings) -> (host::Hosted, String) {
+    let model = common::istanbul();
+    let ukraine = model.party_index("ukraine").unwrap();
+    let ai: BTreeMap<usize, String> = (0..model.scenario.parties.len())
+        .filter(|&p| p != ukraine)
+        .map(|p| (p, "scenario".to_string()))
+        .collect();
+    let game = HostGame::new(model, "built-in:istanbul-2025", 5, &ai).unwrap();
+    let hosted = host::start(game, settings).unwrap();
+    let code = hosted.announcement.seats["ukraine"].clone();
+    (hosted, code)
+}
+
+fn student(address: &str, code: &str, name: &str) -> App {
+    let mut app = app();
+    app.insert_resource(ClassOptions(JoinOptions {
+        reconnect_for: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(2),
+        ping_every: Duration::from_millis(500),
+        ..JoinOptions::default()
+    }));
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Join);
+    app.update();
+    app.world_mut().write_message(JoinClass {
+        address: address.to_string(),
+        code: code.to_string(),
+        name: name.to_string(),
+    });
+    app.update();
+    app
+}
+
+/// Runs the apps' frames until `done` holds, for at most `limit`.
+fn until(apps: &mut [&mut App], limit: Duration, mut done: impl FnMut(&mut [&mut App]) -> bool) {
+    let start = Instant::now();
+    while !done(apps) {
+        assert!(start.elapsed() < limit, "not done within {limit:?}");
+        for a in apps.iter_mut() {
+            a.update();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn seat(app: &App) -> &ClassSeat {
+    app.world().resource::<ClassSeat>()
+}
+
+#[test]
+fn a_team_of_two_joins_a_seat_plays_it_and_both_open_the_released_debrief() {
+    let (hosted, code) = host(HostSettings {
+        release_debrief: true,
+        exit_when_over: true,
+        ..HostSettings::default()
+    });
+    let address = hosted.announcement.address.clone();
+    let mut a = student(&address, &code, "Team A");
+    let mut b = student(&address, &code, "Team B");
+    until(&mut [&mut a, &mut b], Duration::from_secs(20), |apps| {
+        apps.iter().all(|x| screen(x) == Screen::ClassTable)
+    });
+    for x in [&a, &b] {
+        let s = seat(x);
+        assert_eq!(s.status, LinkStatus::Connected);
+        let view = s.view.as_ref().unwrap();
+        assert_eq!(view.me, "ukraine");
+        assert!(!view.confidential_brief.is_empty(), "the seat's own brief");
+    }
+    // Student A proposes on the seat's first turn; B sees the offer made for the seat.
+    until(&mut [&mut a, &mut b], Duration::from_secs(20), |apps| {
+        seat(apps[0]).my_turn()
+    });
+    let model = seat(&a).mirror.as_ref().unwrap().model().clone();
+    let package = model.partial_package_ids(
+        &seat(&a)
+            .mirror
+            .as_ref()
+            .unwrap()
+            .current_package(seat(&a).wire.as_ref().unwrap())
+            .into_iter()
+            .map(Some)
+            .collect::<Vec<_>>(),
+    );
+    let propose = Action::Propose {
+        package,
+        note: Some("from team A".into()),
+    };
+    assert!(seat(&a).legal(&propose), "the mirror allows the proposal");
+    assert!(
+        !seat(&a).legal(&Action::Accept { offer: 99 }),
+        "no offer 99"
+    );
+    a.world_mut().write_message(RemoteAct(propose));
+    until(&mut [&mut a, &mut b], Duration::from_secs(20), |apps| {
+        seat(apps[1]).view.as_ref().is_some_and(|v| {
+            v.offers
+                .iter()
+                .any(|o| o.author.as_deref() == Some("ukraine"))
+        })
+    });
+    // Then B passes on every turn of the seat, A on none: the first legal move counts.
+    let mut passes = 0;
+    until(&mut [&mut a, &mut b], Duration::from_secs(90), |apps| {
+        if seat(apps[1]).my_turn() && seat(apps[1]).refusal.is_none() {
+            let actions = seat(apps[1]).wire.as_ref().unwrap().actions;
+            if passes != actions {
+                passes = actions;
+                apps[1].world_mut().write_message(RemoteAct(Action::Pass));
+            }
+        }
+        apps.iter().all(|x| screen(x) == Screen::Debrief)
+    });
+    let end = hosted.wait().unwrap();
+    for x in [&a, &b] {
+        // The debrief is the host's game, replayed here: every action as the host has it.
+        let session = x.world().resource::<Session>();
+        let here = session.save_file().record;
+        assert_eq!(here.actions, end.record.actions);
+        assert!(session.game().is_over());
+    }
+    assert!(
+        end.record.actions.iter().any(
+            |r| matches!(&r.action, Action::Propose { note: Some(n), .. } if n == "from team A")
+        )
+    );
+    // Back to the title: the connection is let go.
+    a.world_mut().write_message(LeaveClass);
+    a.update();
+    a.update();
+    assert!(a.world().get_resource::<ClassSeat>().is_none());
+    assert_eq!(screen(&a), Screen::Title);
+}
+
+#[test]
+fn a_student_whose_connection_drops_sees_it_and_gets_the_seat_back() {
+    let (hosted, code) = host(HostSettings::default());
+    let a = hosted.announcement.clone();
+    let mut s = student(&a.address, &code, "dropped");
+    until(&mut [&mut s], Duration::from_secs(20), |apps| {
+        screen(apps[0]) == Screen::ClassTable
+    });
+    let before = seat(&s).wire.clone().unwrap();
+    // The facilitator removes the student's connection: the client reconnects with its code.
+    let mut f = connect(&a.address, &a.facilitator, "", Duration::from_secs(2)).unwrap();
+    let id = loop {
+        let text = f.recv(Duration::from_secs(5)).unwrap().expect("a message");
+        let view = match decode_host(&text).unwrap() {
+            HostMessage::Welcome(w) => w.view.facilitator,
+            _ => None,
+        };
+        if let Some(c) = view.and_then(|v| v.connections.into_iter().find(|c| c.name == "dropped"))
+        {
+            break c.id;
+        }
+    };
+    f.send(&encode_client(&ClientMessage::Remove { connection: id }))
+        .unwrap();
+    until(&mut [&mut s], Duration::from_secs(20), |apps| {
+        let st = seat(apps[0]);
+        st.reconnections == 1 && st.status == LinkStatus::Connected
+    });
+    let after = seat(&s).wire.clone().unwrap();
+    assert!(after.actions >= before.actions);
+    assert_eq!(
+        after.seat.as_ref().unwrap().me,
+        before.seat.as_ref().unwrap().me
+    );
+    assert_eq!(screen(&s), Screen::ClassTable);
+    // The host gone: the table stays, and says the connection is lost while it retries.
+    hosted.stop().unwrap();
+    until(&mut [&mut s], Duration::from_secs(20), |apps| {
+        matches!(seat(apps[0]).status, LinkStatus::Reconnecting { .. })
+    });
+    assert_eq!(screen(&s), Screen::ClassTable);
+    assert!(seat(&s).view.is_some(), "the last view stays on the screen");
+}
+
+#[test]
+fn a_wrong_code_is_refused_on_the_join_screen() {
+    let (hosted, _) = host(HostSettings::default());
+    let mut s = student(&hosted.announcement.address, "WRONGCODE1", "");
+    until(&mut [&mut s], Duration::from_secs(10), |apps| {
+        matches!(
+            seat(apps[0]).status,
+            LinkStatus::Failed { refused: true, .. }
+        )
+    });
+    assert_eq!(screen(&s), Screen::Join);
+    hosted.stop().unwrap();
+}

@@ -63,6 +63,11 @@ pub enum Screen {
     Join,
     /// A class's seat at the table, its game on the class's host.
     ClassTable,
+    /// Host a class: the scenario, who plays each seat, the timer, the PIN.
+    HostSetup,
+    /// The teacher's screen of a class: the address, the codes, the roster, the
+    /// facilitator's moves, the projector view.
+    ClassRoom,
 }
 
 /// Scenarios the player can choose from: built-in, `scenarios/`, the user's folder.

@@ -22,4 +22,5 @@ pub mod join;
 pub mod mirror;
 pub mod protocol;
 pub mod remote;
+pub mod slips;
 pub mod wire;

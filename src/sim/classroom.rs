@@ -72,7 +72,7 @@ impl RoundTimer {
 }
 
 /// The hash a PIN is kept as; `None` for an empty one. Spaces around it do not count.
-fn pin_hash(pin: &str) -> Option<String> {
+pub fn pin_hash(pin: &str) -> Option<String> {
     let pin = pin.trim();
     (!pin.is_empty()).then(|| sha256_hex(pin))
 }

@@ -61,6 +61,7 @@ fn title_screen(
             }
             Some(TitleIntent::Load) => next.set(Screen::Load),
             Some(TitleIntent::JoinClass) => next.set(Screen::Join),
+            Some(TitleIntent::HostClass) => next.set(Screen::HostSetup),
             Some(TitleIntent::Scenarios) => next.set(Screen::Scenarios),
             Some(TitleIntent::PublicView) => next.set(Screen::PublicView),
             Some(TitleIntent::HowToPlay) => next.set(Screen::HowToPlay),

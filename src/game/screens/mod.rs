@@ -34,6 +34,7 @@ pub fn plugin(app: &mut App) {
     setup::plugin(app);
     briefing::plugin(app);
     class::plugin(app);
+    class::host_plugin(app);
     table::plugin(app);
     debrief::plugin(app);
     load::plugin(app);
@@ -97,6 +98,7 @@ pub fn screen_shortcut(screen: Screen, key: KeyCode, typing: bool) -> Option<Scr
                     | Screen::Load
                     | Screen::Replay
                     | Screen::Join
+                    | Screen::HostSetup
             ) =>
         {
             Some(ScreenShortcut::Back)

@@ -187,3 +187,201 @@ pub fn link_label(ui: &mut egui::Ui, status: &LinkStatus, address: &str) {
         }
     }
 }
+
+/// Who plays a seat of a class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlayedBy {
+    /// People, who join with this code.
+    People { code: String },
+    /// The host's AI, with this preset.
+    Ai(String),
+}
+
+/// One seat on the roster, with who is connected at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterSeat {
+    pub party: String,
+    pub name: String,
+    pub played_by: PlayedBy,
+    /// Connection number and the name it gave.
+    pub connected: Vec<(u64, String)>,
+}
+
+/// Everything the teacher's roster shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Roster {
+    /// What students type in Join a class: `HOST:PORT`.
+    pub address: String,
+    pub seats: Vec<RosterSeat>,
+    pub observer_code: String,
+    pub observers: Vec<(u64, String)>,
+    /// The facilitator's code: for the teacher's own eyes (joining from another machine).
+    pub facilitator_code: String,
+    pub facilitators: Vec<(u64, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RosterIntent {
+    /// A new code for this seat (or the observers); those who joined with the old one
+    /// are let go.
+    Rotate(crate::net::protocol::Role),
+    /// Close this connection.
+    Remove(u64),
+}
+
+impl Roster {
+    /// The roster of a facilitator's view of a class: `names` gives each party's name.
+    pub fn of(
+        address: &str,
+        view: &crate::net::wire::FacilitatorView,
+        names: &[(String, String)],
+    ) -> Roster {
+        use crate::net::protocol::Role;
+        let connected = |role: &Role| -> Vec<(u64, String)> {
+            view.connections
+                .iter()
+                .filter(|c| c.role == *role)
+                .map(|c| (c.id, c.name.clone()))
+                .collect()
+        };
+        let seats = names
+            .iter()
+            .map(|(id, name)| {
+                let played_by = match view.codes.seats.get(id) {
+                    Some(code) => PlayedBy::People { code: code.clone() },
+                    None => PlayedBy::Ai(
+                        view.record
+                            .seats
+                            .iter()
+                            .find(|s| &s.party == id)
+                            .and_then(|s| match &s.controller {
+                                crate::sim::record::Controller::Ai(p) => Some(p.clone()),
+                                crate::sim::record::Controller::Human => None,
+                            })
+                            .unwrap_or_else(|| "scenario".into()),
+                    ),
+                };
+                RosterSeat {
+                    party: id.clone(),
+                    name: name.clone(),
+                    played_by,
+                    connected: connected(&Role::Seat { party: id.clone() }),
+                }
+            })
+            .collect();
+        Roster {
+            address: address.to_string(),
+            seats,
+            observer_code: view.codes.observer.clone(),
+            observers: connected(&Role::Observer),
+            facilitator_code: view.codes.facilitator.clone(),
+            facilitators: connected(&Role::Facilitator),
+        }
+    }
+}
+
+fn connection_list(ui: &mut egui::Ui, list: &[(u64, String)], intent: &mut Option<RosterIntent>) {
+    ui.vertical(|ui| {
+        for (id, name) in list {
+            ui.horizontal(|ui| {
+                let shown = if name.is_empty() {
+                    format!("#{id} (no name)")
+                } else {
+                    name.clone()
+                };
+                ui.label(shown);
+                if ui
+                    .small_button("Remove")
+                    .on_hover_text("Close this connection (it may join again with the code)")
+                    .clicked()
+                {
+                    *intent = Some(RosterIntent::Remove(*id));
+                }
+            });
+        }
+    });
+}
+
+/// The roster: each seat, who plays it, its code, who is connected there.
+pub fn roster(ui: &mut egui::Ui, roster: &Roster) -> Option<RosterIntent> {
+    use crate::net::protocol::Role;
+    let mut intent = None;
+    egui::Grid::new("roster")
+        .num_columns(4)
+        .striped(true)
+        .spacing([18.0, 8.0])
+        .show(ui, |ui| {
+            ui.strong("Seat");
+            ui.strong("Code");
+            ui.strong("Connected");
+            ui.strong("");
+            ui.end_row();
+            for seat in &roster.seats {
+                ui.label(&seat.name);
+                match &seat.played_by {
+                    PlayedBy::People { code } => {
+                        ui.label(egui::RichText::new(code).monospace().size(16.0));
+                        if seat.connected.is_empty() {
+                            ui.label(
+                                egui::RichText::new("no one connected")
+                                    .color(egui::Color32::from_rgb(255, 170, 90)),
+                            );
+                        } else {
+                            connection_list(ui, &seat.connected, &mut intent);
+                        }
+                        if ui
+                            .button("New code")
+                            .on_hover_text("Give this seat a new code; whoever joined with the old one is let go")
+                            .clicked()
+                        {
+                            intent = Some(RosterIntent::Rotate(Role::Seat {
+                                party: seat.party.clone(),
+                            }));
+                        }
+                    }
+                    PlayedBy::Ai(preset) => {
+                        ui.label(egui::RichText::new(format!("AI ({preset})")).weak());
+                        ui.label("—");
+                        ui.label("");
+                    }
+                }
+                ui.end_row();
+            }
+            ui.label("Observers (projector, guests)");
+            ui.label(egui::RichText::new(&roster.observer_code).monospace().size(16.0));
+            if roster.observers.is_empty() {
+                ui.label(egui::RichText::new("none").weak());
+            } else {
+                connection_list(ui, &roster.observers, &mut intent);
+            }
+            if ui.button("New code").clicked() {
+                intent = Some(RosterIntent::Rotate(Role::Observer));
+            }
+            ui.end_row();
+            ui.label("Facilitator");
+            ui.label(egui::RichText::new(&roster.facilitator_code).monospace().size(16.0))
+                .on_hover_text("For you only: join with it (and the PIN) from another machine");
+            connection_list(ui, &roster.facilitators, &mut intent);
+            ui.label("");
+            ui.end_row();
+        });
+    intent
+}
+
+/// The projector's banner: where to join and the observer's code — never a seat's code.
+pub fn projector_banner(ui: &mut egui::Ui, address: &str, observer_code: &str) {
+    ui.vertical_centered(|ui| {
+        ui.label(egui::RichText::new("Join a class at").size(20.0));
+        ui.label(egui::RichText::new(address).size(40.0).strong().monospace());
+        ui.label(
+            egui::RichText::new(format!("Observers: code {observer_code}"))
+                .size(18.0)
+                .weak(),
+        );
+        ui.label(
+            egui::RichText::new("Each team's code is on its slip.")
+                .size(16.0)
+                .weak(),
+        );
+    });
+}

@@ -143,6 +143,37 @@ fn controls(
         ));
     }
     ui.separator();
+    facilitator_moves(ui, model, game, form, intents);
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.label("PIN");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.new_pin)
+                .password(true)
+                .desired_width(90.0)
+                .hint_text(if state.has_pin() { "change" } else { "none" }),
+        );
+        if ui
+            .button("Set")
+            .on_hover_text("Empty: no PIN. Asked for whenever the panel opens.")
+            .clicked()
+        {
+            intents.push(FacilitatorIntent::Setting(FacilitatorSetting::SetPin(
+                std::mem::take(&mut form.new_pin),
+            )));
+        }
+    });
+}
+
+/// The facilitator's own moves (injects, news, the end of the talks), the designer's notes
+/// and the AI's private rationales: the part of the panel a class's host also takes.
+pub fn facilitator_moves(
+    ui: &mut egui::Ui,
+    model: &Model,
+    game: &Game,
+    form: &mut FacilitatorForm,
+    intents: &mut Vec<FacilitatorIntent>,
+) {
     if !model.scenario.injects.is_empty() {
         ui.label(egui::RichText::new("Inject an event").strong());
         ui.horizontal_wrapped(|ui| {
@@ -232,25 +263,6 @@ fn controls(
                 ui.label(egui::RichText::new(text).small());
             }
         });
-    ui.separator();
-    ui.horizontal(|ui| {
-        ui.label("PIN");
-        ui.add(
-            egui::TextEdit::singleline(&mut form.new_pin)
-                .password(true)
-                .desired_width(90.0)
-                .hint_text(if state.has_pin() { "change" } else { "none" }),
-        );
-        if ui
-            .button("Set")
-            .on_hover_text("Empty: no PIN. Asked for whenever the panel opens.")
-            .clicked()
-        {
-            intents.push(FacilitatorIntent::Setting(FacilitatorSetting::SetPin(
-                std::mem::take(&mut form.new_pin),
-            )));
-        }
-    });
 }
 
 /// An ally's or mediator's planned move, waiting: let it, cancel it, or make another.

@@ -18,8 +18,34 @@ pub struct SetupForm {
     pub deadline: u32,
     /// A PIN for the facilitator's panel (F2); none when empty.
     pub pin: String,
-    /// Seconds per round (0: no timer).
+    /// Seconds per round (0: no timer); for a class, seconds per move of a people's seat.
     pub round_seconds: u32,
+    /// Hosting a class (the teacher's "Host a class"), not a game on this screen.
+    pub hosting: Option<Hosting>,
+}
+
+/// Where a class's host listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hosting {
+    /// On the class's network (every address of this machine), or on this machine only.
+    pub network: bool,
+    pub port_text: String,
+}
+
+impl Default for Hosting {
+    fn default() -> Hosting {
+        Hosting {
+            network: true,
+            port_text: "7878".into(),
+        }
+    }
+}
+
+impl Hosting {
+    /// The port typed, if it is one (0: any free port).
+    pub fn port(&self) -> Option<u16> {
+        self.port_text.trim().parse().ok()
+    }
 }
 
 impl SetupForm {
@@ -35,7 +61,20 @@ impl SetupForm {
             deadline: model.scenario.rules.deadline,
             pin: String::new(),
             round_seconds: 0,
+            hosting: None,
         }
+    }
+
+    /// The form of "Host a class": every delegation played by people, the AI elsewhere.
+    pub fn class(model: &Model, seed: u64) -> SetupForm {
+        let mut form = SetupForm::new(model, seed);
+        for (p, c) in form.controls.iter_mut().enumerate() {
+            if model.kind(p) == PartyKind::Delegation {
+                *c = SeatControl::Human;
+            }
+        }
+        form.hosting = Some(Hosting::default());
+        form
     }
 }
 
@@ -58,7 +97,12 @@ pub fn setup(
 ) -> Option<SetupIntent> {
     let mut intent = None;
     let s = &model.scenario;
-    ui.heading(format!("New game — {}", s.meta.title));
+    let class = form.hosting.is_some();
+    ui.heading(if class {
+        format!("Host a class — {}", s.meta.title)
+    } else {
+        format!("New game — {}", s.meta.title)
+    });
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.label("Scenario");
@@ -104,7 +148,12 @@ pub fn setup(
                 let human = form.controls[p] == SeatControl::Human;
                 let mut choice = human;
                 ui.horizontal(|ui| {
-                    ui.radio_value(&mut choice, true, "Human");
+                    ui.radio_value(&mut choice, true, if class { "People" } else { "Human" })
+                        .on_hover_text(if class {
+                            "A team of students, on their own machines, with the seat's code"
+                        } else {
+                            "A player at this screen"
+                        });
                     ui.radio_value(&mut choice, false, "AI");
                 });
                 if choice != human {
@@ -152,14 +201,22 @@ pub fn setup(
     ui.add_space(8.0);
     ui.label(egui::RichText::new("For a class").strong());
     ui.horizontal(|ui| {
-        ui.label("Time per round");
+        ui.label(if class {
+            "Time per move"
+        } else {
+            "Time per round"
+        });
         ui.add(
             egui::DragValue::new(&mut form.round_seconds)
                 .range(0..=3600)
                 .speed(5.0)
                 .suffix(" s"),
         )
-        .on_hover_text("0: no timer. When time runs out, the human seats still to move pass.");
+        .on_hover_text(if class {
+            "0: no timer. A team that has not moved when its time runs out passes."
+        } else {
+            "0: no timer. When time runs out, the human seats still to move pass."
+        });
         if form.round_seconds == 0 {
             ui.label("(no timer)");
         }
@@ -180,12 +237,40 @@ pub fn setup(
         .enumerate()
         .filter(|(_, c)| **c == SeatControl::Human)
         .count();
-    if humans > 1 {
+    let mut port_ok = true;
+    if let Some(h) = &mut form.hosting {
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut h.network, "Open to the class's network")
+                .on_hover_text("Off: only this machine can join (to try it out)");
+            ui.label("Port");
+            ui.add(egui::TextEdit::singleline(&mut h.port_text).desired_width(60.0));
+        });
+        port_ok = h.port().is_some();
+        if !port_ok {
+            ui.label(
+                egui::RichText::new("The port is a number from 0 to 65535 (0: any free one).")
+                    .color(egui::Color32::LIGHT_RED),
+            );
+        }
+        ui.label(
+            egui::RichText::new(
+                "Each people's seat gets a code; your screen shows them and prints slips. The connection is not encrypted: on shared Wi-Fi, others on the network could read the moves.",
+            )
+            .weak(),
+        );
+    } else if humans > 1 {
         ui.label("Several human seats share this screen: pass the keyboard between turns.");
     }
     ui.add_space(16.0);
     ui.horizontal(|ui| {
-        if ui.button(egui::RichText::new("Start").size(18.0)).clicked() {
+        let start = if class { "Start the class" } else { "Start" };
+        if ui
+            .add_enabled(
+                port_ok,
+                egui::Button::new(egui::RichText::new(start).size(18.0)),
+            )
+            .clicked()
+        {
             intent = Some(SetupIntent::Start);
         }
         if ui.button(egui::RichText::new("Back").size(18.0)).clicked() {

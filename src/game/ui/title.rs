@@ -10,6 +10,8 @@ pub enum TitleIntent {
     /// The guided first game.
     Guided,
     Load,
+    /// Host a class: every team on its own machine.
+    HostClass,
     /// Join a class hosted on another machine, at a seat.
     JoinClass,
     Scenarios,
@@ -42,6 +44,12 @@ pub fn title(ui: &mut egui::Ui, scenario: &str, date: &str) -> Option<TitleInten
         }
         if menu_button(ui, "Resume or replay").clicked() {
             intent = Some(TitleIntent::Load);
+        }
+        if menu_button(ui, "Host a class")
+            .on_hover_text("Run the game for a class from this machine: each team plays its seat on its own machine, with a code")
+            .clicked()
+        {
+            intent = Some(TitleIntent::HostClass);
         }
         if menu_button(ui, "Join a class")
             .on_hover_text("Play a seat of a class hosted on your teacher's machine: type its address and your seat's code")

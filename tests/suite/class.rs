@@ -7,14 +7,19 @@ use std::time::{Duration, Instant};
 use bevy::prelude::*;
 
 use accord::game::Screen;
-use accord::game::class::{ClassOptions, ClassSeat, JoinClass, LeaveClass, RemoteAct};
+use accord::game::class::{
+    ClassCommand, ClassHost, ClassOptions, ClassSeat, HostClass, JoinClass, LeaveClass, RemoteAct,
+};
 use accord::game::session::Session;
+use accord::game::ui::class::{PlayedBy, Roster};
 use accord::net::client::{Transport, connect};
 use accord::net::host::{self, HostGame, HostSettings};
 use accord::net::join::JoinOptions;
 use accord::net::protocol::{ClientMessage, HostMessage, decode_host, encode_client};
 use accord::net::remote::LinkStatus;
+use accord::net::wire::FacilitatorView;
 use accord::sim::Action;
+use accord::sim::ai::SeatControl;
 
 use super::common;
 use super::game::{app, screen};
@@ -211,4 +216,192 @@ fn a_wrong_code_is_refused_on_the_join_screen() {
     });
     assert_eq!(screen(&s), Screen::Join);
     hosted.stop().unwrap();
+}
+
+/// Istanbul hosted from the game's own screen (Host a class), with a PIN: Ukraine and
+/// Russia for people, the AI elsewhere.
+fn teacher() -> App {
+    let model = common::istanbul();
+    let people = ["ukraine", "russia"];
+    let controls = model
+        .scenario
+        .parties
+        .iter()
+        .map(|p| {
+            if people.contains(&p.id.as_str()) {
+                SeatControl::Human
+            } else {
+                SeatControl::Ai("scenario".into())
+            }
+        })
+        .collect();
+    let mut app = app();
+    app.insert_resource(ClassOptions(JoinOptions {
+        reconnect_for: Duration::from_secs(3),
+        connect_timeout: Duration::from_secs(2),
+        ping_every: Duration::from_millis(500),
+        ..JoinOptions::default()
+    }));
+    app.world_mut().write_message(HostClass {
+        model,
+        origin: "built-in:istanbul-2025".into(),
+        controls,
+        seed: 4,
+        deadline: None,
+        pin: Some(" 4321 ".into()),
+        turn_seconds: 0,
+        network: false,
+        port: 0,
+    });
+    app
+}
+
+fn facilitator_view(app: &App) -> Option<&FacilitatorView> {
+    app.world()
+        .get_resource::<ClassSeat>()?
+        .wire
+        .as_ref()?
+        .facilitator
+        .as_ref()
+}
+
+fn roster_of(app: &App) -> Roster {
+    let names: Vec<(String, String)> = common::istanbul()
+        .scenario
+        .parties
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect();
+    Roster::of("127.0.0.1:1", facilitator_view(app).unwrap(), &names)
+}
+
+#[test]
+fn a_class_hosted_from_the_game_gives_the_teacher_a_roster_to_run_it_by() {
+    let mut t = teacher();
+    until(&mut [&mut t], Duration::from_secs(20), |apps| {
+        facilitator_view(apps[0]).is_some()
+    });
+    assert_eq!(screen(&t), Screen::ClassRoom);
+    assert!(
+        !seat(&t).pin_required,
+        "the teacher's own screen gave the PIN"
+    );
+    let announcement = t
+        .world()
+        .resource::<ClassHost>()
+        .hosted
+        .announcement
+        .clone();
+    assert_eq!(
+        announcement.seats.keys().collect::<Vec<_>>(),
+        ["russia", "ukraine"]
+    );
+    // Nobody yet at the seats of people; the AI at the others.
+    let r = roster_of(&t);
+    let ukraine = |r: &Roster| {
+        r.seats
+            .iter()
+            .find(|s| s.party == "ukraine")
+            .cloned()
+            .unwrap()
+    };
+    assert!(ukraine(&r).connected.is_empty());
+    assert!(matches!(
+        &r.seats.iter().find(|s| s.party == "turkiye").unwrap().played_by,
+        PlayedBy::Ai(p) if p == "scenario"
+    ));
+    // A student joins: the roster shows who is at the seat.
+    let mut s = student(
+        &announcement.address,
+        &announcement.seats["ukraine"],
+        "Team UA",
+    );
+    until(&mut [&mut t, &mut s], Duration::from_secs(20), |apps| {
+        ukraine(&roster_of(apps[0]))
+            .connected
+            .iter()
+            .any(|(_, n)| n == "Team UA")
+            && screen(apps[1]) == Screen::ClassTable
+    });
+    // The teacher's news reaches the student's table.
+    t.world_mut()
+        .write_message(ClassCommand(ClientMessage::Facilitate {
+            facilitator_move: accord::sim::FacilitatorMove::News {
+                headline: "Talks extended".into(),
+                text: "The hosts offer another day.".into(),
+            },
+        }));
+    until(&mut [&mut t, &mut s], Duration::from_secs(20), |apps| {
+        seat(apps[1]).view.as_ref().is_some_and(|v| {
+            v.transcript.iter().any(|e| {
+                matches!(&e.kind, accord::sim::transcript::EntryKind::News { headline, .. } if headline == "Talks extended")
+            })
+        })
+    });
+    // Removed, the student's connection comes back by itself with the code.
+    let id = ukraine(&roster_of(&t)).connected[0].0;
+    t.world_mut()
+        .write_message(ClassCommand(ClientMessage::Remove { connection: id }));
+    until(&mut [&mut t, &mut s], Duration::from_secs(20), |apps| {
+        seat(apps[1]).reconnections == 1 && seat(apps[1]).status == LinkStatus::Connected
+    });
+    // A new code for Russia's seat: the roster shows it.
+    let old = announcement.seats["russia"].clone();
+    t.world_mut()
+        .write_message(ClassCommand(ClientMessage::RotateCode {
+            role: accord::net::protocol::Role::Seat {
+                party: "russia".into(),
+            },
+        }));
+    until(&mut [&mut t, &mut s], Duration::from_secs(20), |apps| {
+        matches!(
+            &roster_of(apps[0]).seats.iter().find(|x| x.party == "russia").unwrap().played_by,
+            PlayedBy::People { code } if *code != old
+        )
+    });
+    // Stopping the class stops its host: the student sees the connection lost.
+    t.world_mut().write_message(LeaveClass);
+    until(&mut [&mut t, &mut s], Duration::from_secs(20), |apps| {
+        apps[0].world().get_resource::<ClassHost>().is_none()
+            && matches!(
+                seat(apps[1]).status,
+                LinkStatus::Reconnecting { .. } | LinkStatus::Failed { .. }
+            )
+    });
+    assert_eq!(screen(&t), Screen::Title);
+}
+
+#[test]
+fn a_facilitator_joining_from_another_machine_is_asked_for_the_pin() {
+    let mut t = teacher();
+    until(&mut [&mut t], Duration::from_secs(20), |apps| {
+        facilitator_view(apps[0]).is_some()
+    });
+    let a = t
+        .world()
+        .resource::<ClassHost>()
+        .hosted
+        .announcement
+        .clone();
+    let mut f = student(&a.address, &a.facilitator, "assistant");
+    until(&mut [&mut t, &mut f], Duration::from_secs(20), |apps| {
+        seat(apps[1]).pin_required && screen(apps[1]) == Screen::ClassRoom
+    });
+    assert_eq!(screen(&f), Screen::ClassRoom);
+    assert!(facilitator_view(&f).is_none(), "nothing before the PIN");
+    f.world_mut()
+        .write_message(ClassCommand(ClientMessage::Unlock { pin: "0000".into() }));
+    until(&mut [&mut t, &mut f], Duration::from_secs(20), |apps| {
+        seat(apps[1]).refusal.is_some()
+    });
+    assert!(facilitator_view(&f).is_none(), "nothing with a wrong PIN");
+    f.world_mut()
+        .write_message(ClassCommand(ClientMessage::Unlock { pin: "4321".into() }));
+    until(&mut [&mut t, &mut f], Duration::from_secs(20), |apps| {
+        facilitator_view(apps[1]).is_some()
+    });
+    assert_eq!(
+        facilitator_view(&f).unwrap().codes,
+        facilitator_view(&t).unwrap().codes
+    );
 }

@@ -23,6 +23,8 @@ mod properties;
 #[cfg(feature = "gui")]
 mod redraw;
 mod reports;
+#[cfg(feature = "gui")]
+mod roster;
 mod saves;
 mod scenarios;
 mod seats;

@@ -818,3 +818,38 @@ fn what_a_student_types_to_join_is_read_as_the_hosts_address_and_any_code() {
         assert!(join_target(bad).is_err(), "{bad:?} was read as an address");
     }
 }
+
+#[test]
+fn the_slips_give_each_seat_its_code_link_and_qr_code_and_nothing_else() {
+    use accord::net::slips;
+    let announcement = host::Announcement {
+        address: "ws://192.168.1.20:7878/ws".into(),
+        http: "http://192.168.1.20:7878/".into(),
+        seats: BTreeMap::from([
+            ("ukraine".to_string(), "UKRAINE234".to_string()),
+            ("russia".to_string(), "RUSSIA5678".to_string()),
+        ]),
+        observer: "OBSERVE999".into(),
+        facilitator: "FACILIT000".into(),
+        scenario: "istanbul-2025".into(),
+    };
+    let names = [
+        ("ukraine".to_string(), "Ukrainian delegation".to_string()),
+        ("russia".to_string(), "Russian <delegation>".to_string()),
+        ("turkiye".to_string(), "Türkiye".to_string()),
+    ];
+    let list = slips::slips(&announcement, &names);
+    assert_eq!(list.len(), 2, "seats played by the AI get no slip");
+    assert_eq!(list[0].link, "http://192.168.1.20:7878/?code=UKRAINE234");
+    let page = slips::page("Istanbul", "192.168.1.20:7878", &list);
+    for s in &list {
+        assert!(page.contains(&s.code) && page.contains(&s.link));
+    }
+    assert_eq!(page.matches("<svg").count(), 2, "a QR code per slip");
+    assert!(
+        page.contains("Russian &lt;delegation&gt;"),
+        "names are escaped"
+    );
+    assert!(!page.contains("FACILIT000") && !page.contains("OBSERVE999"));
+    assert!(!page.contains("Türkiye"));
+}

@@ -9,11 +9,11 @@ use super::super::class::{
     ClassCommand, ClassHost, ClassSeat, HostClass, HostProblem, JoinClass, LeaveClass, RemoteAct,
 };
 use super::super::ui::class::{
-    JoinForm, JoinIntent, Roster, RosterIntent, join_form, link_label, projector_banner, roster,
+    JoinForm, JoinIntent, Roster, RosterIntent, join_form, link_label, projector, roster,
     status_text,
 };
 use super::super::ui::facilitator::{FacilitatorForm, FacilitatorIntent, facilitator_moves};
-use super::super::ui::public::{PublicIntent, public_view};
+use super::super::ui::public::PublicIntent;
 use super::super::ui::setup::{SetupForm, SetupIntent, setup};
 use super::super::ui::table::{TableForm, TableIntent};
 use super::root_ui;
@@ -431,23 +431,18 @@ fn class_room(
     let mut root = root_ui(ctx);
     if screen.projector {
         // For the projector: where to join, the observer's code, what everyone may know.
-        egui::Panel::top("projector-banner").show(&mut root, |ui| {
-            projector_banner(ui, &address, &roster_data.observer_code);
-            ui.label(format!(
-                "Round {} of {} · {}",
-                game.round(),
-                game.deadline(),
-                game.to_move()
-                    .map(|p| format!("{} to move", model.scenario.parties[p].name))
-                    .unwrap_or_else(|| "the talks are over".into())
-            ));
-        });
+        let status = format!(
+            "Round {} of {} · {}",
+            game.round(),
+            game.deadline(),
+            game.to_move()
+                .map(|p| format!("{} to move", model.scenario.parties[p].name))
+                .unwrap_or_else(|| "the talks are over".into())
+        );
         egui::CentralPanel::default().show(&mut root, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                if public_view(ui, &model) == Some(PublicIntent::Back) {
-                    screen.projector = false;
-                }
-            });
+            if projector(ui, &roster_data, &model, &status) == Some(PublicIntent::Back) {
+                screen.projector = false;
+            }
         });
         return Ok(());
     }

@@ -368,13 +368,25 @@ pub fn roster(ui: &mut egui::Ui, roster: &Roster) -> Option<RosterIntent> {
     intent
 }
 
-/// The projector's banner: where to join and the observer's code — never a seat's code.
-pub fn projector_banner(ui: &mut egui::Ui, address: &str, observer_code: &str) {
+/// The projector view of a class: where to join, the observers' code, how the talks
+/// stand (`status`) and the public view — never a seat's code, though the roster holds
+/// them all.
+pub fn projector(
+    ui: &mut egui::Ui,
+    roster: &Roster,
+    model: &crate::sim::Model,
+    status: &str,
+) -> Option<super::public::PublicIntent> {
     ui.vertical_centered(|ui| {
         ui.label(egui::RichText::new("Join a class at").size(20.0));
-        ui.label(egui::RichText::new(address).size(40.0).strong().monospace());
         ui.label(
-            egui::RichText::new(format!("Observers: code {observer_code}"))
+            egui::RichText::new(&roster.address)
+                .size(40.0)
+                .strong()
+                .monospace(),
+        );
+        ui.label(
+            egui::RichText::new(format!("Observers: code {}", roster.observer_code))
                 .size(18.0)
                 .weak(),
         );
@@ -383,5 +395,10 @@ pub fn projector_banner(ui: &mut egui::Ui, address: &str, observer_code: &str) {
                 .size(16.0)
                 .weak(),
         );
+        ui.label(egui::RichText::new(status).size(18.0));
     });
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .show(ui, |ui| super::public::public_view(ui, model))
+        .inner
 }

@@ -56,7 +56,10 @@ pub fn plugin(app: &mut App) {
                     .and_then(|s| s.scenario.as_ref().map(|x| x.public.issues.len()))
                     .unwrap_or(0);
                 commands.insert_resource(ClassTableScreen {
-                    form: TableForm::new(issues),
+                    form: TableForm {
+                        remote: true,
+                        ..TableForm::new(issues)
+                    },
                     news_seen: 0,
                     caches: LocalCaches::default(),
                 });

@@ -42,6 +42,8 @@ pub struct TableForm {
     /// A mediator's staff suggestion, in the words of its public reason, once asked for;
     /// `Some("")` when the staff found nothing to suggest.
     pub staff_note: Option<String>,
+    /// The AI plays elsewhere (a class's host): no button to hurry it.
+    pub remote: bool,
 }
 
 impl TableForm {
@@ -667,7 +669,7 @@ pub fn actions_bar(
                 walk_out,
             ));
         }
-        if ui.button("AI: move now (Space)").clicked() {
+        if !form.remote && ui.button("AI: move now (Space)").clicked() {
             intent = Some(TableIntent::Skip);
         }
     });

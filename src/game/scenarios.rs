@@ -288,6 +288,14 @@ fn apply_scenario_assets(
 }
 
 impl Catalogue {
+    /// Each scenario as the setup screens list it: its title and date.
+    pub fn titles(&self) -> Vec<String> {
+        self.scenarios
+            .iter()
+            .map(|(_, m)| format!("{} ({})", m.scenario.meta.title, m.scenario.meta.date))
+            .collect()
+    }
+
     /// Takes in a scenario file as the core read it: a valid one replaces the entry from
     /// the same file (or joins the list, unless it is the same scenario as one already
     /// listed); an invalid one leaves the last good version and records the diagnostics.

@@ -148,7 +148,6 @@ impl Mirror {
         let s = &m.scenario;
         let me = &s.parties[own.me];
         let id_of = |p: usize| s.parties.get(p).map_or_else(String::new, |x| x.id.clone());
-        let prefs = &own.prefs;
         let mut levers = own.levers.clone();
         levers.sort_by_key(|l| l.index);
         Some(PartyView {
@@ -161,46 +160,14 @@ impl Mirror {
             parties: crate::sim::view::public_parties(s),
             issues: s.issues.clone(),
             confidential_brief: own.brief.clone(),
-            preferences: OwnPreferences {
-                weights: s
-                    .issues
-                    .iter()
-                    .zip(&prefs.weights)
-                    .map(|(i, w)| (i.id.clone(), *w))
-                    .collect(),
-                values: s
-                    .issues
-                    .iter()
-                    .zip(&prefs.values)
-                    .map(|(i, vs)| {
-                        (
-                            i.id.clone(),
-                            i.options
-                                .iter()
-                                .zip(vs)
-                                .map(|(o, v)| (o.id.clone(), *v))
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-                red_lines: own.red_lines.clone(),
-                batna: prefs.batna,
-                initial_batna: own.initial_batna,
-                batna_description: own.batna_description.clone(),
-            },
-            offers: view
-                .offers
-                .iter()
-                .map(|o| OfferView {
-                    id: o.id,
-                    author: o.author.map(id_of),
-                    round: o.round,
-                    package: m.partial_package_ids(&o.package),
-                    status: o.status,
-                    accepted_by: o.accepted_by.iter().map(|&p| id_of(p)).collect(),
-                    counter_to: o.counter_to,
-                })
-                .collect(),
+            preferences: OwnPreferences::of(
+                &s.issues,
+                &own.prefs,
+                own.red_lines.clone(),
+                own.initial_batna,
+                own.batna_description.clone(),
+            ),
+            offers: view.offers.iter().map(|o| OfferView::of(m, o)).collect(),
             settled: ids_of(m, &view.settled),
             locked: ids_of(m, &view.locked),
             levers: levers

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::game::{Game, OfferStatus, Outcome, Phase};
+use super::game::{Game, Offer, OfferStatus, Outcome, Phase};
+use super::model::{Model, Prefs};
 use super::scenario::{Issue, OptionRef, PartyKind, Scenario, Shape};
 use super::transcript::Entry;
 
@@ -106,6 +107,59 @@ pub fn public_parties(s: &Scenario) -> Vec<PublicParty> {
         .collect()
 }
 
+impl OwnPreferences {
+    /// A party's preferences by id, from its preferences by index.
+    pub fn of(
+        issues: &[Issue],
+        prefs: &Prefs,
+        red_lines: Vec<OptionRef>,
+        initial_batna: f64,
+        batna_description: String,
+    ) -> OwnPreferences {
+        OwnPreferences {
+            weights: issues
+                .iter()
+                .zip(&prefs.weights)
+                .map(|(i, w)| (i.id.clone(), *w))
+                .collect(),
+            values: issues
+                .iter()
+                .zip(&prefs.values)
+                .map(|(i, vs)| {
+                    (
+                        i.id.clone(),
+                        i.options
+                            .iter()
+                            .zip(vs)
+                            .map(|(o, v)| (o.id.clone(), *v))
+                            .collect(),
+                    )
+                })
+                .collect(),
+            red_lines,
+            batna: prefs.batna,
+            initial_batna,
+            batna_description,
+        }
+    }
+}
+
+impl OfferView {
+    /// An offer by id.
+    pub fn of(m: &Model, o: &Offer) -> OfferView {
+        let id_of = |p: usize| m.scenario.parties[p].id.clone();
+        OfferView {
+            id: o.id,
+            author: o.author.map(id_of),
+            round: o.round,
+            package: m.partial_package_ids(&o.package),
+            status: o.status,
+            accepted_by: o.accepted_by.iter().map(|&p| id_of(p)).collect(),
+            counter_to: o.counter_to,
+        }
+    }
+}
+
 impl Game {
     /// The state as party `party` (an index) may see it.
     pub fn view(&self, party: usize) -> PartyView {
@@ -124,46 +178,14 @@ impl Game {
             parties: public_parties(s),
             issues: s.issues.clone(),
             confidential_brief: me.confidential_brief.clone(),
-            preferences: OwnPreferences {
-                weights: s
-                    .issues
-                    .iter()
-                    .zip(&prefs.weights)
-                    .map(|(i, w)| (i.id.clone(), *w))
-                    .collect(),
-                values: s
-                    .issues
-                    .iter()
-                    .zip(&prefs.values)
-                    .map(|(i, vs)| {
-                        (
-                            i.id.clone(),
-                            i.options
-                                .iter()
-                                .zip(vs)
-                                .map(|(o, v)| (o.id.clone(), *v))
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-                red_lines: me.red_lines.clone(),
-                batna: prefs.batna,
-                initial_batna: m.prefs[party].batna,
-                batna_description: me.batna_description.clone(),
-            },
-            offers: self
-                .offers()
-                .iter()
-                .map(|o| OfferView {
-                    id: o.id,
-                    author: o.author.map(id_of),
-                    round: o.round,
-                    package: m.partial_package_ids(&o.package),
-                    status: o.status,
-                    accepted_by: o.accepted_by.iter().map(|&p| id_of(p)).collect(),
-                    counter_to: o.counter_to,
-                })
-                .collect(),
+            preferences: OwnPreferences::of(
+                &s.issues,
+                prefs,
+                me.red_lines.clone(),
+                m.prefs[party].batna,
+                me.batna_description.clone(),
+            ),
+            offers: self.offers().iter().map(|o| OfferView::of(m, o)).collect(),
             settled: self.settled_ids(),
             locked: s
                 .issues

@@ -307,11 +307,7 @@ fn host_setup(
     if catalogue.is_changed() && !catalogue.is_added() {
         screen.0 = SetupForm::class(&model, super::setup::rand_seed());
     }
-    let titles: Vec<String> = catalogue
-        .scenarios
-        .iter()
-        .map(|(_, m)| format!("{} ({})", m.scenario.meta.title, m.scenario.meta.date))
-        .collect();
+    let titles = catalogue.titles();
     let chosen = catalogue.chosen;
     let form = &mut screen.0;
     let ctx = contexts.ctx_mut()?;

@@ -43,11 +43,7 @@ fn setup_screen(
         // A scenario file was reloaded: set up the game afresh.
         screen.0 = SetupForm::new(&model, rand_seed());
     }
-    let titles: Vec<String> = catalogue
-        .scenarios
-        .iter()
-        .map(|(_, m)| format!("{} ({})", m.scenario.meta.title, m.scenario.meta.date))
-        .collect();
+    let titles = catalogue.titles();
     let chosen = catalogue.chosen;
     let form = &mut screen.0;
     let ctx = contexts.ctx_mut()?;

@@ -197,11 +197,6 @@ impl Mirror {
         })
     }
 
-    /// The seat's current preferences.
-    pub fn prefs<'a>(&self, view: &'a WireView) -> Option<&'a Prefs> {
-        view.seat.as_ref().map(|s| &s.prefs)
-    }
-
     /// The package as it stands: settled and locked options, status quo elsewhere.
     pub fn current_package(&self, view: &WireView) -> Vec<usize> {
         as_it_stands(&view.settled, &view.locked, self.model.status_quo())

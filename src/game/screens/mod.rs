@@ -14,6 +14,7 @@ use super::{FONT_BOLD, FONT_REGULAR, Screen};
 
 mod briefing;
 pub mod class;
+mod classroom;
 mod debrief;
 mod load;
 mod menus;
@@ -34,7 +35,7 @@ pub fn plugin(app: &mut App) {
     setup::plugin(app);
     briefing::plugin(app);
     class::plugin(app);
-    class::host_plugin(app);
+    classroom::plugin(app);
     table::plugin(app);
     debrief::plugin(app);
     load::plugin(app);

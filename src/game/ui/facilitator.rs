@@ -51,19 +51,8 @@ pub fn facilitator_panel(
         .show(ctx, |ui| {
             if !state.unlocked {
                 ui.label("Enter the facilitator's PIN:");
-                let r = ui.add(
-                    egui::TextEdit::singleline(&mut form.pin)
-                        .password(true)
-                        .desired_width(120.0),
-                );
-                if ui.memory(|m| m.focused().is_none()) {
-                    r.request_focus();
-                }
-                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if ui.button("Open").clicked() || enter {
-                    intents.push(FacilitatorIntent::Setting(FacilitatorSetting::Unlock(
-                        std::mem::take(&mut form.pin),
-                    )));
+                if let Some(pin) = pin_prompt(ui, &mut form.pin) {
+                    intents.push(FacilitatorIntent::Setting(FacilitatorSetting::Unlock(pin)));
                 }
                 return;
             }
@@ -72,6 +61,20 @@ pub fn facilitator_panel(
             });
         });
     intents
+}
+
+/// The PIN field, focused, and its "Open" button (or Enter): the PIN typed, once given.
+pub fn pin_prompt(ui: &mut egui::Ui, pin: &mut String) -> Option<String> {
+    let r = ui.add(
+        egui::TextEdit::singleline(pin)
+            .password(true)
+            .desired_width(120.0),
+    );
+    if ui.memory(|m| m.focused().is_none()) {
+        r.request_focus();
+    }
+    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    (ui.button("Open").clicked() || enter).then(|| std::mem::take(pin))
 }
 
 fn controls(

@@ -395,6 +395,8 @@ pub enum ActionError {
     NoMediator,
     #[error("unknown inject `{0}`")]
     UnknownInject(String),
+    #[error("unknown AI preset `{0}` (one of: {names})", names = crate::sim::ai::presets::names())]
+    UnknownPreset(String),
     #[error("the facilitator cannot play a turn with {0}")]
     NotATurn(&'static str),
     #[error("`{0}` is not an ally")]

@@ -144,16 +144,25 @@ impl GameRecord {
         next: &mut usize,
         before: usize,
     ) -> Result<(), ReplayError> {
+        self.facilitate_before_with(next, before, |m| game.facilitate(m).map(|_| ()))
+    }
+
+    /// As [`GameRecord::facilitate_before`], each move made by `make`.
+    pub fn facilitate_before_with(
+        &self,
+        next: &mut usize,
+        before: usize,
+        mut make: impl FnMut(FacilitatorMove) -> Result<(), crate::sim::ActionError>,
+    ) -> Result<(), ReplayError> {
         while let Some((at, m)) = self.facilitator.get(*next)
             && *at == before
         {
-            game.facilitate(m.clone())
-                .map_err(|error| ReplayError::Facilitator {
-                    index: *next,
-                    at: *at,
-                    what: m.describe(),
-                    error,
-                })?;
+            make(m.clone()).map_err(|error| ReplayError::Facilitator {
+                index: *next,
+                at: *at,
+                what: m.describe(),
+                error,
+            })?;
             *next += 1;
         }
         Ok(())

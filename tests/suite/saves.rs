@@ -375,6 +375,102 @@ fn overruled_third_party_moves_replay_and_resume_exactly() {
     }
 }
 
+/// The facilitator hands a person's seat to the AI and later gives it back: the AI plays
+/// it meanwhile, the transcript says so, and a game resumed from its record goes on exactly
+/// as the live one (the agent made at the same point of the game).
+#[test]
+fn a_seat_handed_to_the_ai_and_back_replays_and_resumes_exactly() {
+    use accord::sim::ActionError;
+    use accord::sim::FacilitatorMove;
+    use accord::sim::ai::{SeatControl, Table};
+    use accord::sim::transcript::EntryKind;
+
+    let model = common::istanbul();
+    let ukraine = model.party_index("ukraine").unwrap();
+    let controls = SeatControl::one_human(model.scenario.parties.len(), Some(ukraine));
+    for seed in 0..4 {
+        let mut live = Table::new(Game::new(model.clone(), seed), &controls);
+        live.run_ai();
+        assert_eq!(live.game.to_move(), Some(ukraine), "seed {seed}");
+        assert!(!live.is_ai(ukraine));
+        let bad = live.facilitate(FacilitatorMove::HandSeat {
+            party: "ukraine".into(),
+            ai: Some("grandmaster".into()),
+        });
+        assert!(matches!(bad, Err(ActionError::UnknownPreset(_))));
+        let unknown = live.facilitate(FacilitatorMove::HandSeat {
+            party: "atlantis".into(),
+            ai: None,
+        });
+        assert!(matches!(unknown, Err(ActionError::UnknownParty(_))));
+        live.facilitate(FacilitatorMove::HandSeat {
+            party: "ukraine".into(),
+            ai: Some("hard".into()),
+        })
+        .unwrap();
+        assert!(live.is_ai(ukraine) && live.ai_to_move());
+        assert_eq!(live.controls()[ukraine], SeatControl::Ai("hard".into()));
+        let before = live.game.action_count();
+        // The AI plays the seat for a round.
+        while live.game.round() < 3 && !live.game.is_over() {
+            assert!(live.step());
+        }
+        let by_ai = live.game.actions()[before..]
+            .iter()
+            .filter(|(p, _, _)| *p == ukraine)
+            .count();
+        assert!(by_ai >= 1, "seed {seed}: the AI played the seat");
+        live.facilitate(FacilitatorMove::HandSeat {
+            party: "ukraine".into(),
+            ai: None,
+        })
+        .unwrap();
+        assert!(!live.is_ai(ukraine));
+        assert_eq!(live.controls()[ukraine], SeatControl::Human);
+        live.run_ai();
+        assert!(live.game.is_over() || live.game.to_move() == Some(ukraine));
+        let said: Vec<String> = live
+            .game
+            .entries()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EntryKind::Facilitator { text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(said.len(), 2, "seed {seed}: {said:?}");
+        assert!(said[0].contains("to the AI") && said[1].contains("back to its players"));
+
+        let seats = SeatControl::recorded(&model, &controls);
+        let record = GameRecord::of(&live.game, "built-in:istanbul-2025", seats.clone());
+        assert_eq!(state(&record.replay().unwrap()), state(&live.game));
+        let resumed = Table::resume(&record, &controls).unwrap();
+        assert_eq!(resumed.diverged_at, None, "seed {seed}");
+        assert_eq!(state(&resumed.game), state(&live.game), "seed {seed}");
+        assert_eq!(resumed.controls(), live.controls());
+        // Resumed while the AI still had the seat: it goes on as the live game did.
+        let mut half = record.clone();
+        half.actions.truncate(before + by_ai.max(1));
+        half.facilitator.retain(|(at, _)| *at <= before);
+        let mut again = Table::resume(&half, &controls).unwrap();
+        assert_eq!(again.diverged_at, None, "seed {seed}");
+        assert!(again.is_ai(ukraine), "seed {seed}");
+        while again.game.action_count() < live.game.action_count()
+            && again.game.round() < 3
+            && again.step()
+        {}
+        let n = again.game.action_count();
+        assert!(n > before, "seed {seed}");
+        for i in 0..n {
+            assert_eq!(
+                again.game.action_at(i),
+                live.game.action_at(i),
+                "seed {seed}: {i}"
+            );
+        }
+    }
+}
+
 /// A replay steps through the rounds: it starts before any move, stops as each round ends
 /// and ends on the final state, and stepping is exact (each stop is the game as it was).
 #[test]

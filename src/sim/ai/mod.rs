@@ -178,6 +178,8 @@ pub struct Plan {
 pub struct Table {
     pub game: Game,
     agents: Vec<Option<Agent>>,
+    /// Who plays each seat now.
+    controls: Vec<SeatControl>,
     /// How long each AI decision took, in nanoseconds (for the speed figures), when
     /// `timed`.
     pub decision_nanos: Vec<u64>,
@@ -193,16 +195,26 @@ impl Table {
     /// any seat, delegation, ally or mediator, may be a person.
     pub fn new(game: Game, controls: &[SeatControl]) -> Table {
         let n = game.model().scenario.parties.len();
-        let agents = (0..n)
-            .map(|p| match controls.get(p) {
-                Some(SeatControl::Human) => None,
-                Some(SeatControl::Ai(preset)) => Some(Agent::new(&game, p, preset)),
-                None => Some(Agent::new(&game, p, "scenario")),
+        let controls: Vec<SeatControl> = (0..n)
+            .map(|p| {
+                controls
+                    .get(p)
+                    .cloned()
+                    .unwrap_or_else(|| SeatControl::Ai("scenario".into()))
+            })
+            .collect();
+        let agents = controls
+            .iter()
+            .enumerate()
+            .map(|(p, c)| match c {
+                SeatControl::Human => None,
+                SeatControl::Ai(preset) => Some(Agent::new(&game, p, preset)),
             })
             .collect();
         Table {
             game,
             agents,
+            controls,
             decision_nanos: Vec::new(),
             timed: false,
             diverged_at: None,
@@ -228,7 +240,7 @@ impl Table {
         let mut next = 0;
         for (index, step) in record.actions.iter().enumerate() {
             let first = next;
-            record.facilitate_before(&mut table.game, &mut next, index)?;
+            record.facilitate_before_with(&mut next, index, |m| table.facilitate(m))?;
             let party = table.game.model().party_index(&step.party);
             let ai_seat = party.is_some_and(|p| table.agents[p].is_some());
             let overruled = moves[first..next].iter().any(|(_, m)| {
@@ -271,7 +283,7 @@ impl Table {
                 .apply_explained(p, step.action.clone(), step.explanation.clone())
                 .map_err(refused)?;
         }
-        record.facilitate_before(&mut table.game, &mut next, record.actions.len())?;
+        record.facilitate_before_with(&mut next, record.actions.len(), |m| table.facilitate(m))?;
         Ok(table)
     }
 
@@ -279,6 +291,33 @@ impl Table {
     pub fn all_ai(game: Game) -> Table {
         let n = game.model().scenario.parties.len();
         Table::new(game, &vec![SeatControl::Ai("scenario".into()); n])
+    }
+
+    /// A facilitator's move on the game; a seat handed to the AI gets its agent, made
+    /// from the game as it is now (as on every replay), and a seat given back loses it.
+    pub fn facilitate(&mut self, m: FacilitatorMove) -> Result<(), crate::sim::ActionError> {
+        let hand = match &m {
+            FacilitatorMove::HandSeat { party, ai } => {
+                Some((self.game.model().party_index(party), ai.clone()))
+            }
+            _ => None,
+        };
+        self.game.facilitate(m)?;
+        if let Some((Some(p), ai)) = hand {
+            self.agents[p] = ai.as_ref().map(|preset| Agent::new(&self.game, p, preset));
+            self.controls[p] = ai.map_or(SeatControl::Human, SeatControl::Ai);
+        }
+        Ok(())
+    }
+
+    /// Whether party `p` is played by the AI at this table.
+    pub fn is_ai(&self, p: usize) -> bool {
+        self.agents.get(p).is_some_and(Option::is_some)
+    }
+
+    /// Who plays each seat now: as the table was set, or as the facilitator handed it.
+    pub fn controls(&self) -> &[SeatControl] {
+        &self.controls
     }
 
     /// Whether the party to move is played by the AI.

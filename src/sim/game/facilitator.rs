@@ -80,6 +80,23 @@ impl Game {
                     },
                 );
             }
+            FacilitatorMove::HandSeat { party, ai } => {
+                let p = self
+                    .model
+                    .party_index(party)
+                    .ok_or_else(|| ActionError::UnknownParty(party.clone()))?;
+                if let Some(preset) = ai
+                    && !crate::sim::ai::presets::is_preset(preset)
+                {
+                    return Err(ActionError::UnknownPreset(preset.clone()));
+                }
+                let name = &self.model.scenario.parties[p].name;
+                let text = match ai {
+                    Some(_) => format!("hands the seat of {name} to the AI"),
+                    None => format!("gives the seat of {name} back to its players"),
+                };
+                self.push(Scope::Public, Kind::Facilitator { text });
+            }
             FacilitatorMove::EndTalks { reason } => {
                 self.push(
                     Scope::Public,

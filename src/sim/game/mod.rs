@@ -244,6 +244,14 @@ pub enum FacilitatorMove {
     MakeMove { party: String },
     /// The round's time ran out on a seat: it passes this turn (its next action).
     TimeUp { party: String },
+    /// Who plays a seat from now on: the AI with a preset (`ai`), or, with none, its
+    /// people again. The game only notes it; the table ([`crate::sim::ai::Table`]) gives
+    /// the seat its agent or takes it away, on the game and on every replay of it.
+    HandSeat {
+        party: String,
+        #[serde(default)]
+        ai: Option<String>,
+    },
 }
 
 impl FacilitatorMove {
@@ -256,6 +264,15 @@ impl FacilitatorMove {
             FacilitatorMove::CancelMove { party, .. } => format!("cancel {party}'s move"),
             FacilitatorMove::MakeMove { party } => format!("make {party}'s move"),
             FacilitatorMove::TimeUp { party } => format!("time up for {party}"),
+            FacilitatorMove::HandSeat {
+                party,
+                ai: Some(preset),
+            } => {
+                format!("hand {party}'s seat to the AI ({preset})")
+            }
+            FacilitatorMove::HandSeat { party, ai: None } => {
+                format!("give {party}'s seat back to its players")
+            }
         }
     }
 }

@@ -162,6 +162,7 @@ pub fn host(args: &HostArgs) -> ExitCode {
                     settings.turn_seconds = kept.turn_seconds;
                 }
                 settings.release_debrief |= kept.release_debrief;
+                settings.hold_third_parties = file.classroom.hold_third_parties;
                 game
             }
             Err(e) => return fail(e),

@@ -83,6 +83,9 @@ pub struct HostSettings {
     pub release_debrief: bool,
     /// Stop (after the last save) when the talks end.
     pub exit_when_over: bool,
+    /// Allies' and mediators' moves wait for the facilitator (who lets, cancels or
+    /// replaces each).
+    pub hold_third_parties: bool,
     pub limits: Limits,
 }
 
@@ -96,6 +99,7 @@ impl Default for HostSettings {
             save: None,
             release_debrief: false,
             exit_when_over: false,
+            hold_third_parties: false,
             limits: Limits::default(),
         }
     }
@@ -355,6 +359,8 @@ async fn serve(
         pin_locked_until: None,
         wrong_codes: HashMap::new(),
         turn: None,
+        paused: None,
+        pending: None,
         stats: HostStats::default(),
         save_failing: false,
     }));

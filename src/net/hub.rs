@@ -16,12 +16,15 @@ use super::protocol::{
     AiSeat, ClientMessage, ErrorCode, HostMessage, PublicScenario, Role, Welcome, decode_client,
     encode_host,
 };
-use super::wire::{ConnectionInfo, Extras, WireView};
-use crate::sim::ai::SeatControl;
+use super::protocol::{Answer, MAX_TURN_SECONDS};
+use super::wire::{Clock, ConnectionInfo, Control, Extras, Held, TurnClock, WireView};
 use crate::sim::ai::delegation::DelegationAi;
+use crate::sim::ai::{Plan, SeatControl};
+use crate::sim::classroom::describe;
 use crate::sim::model::sha256_hex;
 use crate::sim::record::GameRecord;
 use crate::sim::save::{self, Classroom, SaveFile};
+use crate::sim::scenario::PartyKind;
 use crate::sim::{Action, FacilitatorMove, Model};
 
 /// What the hub sends a connection's task.
@@ -53,6 +56,12 @@ pub(super) struct Hub {
     pub(super) wrong_codes: HashMap<IpAddr, (u32, Instant)>,
     /// The person's turn being timed: (party, actions played when it began, deadline).
     pub(super) turn: Option<(usize, usize, Instant)>,
+    /// Paused by the facilitator: the host's AI seats and the clock wait; inside, the
+    /// timed turn and the time it had left.
+    pub(super) paused: Option<Option<(usize, usize, Duration)>>,
+    /// The ally's or mediator's move waiting for the facilitator, and the game's length
+    /// (actions, transcript entries) it was planned on.
+    pub(super) pending: Option<(Plan, (usize, usize))>,
     pub(super) stats: HostStats,
     /// The last save failed (reported once, until one succeeds again).
     pub(super) save_failing: bool,
@@ -80,7 +89,7 @@ impl Hub {
         file.classroom = Classroom {
             pin_sha256: self.settings.pin_sha256.clone(),
             round_seconds: 0,
-            hold_third_parties: false,
+            hold_third_parties: self.settings.hold_third_parties,
         };
         file.host = Some(HostSave {
             codes: self.game.codes.clone(),
@@ -119,6 +128,43 @@ impl Hub {
                     name: c.name.clone(),
                 })
                 .collect(),
+            control: self.control(),
+        }
+    }
+
+    /// The facilitator's hold on the table, as its view shows it.
+    pub(super) fn control(&self) -> Control {
+        let m = self.model();
+        Control {
+            hold: self.settings.hold_third_parties,
+            pending: self.pending.as_ref().map(|(plan, _)| {
+                let action = plan.decision.action.to_action(m);
+                Held {
+                    party: plan.party,
+                    planned: describe(m, &action),
+                    action,
+                }
+            }),
+            seats: self.game.table.controls().to_vec(),
+        }
+    }
+
+    /// The pause and the clock of the turn, now.
+    pub(super) fn clock(&self) -> Clock {
+        let now = Instant::now();
+        let turn = match &self.paused {
+            Some(left) => left.map(|(p, _, left)| (p, left)),
+            None => self
+                .turn
+                .map(|(p, _, deadline)| (p, deadline.saturating_duration_since(now))),
+        };
+        Clock {
+            paused: self.paused.is_some(),
+            turn_seconds: self.settings.turn_seconds,
+            turn: turn.map(|(party, left)| TurnClock {
+                party,
+                left_ms: left.as_millis().min(u128::from(u64::MAX)) as u64,
+            }),
         }
     }
 
@@ -126,13 +172,21 @@ impl Hub {
     /// (the facilitator's and, once released, everyone's debrief share it).
     pub(super) fn view_of(&self, role: &Role, record: &OnceCell<GameRecord>) -> WireView {
         let extras = (*role == Role::Facilitator).then(|| self.extras());
-        WireView::of(
+        let mut view = WireView::of(
             &self.game.table.game,
             role,
             || record.get_or_init(|| self.record()).clone(),
             self.game.debrief_released,
             extras,
-        )
+        );
+        view.clock = self.clock();
+        if let Some(own) = &mut view.seat {
+            own.host_ai = match self.game.table.controls().get(own.me) {
+                Some(SeatControl::Ai(preset)) => Some(preset.clone()),
+                _ => None,
+            };
+        }
+        view
     }
 
     pub(super) fn welcome(&self, id: u64, role: &Role, view: WireView) -> String {
@@ -212,7 +266,11 @@ impl Hub {
             return;
         };
         let view = match self.views.get(&role) {
-            Some(v) if role != Role::Facilitator => v.clone(),
+            Some(v) if role != Role::Facilitator => {
+                let mut v = v.clone();
+                v.clock = self.clock();
+                v
+            }
             _ => {
                 let v = self.view_of(&role, &OnceCell::new());
                 self.views.insert(role.clone(), v.clone());
@@ -319,7 +377,10 @@ impl Hub {
     pub(super) fn open(&mut self) {
         if self.game.table.game.is_over() {
             self.talks_over();
-        } else if self.game.table.step() {
+            return;
+        }
+        self.refresh_pending();
+        if self.pending.is_none() && self.game.table.step() {
             self.advance(Instant::now());
         } else {
             self.time_turn();
@@ -327,9 +388,12 @@ impl Hub {
     }
 
     /// After a change to the game: saves and sends it, then lets the host's AI seats play
-    /// until a person is to move, each move saved before it is sent.
+    /// until a person is to move, each move saved before it is sent. An ally's or
+    /// mediator's move waits for the facilitator when held, and nothing plays while the
+    /// facilitator has paused the table.
     pub(super) fn advance(&mut self, arrived: Instant) {
         loop {
+            self.refresh_pending();
             self.save();
             let bytes = self.broadcast();
             self.stats.update_bytes.push(bytes);
@@ -340,11 +404,37 @@ impl Hub {
                 self.talks_over();
                 return;
             }
-            if !self.game.table.step() {
+            if self.paused.is_some() || self.pending.is_some() || !self.game.table.step() {
                 break;
             }
         }
         self.time_turn();
+    }
+
+    /// Plans the held ally's or mediator's move when one is to move (again, if the game
+    /// changed since it was planned); drops a plan that no longer waits.
+    fn refresh_pending(&mut self) {
+        let table = &self.game.table;
+        let game = &table.game;
+        let third_party = game
+            .to_move()
+            .is_some_and(|p| game.model().kind(p) != PartyKind::Delegation);
+        if !self.settings.hold_third_parties
+            || game.is_over()
+            || !third_party
+            || !table.ai_to_move()
+        {
+            self.pending = None;
+            return;
+        }
+        let at = (game.action_count(), game.transcript().len());
+        let fresh = self
+            .pending
+            .as_ref()
+            .is_some_and(|(plan, k)| *k == at && Some(plan.party) == game.to_move());
+        if !fresh {
+            self.pending = table.plan().map(|plan| (plan, at));
+        }
     }
 
     pub(super) fn talks_over(&mut self) {
@@ -356,30 +446,95 @@ impl Hub {
         }
     }
 
-    /// Starts the clock on a person's turn.
+    /// Starts the clock on a person's turn (held as it is while paused).
     pub(super) fn time_turn(&mut self) {
         let seconds = self.settings.turn_seconds;
-        let game = &self.game.table.game;
-        let Some(p) = game.to_move() else {
+        let table = &self.game.table;
+        let Some(p) = table
+            .game
+            .to_move()
+            .filter(|&p| seconds > 0 && !table.is_ai(p))
+        else {
             self.turn = None;
+            if let Some(left) = &mut self.paused {
+                *left = None;
+            }
             return;
         };
-        if seconds == 0 || self.game.controls.get(p) != Some(&SeatControl::Human) {
+        let actions = table.game.action_count();
+        let full = Duration::from_secs(seconds.into());
+        if let Some(left) = &mut self.paused {
+            if left.is_none_or(|(q, a, _)| q != p || a != actions) {
+                *left = Some((p, actions, full));
+            }
             self.turn = None;
+        } else if self.turn.is_none_or(|(q, a, _)| q != p || a != actions) {
+            self.turn = Some((p, actions, Instant::now() + full));
+        }
+    }
+
+    /// The facilitator pauses the table or lets it go on (the clock where it stopped).
+    fn pause(&mut self, paused: bool, arrived: Instant) {
+        if paused == self.paused.is_some() {
             return;
         }
-        let actions = game.action_count();
-        if self.turn.is_none_or(|(q, a, _)| q != p || a != actions) {
-            self.turn = Some((
-                p,
-                actions,
-                Instant::now() + Duration::from_secs(seconds.into()),
-            ));
+        let now = Instant::now();
+        if paused {
+            let left = self
+                .turn
+                .take()
+                .map(|(p, a, deadline)| (p, a, deadline.saturating_duration_since(now)));
+            self.paused = Some(left);
+            self.broadcast();
+        } else {
+            if let Some(Some((p, a, left))) = self.paused.take() {
+                self.turn = Some((p, a, now + left));
+            }
+            self.advance(arrived);
+        }
+    }
+
+    /// The facilitator answers the held move: lets it happen, cancels it (the party
+    /// passes) or makes another move for the party.
+    fn overrule(&mut self, id: u64, answer: Answer, arrived: Instant) {
+        self.refresh_pending();
+        let Some((plan, at)) = self.pending.take() else {
+            return self.error(id, ErrorCode::Refused, "no ally's or mediator's move waits");
+        };
+        let m = self.game.table.game.model().clone();
+        let party = m.party_id(plan.party).to_string();
+        let (facilitator_move, action) = match answer {
+            Answer::Allow => {
+                self.game.table.play_plan(plan);
+                return self.advance(arrived);
+            }
+            Answer::Cancel => (
+                FacilitatorMove::CancelMove {
+                    party,
+                    planned: describe(&m, &plan.decision.action.to_action(&m)),
+                },
+                Action::Pass,
+            ),
+            Answer::Make { action } => (FacilitatorMove::MakeMove { party }, action),
+        };
+        match self.game.table.game.play_turn(facilitator_move, action) {
+            Ok(()) => {
+                // The AI remembers having planned the turn, as on a replay of the record.
+                self.game.table.overruled(plan);
+                self.advance(arrived);
+            }
+            Err(e) => {
+                self.pending = Some((plan, at));
+                self.error(id, ErrorCode::Refused, e.to_string());
+            }
         }
     }
 
     /// A timed turn ran out: the seat passes (recorded as the facilitator's `TimeUp`).
     pub(super) fn tick(&mut self) {
+        if self.paused.is_some() {
+            return;
+        }
         let Some((p, actions, deadline)) = self.turn else {
             return;
         };
@@ -464,24 +619,65 @@ impl Hub {
                 }
             }
             ClientMessage::Facilitate { facilitator_move } => {
-                let allowed = matches!(
-                    facilitator_move,
-                    FacilitatorMove::Inject { .. }
-                        | FacilitatorMove::News { .. }
-                        | FacilitatorMove::EndTalks { .. }
-                );
-                if !allowed {
+                self.facilitate(id, facilitator_move, arrived)
+            }
+            ClientMessage::Pause { paused } => self.pause(paused, arrived),
+            ClientMessage::TurnSeconds { seconds } => {
+                if seconds > MAX_TURN_SECONDS {
                     return self.error(
                         id,
                         ErrorCode::Refused,
-                        "over the network the facilitator may inject, announce news or end the talks",
+                        format!("a turn has at most {MAX_TURN_SECONDS} seconds"),
                     );
                 }
-                match self.game.table.game.facilitate(facilitator_move) {
-                    Ok(_) => self.advance(arrived),
-                    Err(e) => self.error(id, ErrorCode::Refused, e.to_string()),
+                self.settings.turn_seconds = seconds;
+                self.turn = None;
+                if let Some(left) = &mut self.paused {
+                    *left = None;
+                }
+                self.time_turn();
+                self.save();
+                self.broadcast();
+            }
+            ClientMessage::Hold { on } => {
+                self.settings.hold_third_parties = on;
+                self.advance(arrived);
+            }
+            ClientMessage::Overrule { answer } => self.overrule(id, answer, arrived),
+        }
+    }
+
+    /// A facilitator's move of its own: news, an inject, the end of the talks, a seat
+    /// handed to the AI or given back (moves on an ally's or mediator's turn are answers
+    /// to a held move, [`ClientMessage::Overrule`]).
+    fn facilitate(&mut self, id: u64, m: FacilitatorMove, arrived: Instant) {
+        match &m {
+            FacilitatorMove::Inject { .. }
+            | FacilitatorMove::News { .. }
+            | FacilitatorMove::EndTalks { .. } => {}
+            FacilitatorMove::HandSeat { party, ai } => {
+                // A seat given to people needs a code they can join with.
+                if ai.is_none() && !self.game.codes.seats.contains_key(party) {
+                    return self.error(
+                        id,
+                        ErrorCode::Refused,
+                        format!(
+                            "{party} was the host's AI from the start: it has no code to join with"
+                        ),
+                    );
                 }
             }
+            _ => {
+                return self.error(
+                    id,
+                    ErrorCode::Refused,
+                    "an ally's or mediator's held move is answered with `overrule`",
+                );
+            }
+        }
+        match self.game.table.facilitate(m) {
+            Ok(()) => self.advance(arrived),
+            Err(e) => self.error(id, ErrorCode::Refused, e.to_string()),
         }
     }
 
@@ -513,6 +709,13 @@ impl Hub {
         }
         if game.to_move() != Some(p) {
             return self.error(id, ErrorCode::NotYourTurn, "it is not this seat's turn");
+        }
+        if self.game.table.is_ai(p) {
+            return self.error(
+                id,
+                ErrorCode::Forbidden,
+                "the facilitator has handed this seat to the AI",
+            );
         }
         if seen != game.action_count() {
             return self.error(

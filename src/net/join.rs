@@ -228,7 +228,12 @@ fn session(
         if v.phase == Phase::Ended {
             return Ok(v.clone());
         }
-        let me = v.seat.as_ref().map(|s| s.me);
+        // A seat the facilitator handed to the host's AI is played there.
+        let me = v
+            .seat
+            .as_ref()
+            .filter(|s| s.host_ai.is_none())
+            .map(|s| s.me);
         if v.to_move.is_some() && v.to_move == me && sent_on != Some(v.actions) {
             let (action, explanation) = player.decide(v);
             let frame = encode_client(&ClientMessage::Act {

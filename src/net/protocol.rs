@@ -71,11 +71,35 @@ pub enum ClientMessage {
     /// Facilitator: close a connection.
     Remove { connection: u64 },
     /// Facilitator: a move of the facilitator's own (news, an inject, the end of the
-    /// talks).
+    /// talks, a seat handed to the AI or given back).
     Facilitate {
         #[serde(rename = "move")]
         facilitator_move: FacilitatorMove,
     },
+    /// Facilitator: pause the host's AI seats and the turn timer, or let them go on.
+    Pause { paused: bool },
+    /// Facilitator: seconds each person's seat has for its turn (0: no limit); the
+    /// clock of the turn now restarts.
+    TurnSeconds { seconds: u32 },
+    /// Facilitator: allies' and mediators' moves wait for the facilitator's answer.
+    Hold { on: bool },
+    /// Facilitator: the answer to the ally's or mediator's move that waits.
+    Overrule { answer: Answer },
+}
+
+/// The most seconds a turn may be given.
+pub const MAX_TURN_SECONDS: u32 = 3600;
+
+/// What the facilitator does with an ally's or mediator's planned move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Answer {
+    /// Let it happen.
+    Allow,
+    /// Cancel it: the party passes this turn.
+    Cancel,
+    /// Make this move for the party instead.
+    Make { action: Action },
 }
 
 /// A client frame: the version and the message.

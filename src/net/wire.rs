@@ -12,13 +12,14 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::CodeBook;
 use super::protocol::Role;
-use crate::sim::FacilitatorMove;
+use crate::sim::ai::SeatControl;
 use crate::sim::game::{Game, Offer, Phase};
 use crate::sim::model::Prefs;
 use crate::sim::observe::{SeatLever, SeatView};
 use crate::sim::record::{GameRecord, RecordedAction};
 use crate::sim::scenario::OptionRef;
 use crate::sim::transcript::{Kind, Logged, Scope};
+use crate::sim::{Action, FacilitatorMove};
 
 /// The state as one connection may see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +51,49 @@ pub struct WireView {
     /// the table was given: what a client needs to show those entries.
     #[serde(default)]
     pub named: Named,
+    /// The facilitator's pause and the turn's clock.
+    #[serde(default)]
+    pub clock: Clock,
+}
+
+/// The facilitator's pause and the clock of a person's turn, as the host last sent them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    /// The facilitator paused the host's AI seats and the turn timer.
+    pub paused: bool,
+    /// Seconds a person's seat has for its turn; 0: no limit.
+    pub turn_seconds: u32,
+    /// The seat being timed and the milliseconds it had left when this was sent.
+    #[serde(default)]
+    pub turn: Option<TurnClock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnClock {
+    pub party: usize,
+    pub left_ms: u64,
+}
+
+/// The facilitator's hold on the table: whether allies' and mediators' moves wait, the one
+/// waiting, and who plays each seat now.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Control {
+    pub hold: bool,
+    #[serde(default)]
+    pub pending: Option<Held>,
+    /// Who plays each seat, in the scenario's party order: the host's AI (with its preset)
+    /// or people (at the table, or a client's own AI).
+    #[serde(default)]
+    pub seats: Vec<SeatControl>,
+}
+
+/// An ally's or mediator's move, planned and waiting for the facilitator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Held {
+    pub party: usize,
+    pub action: Action,
+    /// The move in words.
+    pub planned: String,
 }
 
 /// Levers and events by their place in the scenario, as the table saw them used or fire.
@@ -134,6 +178,10 @@ pub struct OwnSeat {
     /// Its red lines, as the scenario lists them.
     #[serde(default)]
     pub red_lines: Vec<OptionRef>,
+    /// The facilitator handed the seat to the host's AI (with this preset): it plays the
+    /// seat's turns until given back.
+    #[serde(default)]
+    pub host_ai: Option<String>,
 }
 
 /// What the facilitator sees beyond the table: everything.
@@ -142,6 +190,8 @@ pub struct FacilitatorView {
     pub record: GameRecord,
     pub codes: CodeBook,
     pub connections: Vec<ConnectionInfo>,
+    #[serde(default)]
+    pub control: Control,
 }
 
 /// One connection, as the facilitator sees it.
@@ -153,11 +203,12 @@ pub struct ConnectionInfo {
     pub name: String,
 }
 
-/// The host's side of the facilitator's view: the codes and the connections.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The host's side of the facilitator's view: the codes, the connections, the hold.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Extras {
     pub codes: CodeBook,
     pub connections: Vec<ConnectionInfo>,
+    pub control: Control,
 }
 
 impl WireView {
@@ -189,6 +240,7 @@ impl WireView {
                     brief: party.confidential_brief.clone(),
                     batna_description: party.batna_description.clone(),
                     red_lines: party.red_lines.clone(),
+                    host_ai: None,
                 };
                 (v.transcript, Some(own))
             }
@@ -222,11 +274,13 @@ impl WireView {
                     record,
                     codes: extras.codes,
                     connections: extras.connections,
+                    control: extras.control,
                 }),
                 _ => None,
             },
             debrief: if debrief { whole.map(Box::new) } else { None },
             named,
+            clock: Clock::default(),
         }
     }
 
@@ -280,6 +334,7 @@ impl WireView {
                     .to_vec(),
                 codes: (old.codes != new.codes).then(|| new.codes.clone()),
                 connections: (old.connections != new.connections).then(|| new.connections.clone()),
+                control: (old.control != new.control).then(|| new.control.clone()),
                 whole: None,
             }),
             (None, Some(new)) => Some(FacilitatorDelta {
@@ -287,6 +342,7 @@ impl WireView {
                 facilitator: Vec::new(),
                 codes: None,
                 connections: None,
+                control: None,
                 whole: Some(Box::new(new.clone())),
             }),
             _ => None,
@@ -312,6 +368,7 @@ impl WireView {
                 _ => None,
             },
             named: (self.named != next.named).then(|| next.named.clone()),
+            clock: (self.clock != next.clock).then(|| next.clock.clone()),
         }
     }
 
@@ -367,6 +424,9 @@ impl WireView {
                         if let Some(connections) = f.connections {
                             view.connections = connections;
                         }
+                        if let Some(control) = f.control {
+                            view.control = control;
+                        }
                     }
                 }
             }
@@ -376,6 +436,9 @@ impl WireView {
         }
         if let Some(named) = delta.named {
             self.named = named;
+        }
+        if let Some(clock) = delta.clock {
+            self.clock = clock;
         }
         Ok(())
     }
@@ -406,6 +469,9 @@ pub struct Delta {
     /// The levers and events named, when they changed.
     #[serde(default)]
     pub named: Option<Named>,
+    /// The pause and the turn's clock, when they changed.
+    #[serde(default)]
+    pub clock: Option<Clock>,
 }
 
 /// The facilitator's new record entries (or its whole view, the first time).
@@ -417,6 +483,8 @@ pub struct FacilitatorDelta {
     pub codes: Option<CodeBook>,
     #[serde(default)]
     pub connections: Option<Vec<ConnectionInfo>>,
+    #[serde(default)]
+    pub control: Option<Control>,
     #[serde(default)]
     pub whole: Option<Box<FacilitatorView>>,
 }

@@ -853,3 +853,218 @@ fn the_slips_give_each_seat_its_code_link_and_qr_code_and_nothing_else() {
     assert!(!page.contains("FACILIT000") && !page.contains("OBSERVE999"));
     assert!(!page.contains("Türkiye"));
 }
+
+/// Reads `t` into `view` (welcome, then updates) until `done` holds; an error from the host
+/// is returned instead.
+fn read_until(
+    t: &mut dyn Transport,
+    view: &mut Option<WireView>,
+    done: impl Fn(&WireView) -> bool,
+) -> Result<(), (ErrorCode, String)> {
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(v) = view.as_ref()
+            && done(v)
+        {
+            return Ok(());
+        }
+        assert!(std::time::Instant::now() < until, "timed out waiting");
+        match next(t) {
+            HostMessage::Welcome(w) => *view = Some(w.view),
+            HostMessage::Update(d) => view.as_mut().unwrap().apply(*d).unwrap(),
+            HostMessage::Error { code, message } => return Err((code, message)),
+            HostMessage::PinRequired => panic!("no PIN here"),
+        }
+    }
+}
+
+/// Over the network the facilitator holds allies' and mediators' moves (lets, cancels or
+/// replaces each), pauses the table and its clock, times the turns, and hands a person's
+/// seat to the host's AI and back; each is in the host's record, and the record replays.
+#[test]
+fn the_facilitator_holds_pauses_times_and_hands_seats_over_the_network() {
+    use accord::net::protocol::Answer;
+    use accord::net::wire::Clock;
+    use accord::sim::FacilitatorMove;
+    use accord::sim::ai::SeatControl;
+    use accord::sim::scenario::PartyKind;
+
+    let model = common::built_in("istanbul-2025");
+    let ukraine = model.party_index("ukraine").unwrap();
+    let ai: BTreeMap<usize, String> = (0..model.scenario.parties.len())
+        .filter(|&p| p != ukraine)
+        .map(|p| (p, "scenario".to_string()))
+        .collect();
+    let game = HostGame::new(model.clone(), "built-in:istanbul-2025", 3, &ai).unwrap();
+    let dir = std::env::temp_dir().join(format!("accord-control-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let save_path = dir.join("class.ron");
+    let h = host::start(
+        game,
+        HostSettings {
+            save: Some(save_path.clone()),
+            ..HostSettings::default()
+        },
+    )
+    .unwrap();
+    let a = h.announcement.clone();
+    let open = |code: &str| connect(&a.address, code, "", Duration::from_secs(2)).unwrap();
+    let (mut f, mut seat) = (open(&a.facilitator), open(&a.seats["ukraine"]));
+    let (mut fv, mut sv) = (None, None);
+    let ukraine_to_move = |v: &WireView| v.to_move == Some(ukraine);
+    read_until(&mut seat, &mut sv, ukraine_to_move).unwrap();
+    read_until(&mut f, &mut fv, |v| v.facilitator.is_some()).unwrap();
+    let send = |t: &mut dyn Transport, m: ClientMessage| t.send(&encode_client(&m)).unwrap();
+    let act = |t: &mut dyn Transport, seen: usize| {
+        send(
+            t,
+            ClientMessage::Act {
+                seen,
+                action: Action::Pass,
+                explanation: None,
+            },
+        )
+    };
+
+    // Held: every ally's and mediator's move now waits for an answer.
+    send(&mut f, ClientMessage::Hold { on: true });
+    read_until(&mut f, &mut fv, |v| {
+        v.facilitator.as_ref().unwrap().control.hold
+    })
+    .unwrap();
+    let seen = sv.as_ref().unwrap().actions;
+    act(&mut seat, seen);
+    read_until(&mut f, &mut fv, |v| v.actions > seen).unwrap();
+    let held = |v: &WireView| v.facilitator.as_ref().unwrap().control.pending.clone();
+    let mut answered = 0;
+    let mut cancelled = 0;
+    loop {
+        read_until(&mut f, &mut fv, |v| {
+            held(v).is_some() || v.to_move == Some(ukraine)
+        })
+        .unwrap();
+        let v = fv.as_ref().unwrap();
+        let Some(pending) = held(v) else { break };
+        assert_ne!(model.kind(pending.party), PartyKind::Delegation);
+        assert!(!pending.planned.is_empty());
+        // Nothing plays while the move waits.
+        assert_eq!(v.to_move, Some(pending.party));
+        let answer = if cancelled == 0 {
+            cancelled += 1;
+            Answer::Cancel
+        } else {
+            Answer::Allow
+        };
+        let actions = v.actions;
+        send(&mut f, ClientMessage::Overrule { answer });
+        read_until(&mut f, &mut fv, |v| v.actions > actions).unwrap();
+        answered += 1;
+    }
+    assert!(answered >= 2, "{answered} held moves");
+    send(&mut f, ClientMessage::Hold { on: false });
+    // No move waits: an answer is refused.
+    send(
+        &mut f,
+        ClientMessage::Overrule {
+            answer: Answer::Allow,
+        },
+    );
+    let refused = read_until(&mut f, &mut fv, |_| false).unwrap_err();
+    assert_eq!(refused.0, ErrorCode::Refused, "{refused:?}");
+
+    // Paused, the seat handed to the AI: the AI waits; the seat may not move.
+    send(&mut f, ClientMessage::Pause { paused: true });
+    read_until(&mut seat, &mut sv, |v| v.clock.paused).unwrap();
+    let hand = |ai: Option<&str>| ClientMessage::Facilitate {
+        facilitator_move: FacilitatorMove::HandSeat {
+            party: "ukraine".into(),
+            ai: ai.map(str::to_string),
+        },
+    };
+    send(&mut f, hand(Some("normal")));
+    read_until(&mut seat, &mut sv, |v| {
+        v.seat.as_ref().unwrap().host_ai.as_deref() == Some("normal")
+    })
+    .unwrap();
+    let v = sv.as_ref().unwrap();
+    assert_eq!(v.to_move, Some(ukraine), "paused: the AI has not played");
+    act(&mut seat, v.actions);
+    let refused = read_until(&mut seat, &mut sv, |_| false).unwrap_err();
+    assert_eq!(refused.0, ErrorCode::Forbidden, "{refused:?}");
+    read_until(&mut f, &mut fv, |v| {
+        v.facilitator.as_ref().unwrap().control.seats[ukraine] == SeatControl::Ai("normal".into())
+    })
+    .unwrap();
+    // A seat that was the host's AI from the start has no code: it is not given to people.
+    send(
+        &mut f,
+        ClientMessage::Facilitate {
+            facilitator_move: FacilitatorMove::HandSeat {
+                party: "russia".into(),
+                ai: None,
+            },
+        },
+    );
+    assert_eq!(
+        read_until(&mut f, &mut fv, |_| false).unwrap_err().0,
+        ErrorCode::Refused
+    );
+    // Resumed: the AI plays Ukraine's turns; given back, the seat moves again.
+    // (Held again, so that the table stops at the next ally's or mediator's turn.)
+    let before = sv.as_ref().unwrap().actions;
+    send(&mut f, ClientMessage::Hold { on: true });
+    send(&mut f, ClientMessage::Pause { paused: false });
+    read_until(&mut f, &mut fv, |v| v.actions > before && held(v).is_some()).unwrap();
+    assert!(!fv.as_ref().unwrap().clock.paused);
+    let by_ai = &fv
+        .as_ref()
+        .unwrap()
+        .facilitator
+        .as_ref()
+        .unwrap()
+        .record
+        .actions[before];
+    assert_eq!(by_ai.party, "ukraine");
+    assert!(by_ai.explanation.is_some(), "the AI gave its reasons");
+    send(&mut f, hand(None));
+    send(&mut f, ClientMessage::Hold { on: false });
+    read_until(&mut seat, &mut sv, |v| {
+        v.seat.as_ref().unwrap().host_ai.is_none() && v.to_move == Some(ukraine)
+    })
+    .unwrap();
+
+    // Timed: a turn too long is refused; a one-second turn runs out and the seat passes.
+    send(&mut f, ClientMessage::TurnSeconds { seconds: 100_000 });
+    assert_eq!(
+        read_until(&mut f, &mut fv, |_| false).unwrap_err().0,
+        ErrorCode::Refused
+    );
+    send(&mut f, ClientMessage::TurnSeconds { seconds: 1 });
+    read_until(&mut seat, &mut sv, |v| {
+        matches!(v.clock, Clock { turn_seconds: 1, turn: Some(ref t), .. } if t.party == ukraine && t.left_ms <= 1000)
+    })
+    .unwrap();
+    let timed_at = sv.as_ref().unwrap().actions;
+    read_until(&mut seat, &mut sv, |v| v.actions > timed_at).unwrap();
+    send(&mut f, ClientMessage::TurnSeconds { seconds: 0 });
+    read_until(&mut f, &mut fv, |v| v.clock.turn_seconds == 0).unwrap();
+
+    let file = accord::sim::save::read(&save_path).unwrap();
+    let record = file.record.clone();
+    let moves: Vec<&FacilitatorMove> = record.facilitator.iter().map(|(_, m)| m).collect();
+    let count = |f: &dyn Fn(&FacilitatorMove) -> bool| moves.iter().filter(|m| f(m)).count();
+    assert_eq!(
+        count(&|m| matches!(m, FacilitatorMove::CancelMove { .. })),
+        1
+    );
+    assert_eq!(count(&|m| matches!(m, FacilitatorMove::HandSeat { .. })), 2);
+    assert!(count(&|m| matches!(m, FacilitatorMove::TimeUp { party } if party == "ukraine")) >= 1);
+    let seats = SeatControl::from_recorded(&model, &record.seats);
+    let resumed = accord::sim::ai::Table::resume(&record, &seats).unwrap();
+    assert_eq!(resumed.diverged_at, None);
+    assert_eq!(resumed.game.action_count(), record.actions.len());
+    // The save keeps the hold setting for a resumed host.
+    assert!(!file.classroom.hold_third_parties);
+    drop(h);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -99,15 +99,31 @@ pub struct ClassSeat {
     pub debrief_open: bool,
     /// The facilitator's code was right; the host waits for the PIN.
     pub pin_required: bool,
+    /// When the turn's clock last came (its time left counts down from there).
+    pub clock_at: Option<std::time::Instant>,
 }
 
 impl ClassSeat {
     /// Whether it is this seat's move now, on the view shown.
     pub fn my_turn(&self) -> bool {
         self.wire.as_ref().is_some_and(|w| {
-            w.seat.as_ref().is_some_and(|s| w.to_move == Some(s.me))
+            w.seat
+                .as_ref()
+                .is_some_and(|s| w.to_move == Some(s.me) && s.host_ai.is_none())
                 && w.phase != crate::sim::Phase::Ended
         })
+    }
+
+    /// The timed party and the time its turn has left now, as the host's clock said.
+    pub fn turn_left(&self) -> Option<(usize, std::time::Duration)> {
+        let clock = &self.wire.as_ref()?.clock;
+        let turn = clock.turn.as_ref()?;
+        let sent = std::time::Duration::from_millis(turn.left_ms);
+        let since = match (clock.paused, self.clock_at) {
+            (false, Some(at)) => at.elapsed(),
+            _ => std::time::Duration::ZERO,
+        };
+        Some((turn.party, sent.saturating_sub(since)))
     }
 
     /// Whether the rules allow `action` now, on what the seat knows.
@@ -256,6 +272,7 @@ fn connect_class(
         seen: 0,
         debrief_open: false,
         pin_required: false,
+        clock_at: None,
     }
 }
 
@@ -316,6 +333,10 @@ fn read_host(
         seat.pin_required = state.pin_required;
         if state.scenario.is_some() {
             seat.scenario = state.scenario.clone();
+        }
+        let clock = state.view.as_ref().map(|v| &v.clock);
+        if clock != seat.wire.as_ref().map(|v| &v.clock) {
+            seat.clock_at = Some(std::time::Instant::now());
         }
         seat.wire = state.view.clone();
     }

@@ -359,6 +359,39 @@ fn a_class_hosted_from_the_game_gives_the_teacher_a_roster_to_run_it_by() {
             PlayedBy::People { code } if *code != old
         )
     });
+    // Paused, and Ukraine's seat handed to the AI: the roster and the student's table say
+    // so, and the student has no move to make; taken back, the seat is the team's again.
+    let command = |m| ClassCommand(m);
+    t.world_mut()
+        .write_message(command(ClientMessage::Pause { paused: true }));
+    t.world_mut()
+        .write_message(command(ClientMessage::Facilitate {
+            facilitator_move: accord::sim::FacilitatorMove::HandSeat {
+                party: "ukraine".into(),
+                ai: Some("hard".into()),
+            },
+        }));
+    until(&mut [&mut t, &mut s], Duration::from_secs(20), |apps| {
+        let own = seat(apps[1]).wire.as_ref().and_then(|w| w.seat.as_ref());
+        ukraine(&roster_of(apps[0])).handed.as_deref() == Some("hard")
+            && own.is_some_and(|o| o.host_ai.as_deref() == Some("hard"))
+            && seat(apps[1]).wire.as_ref().is_some_and(|w| w.clock.paused)
+    });
+    assert!(!seat(&s).my_turn(), "the AI plays the seat");
+    t.world_mut()
+        .write_message(command(ClientMessage::Facilitate {
+            facilitator_move: accord::sim::FacilitatorMove::HandSeat {
+                party: "ukraine".into(),
+                ai: None,
+            },
+        }));
+    t.world_mut()
+        .write_message(command(ClientMessage::Pause { paused: false }));
+    until(&mut [&mut t, &mut s], Duration::from_secs(20), |apps| {
+        let w = seat(apps[1]).wire.as_ref();
+        ukraine(&roster_of(apps[0])).handed.is_none()
+            && w.is_some_and(|w| !w.clock.paused && w.seat.as_ref().unwrap().host_ai.is_none())
+    });
     // Stopping the class stops its host: the student sees the connection lost.
     t.world_mut().write_message(LeaveClass);
     until(&mut [&mut t, &mut s], Duration::from_secs(20), |apps| {

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::super::class::{ClassSeat, JoinClass, LeaveClass, RemoteAct};
-use super::super::ui::class::{JoinForm, JoinIntent, join_form, link_label};
+use super::super::ui::class::{JoinForm, JoinIntent, clock_text, join_form, link_label};
 use super::super::ui::table::{TableForm, TableIntent};
 use super::root_ui;
 use super::table::{SeatTable, ask_staff_from, seat_table};
@@ -151,6 +151,7 @@ fn class_table(
     mut screen: ResMut<ClassTableScreen>,
     mut acts: MessageWriter<RemoteAct>,
     mut leaves: MessageWriter<LeaveClass>,
+    mut redraw: ResMut<crate::game::redraw::Redraw>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let (Some(mirror), Some(wire), Some(view), Some(own), Some(scenario)) = (
@@ -182,12 +183,32 @@ fn class_table(
         legal: &legal,
     };
     let mut leave = false;
+    let left = seat.turn_left();
+    if let Some((_, left)) = left
+        && !wire.clock.paused
+    {
+        // The countdown shows another second.
+        redraw.after(left.min(std::time::Duration::from_secs(1)));
+    }
+    let clock = clock_text(&model, &wire.clock, left);
+    let handed = own.host_ai.is_some();
     let intents = seat_table(ctx, table, &mut forms.form, &mut forms.news_seen, |ui| {
         ui.label(match (&turn, my_turn) {
+            _ if handed => "The AI plays your seat".to_string(),
             (_, true) => "Your move".to_string(),
             (Some(t), false) => format!("{t} is moving…"),
             (None, _) => "The talks are over".to_string(),
         });
+        if handed {
+            ui.label(
+                egui::RichText::new("(your teacher handed it over; it plays your turns until your seat is given back)")
+                    .weak(),
+            );
+        }
+        if let Some(clock) = &clock {
+            ui.separator();
+            ui.label(egui::RichText::new(clock).color(egui::Color32::from_rgb(255, 200, 120)));
+        }
         ui.separator();
         link_label(ui, &seat.status, &seat.remote.address);
         if let Some(r) = &seat.refusal {

@@ -7,7 +7,9 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::super::class::{ClassCommand, ClassHost, ClassSeat, LeaveClass};
-use super::super::ui::class::{Roster, RosterIntent, link_label, projector, roster, status_text};
+use super::super::ui::class::{
+    Roster, RosterIntent, link_label, projector, roster, status_text, table_control,
+};
 use super::super::ui::facilitator::{
     FacilitatorForm, FacilitatorIntent, facilitator_moves, pin_prompt,
 };
@@ -15,6 +17,7 @@ use super::super::ui::public::PublicIntent;
 use super::root_ui;
 use crate::game::Screen;
 use crate::net::protocol::ClientMessage;
+use crate::sim::FacilitatorMove;
 use crate::sim::narrate::Narrator;
 
 /// The teacher's screen of a class, while it is open: the projector toggle, the
@@ -64,6 +67,7 @@ fn class_room(
     mut sends: MessageWriter<ClassCommand>,
     mut leaves: MessageWriter<LeaveClass>,
     mut next: ResMut<NextState<Screen>>,
+    mut redraw: ResMut<crate::game::redraw::Redraw>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let screen = &mut *screen;
@@ -139,6 +143,19 @@ fn class_room(
         return Ok(());
     }
     let mut intents = Vec::new();
+    let mut controls = Vec::new();
+    let clock = seat
+        .wire
+        .as_ref()
+        .map(|w| w.clock.clone())
+        .unwrap_or_default();
+    let left = seat.turn_left();
+    if let Some((_, left)) = left
+        && !clock.paused
+    {
+        // The countdown shows another second.
+        redraw.after(left.min(std::time::Duration::from_secs(1)));
+    }
     let mut roster_intent = None;
     let mut open_debrief = false;
     let mut slips = false;
@@ -216,6 +233,10 @@ fn class_room(
         .resizable(true)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
+                if !game.is_over() {
+                    controls = table_control(ui, &model, game, &clock, &view.control, left);
+                    ui.separator();
+                }
                 facilitator_moves(ui, &model, game, &mut screen.form, &mut intents);
             });
         });
@@ -257,7 +278,23 @@ fn class_room(
         Some(RosterIntent::Remove(connection)) => {
             sends.write(ClassCommand(ClientMessage::Remove { connection }));
         }
+        Some(RosterIntent::HandToAi { party, preset }) => {
+            sends.write(ClassCommand(ClientMessage::Facilitate {
+                facilitator_move: FacilitatorMove::HandSeat {
+                    party,
+                    ai: Some(preset),
+                },
+            }));
+        }
+        Some(RosterIntent::TakeBack(party)) => {
+            sends.write(ClassCommand(ClientMessage::Facilitate {
+                facilitator_move: FacilitatorMove::HandSeat { party, ai: None },
+            }));
+        }
         None => {}
+    }
+    for m in controls {
+        sends.write(ClassCommand(m));
     }
     if slips {
         screen.notice = Some(match write_slips(&saves, &model, view, &address, &host) {

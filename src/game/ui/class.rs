@@ -5,6 +5,7 @@ use bevy_egui::egui;
 
 use super::shortcut;
 use crate::net::remote::LinkStatus;
+use crate::sim::ai::SeatControl;
 
 /// The "Join a class" form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -203,6 +204,8 @@ pub struct RosterSeat {
     pub party: String,
     pub name: String,
     pub played_by: PlayedBy,
+    /// A people's seat the facilitator handed to the host's AI: its preset.
+    pub handed: Option<String>,
     /// Connection number and the name it gave.
     pub connected: Vec<(u64, String)>,
 }
@@ -227,6 +230,10 @@ pub enum RosterIntent {
     Rotate(crate::net::protocol::Role),
     /// Close this connection.
     Remove(u64),
+    /// The host's AI plays this seat (with this preset) until it is taken back.
+    HandToAi { party: String, preset: String },
+    /// The seat's people play it again.
+    TakeBack(String),
 }
 
 impl Roster {
@@ -246,7 +253,8 @@ impl Roster {
         };
         let seats = names
             .iter()
-            .map(|(id, name)| {
+            .enumerate()
+            .map(|(p, (id, name))| {
                 let played_by = match view.codes.seats.get(id) {
                     Some(code) => PlayedBy::People { code: code.clone() },
                     None => PlayedBy::Ai(
@@ -261,10 +269,17 @@ impl Roster {
                             .unwrap_or_else(|| "scenario".into()),
                     ),
                 };
+                let handed = match (&played_by, view.control.seats.get(p)) {
+                    (PlayedBy::People { .. }, Some(SeatControl::Ai(preset))) => {
+                        Some(preset.clone())
+                    }
+                    _ => None,
+                };
                 RosterSeat {
                     party: id.clone(),
                     name: name.clone(),
                     played_by,
+                    handed,
                     connected: connected(&Role::Seat { party: id.clone() }),
                 }
             })
@@ -302,6 +317,34 @@ fn connection_list(ui: &mut egui::Ui, list: &[(u64, String)], intent: &mut Optio
     });
 }
 
+/// A people's seat handed to the AI (a preset from a menu), or taken back.
+fn hand_over(ui: &mut egui::Ui, seat: &RosterSeat, intent: &mut Option<RosterIntent>) {
+    if seat.handed.is_some() {
+        if ui
+            .button("Take back")
+            .on_hover_text("The seat's people play it again from its next turn")
+            .clicked()
+        {
+            *intent = Some(RosterIntent::TakeBack(seat.party.clone()));
+        }
+        return;
+    }
+    ui.menu_button("Hand to the AI", |ui| {
+        ui.label(egui::RichText::new("The AI plays this seat until you take it back:").weak());
+        for (preset, about) in crate::sim::ai::presets::PRESETS {
+            if ui.button(*preset).on_hover_text(*about).clicked() {
+                *intent = Some(RosterIntent::HandToAi {
+                    party: seat.party.clone(),
+                    preset: preset.to_string(),
+                });
+                ui.close();
+            }
+        }
+    })
+    .response
+    .on_hover_text("When a team is absent or stuck: the AI plays its turns meanwhile");
+}
+
 /// The roster: each seat, who plays it, its code, who is connected there.
 pub fn roster(ui: &mut egui::Ui, roster: &Roster) -> Option<RosterIntent> {
     use crate::net::protocol::Role;
@@ -321,23 +364,34 @@ pub fn roster(ui: &mut egui::Ui, roster: &Roster) -> Option<RosterIntent> {
                 match &seat.played_by {
                     PlayedBy::People { code } => {
                         ui.label(egui::RichText::new(code).monospace().size(16.0));
-                        if seat.connected.is_empty() {
-                            ui.label(
-                                egui::RichText::new("no one connected")
-                                    .color(egui::Color32::from_rgb(255, 170, 90)),
-                            );
-                        } else {
-                            connection_list(ui, &seat.connected, &mut intent);
-                        }
-                        if ui
-                            .button("New code")
-                            .on_hover_text("Give this seat a new code; whoever joined with the old one is let go")
-                            .clicked()
-                        {
-                            intent = Some(RosterIntent::Rotate(Role::Seat {
-                                party: seat.party.clone(),
-                            }));
-                        }
+                        ui.vertical(|ui| {
+                            if let Some(preset) = &seat.handed {
+                                ui.label(
+                                    egui::RichText::new(format!("the AI plays it ({preset})"))
+                                        .color(egui::Color32::from_rgb(150, 190, 255)),
+                                );
+                            }
+                            if seat.connected.is_empty() {
+                                ui.label(
+                                    egui::RichText::new("no one connected")
+                                        .color(egui::Color32::from_rgb(255, 170, 90)),
+                                );
+                            } else {
+                                connection_list(ui, &seat.connected, &mut intent);
+                            }
+                        });
+                        ui.horizontal(|ui| {
+                            if ui
+                                .button("New code")
+                                .on_hover_text("Give this seat a new code; whoever joined with the old one is let go")
+                                .clicked()
+                            {
+                                intent = Some(RosterIntent::Rotate(Role::Seat {
+                                    party: seat.party.clone(),
+                                }));
+                            }
+                            hand_over(ui, seat, &mut intent);
+                        });
                     }
                     PlayedBy::Ai(preset) => {
                         ui.label(egui::RichText::new(format!("AI ({preset})")).weak());
@@ -401,4 +455,110 @@ pub fn projector(
     egui::ScrollArea::vertical()
         .show(ui, |ui| super::public::public_view(ui, model))
         .inner
+}
+
+/// Seconds per turn the teacher picks from (0: no limit).
+const TURN_CHOICES: [u32; 8] = [0, 30, 60, 90, 120, 180, 300, 600];
+
+fn seconds_text(seconds: u32) -> String {
+    match seconds {
+        0 => "no limit".into(),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s if s > 60 => format!("{} min {} s", s / 60, s % 60),
+        s => format!("{s} s"),
+    }
+}
+
+/// How the turn's clock and the pause stand, in words (`left`: the timed party and the
+/// time it has left now).
+pub fn clock_text(
+    model: &crate::sim::Model,
+    clock: &crate::net::wire::Clock,
+    left: Option<(usize, std::time::Duration)>,
+) -> Option<String> {
+    let turn = left.map(|(p, left)| {
+        let name = model
+            .scenario
+            .parties
+            .get(p)
+            .map_or("the seat", |p| p.name.as_str());
+        format!("{name}: {} s left", left.as_secs_f32().ceil() as u64)
+    });
+    match (clock.paused, turn) {
+        (true, Some(t)) => Some(format!("Paused by the facilitator ({t})")),
+        (true, None) => Some("Paused by the facilitator".into()),
+        (false, t) => t,
+    }
+}
+
+/// The facilitator's hold on a class's table: pause the host's AI and the clock, the
+/// seconds per turn, allies' and mediators' moves held for an answer (let, cancel or make
+/// another). Returns the messages for the host.
+pub fn table_control(
+    ui: &mut egui::Ui,
+    model: &crate::sim::Model,
+    game: &crate::sim::Game,
+    clock: &crate::net::wire::Clock,
+    control: &crate::net::wire::Control,
+    left: Option<(usize, std::time::Duration)>,
+) -> Vec<crate::net::protocol::ClientMessage> {
+    use super::facilitator::{FacilitatorIntent, held_move};
+    use crate::game::facilitator::Overrule;
+    use crate::net::protocol::{Answer, ClientMessage};
+    let mut out = Vec::new();
+    ui.label(egui::RichText::new("The table").strong());
+    ui.horizontal_wrapped(|ui| {
+        let (label, hover) = if clock.paused {
+            ("Resume", "The host's AI seats and the turn's clock go on")
+        } else {
+            (
+                "Pause",
+                "The host's AI seats and the turn's clock wait (people may still move)",
+            )
+        };
+        if ui.button(label).on_hover_text(hover).clicked() {
+            out.push(ClientMessage::Pause {
+                paused: !clock.paused,
+            });
+        }
+        ui.label("Time per turn");
+        egui::ComboBox::from_id_salt("turn-seconds")
+            .selected_text(seconds_text(clock.turn_seconds))
+            .show_ui(ui, |ui| {
+                for s in TURN_CHOICES {
+                    if ui
+                        .selectable_label(clock.turn_seconds == s, seconds_text(s))
+                        .clicked()
+                        && clock.turn_seconds != s
+                    {
+                        out.push(ClientMessage::TurnSeconds { seconds: s });
+                    }
+                }
+            });
+    });
+    if let Some(text) = clock_text(model, clock, left) {
+        ui.label(egui::RichText::new(text).color(egui::Color32::from_rgb(255, 200, 120)));
+    }
+    let mut hold = control.hold;
+    if ui
+        .checkbox(&mut hold, "Allies' and mediators' moves wait for me")
+        .changed()
+    {
+        out.push(ClientMessage::Hold { on: hold });
+    }
+    if let Some(held) = &control.pending {
+        let mut intents = Vec::new();
+        held_move(ui, model, game, held.party, &held.action, &mut intents);
+        for intent in intents {
+            if let FacilitatorIntent::Overrule(o) = intent {
+                let answer = match o {
+                    Overrule::Allow => Answer::Allow,
+                    Overrule::Cancel => Answer::Cancel,
+                    Overrule::Make(action) => Answer::Make { action },
+                };
+                out.push(ClientMessage::Overrule { answer });
+            }
+        }
+    }
+    out
 }

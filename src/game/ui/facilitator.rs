@@ -269,7 +269,7 @@ pub fn facilitator_moves(
 }
 
 /// An ally's or mediator's planned move, waiting: let it, cancel it, or make another.
-fn held_move(
+pub fn held_move(
     ui: &mut egui::Ui,
     model: &Model,
     game: &Game,

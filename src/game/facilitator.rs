@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 
+use crate::sim::ai::Answer;
 pub use crate::sim::classroom::{
     FacilitatorSetup, FacilitatorState, RoundTimer, all_briefs, describe,
 };
@@ -72,33 +73,18 @@ fn overrule(mut session: ResMut<Session>, mut answers: MessageReader<Overrule>) 
         let Some(plan) = session.facilitator.pending.take() else {
             continue;
         };
-        let party = session.model.party_id(plan.party).to_string();
         session.error = None;
-        let (m, action) = match answer {
-            Overrule::Allow => {
-                session.table.play_plan(plan);
-                continue;
-            }
-            Overrule::Make(action) => (FacilitatorMove::MakeMove { party }, action.clone()),
-            Overrule::Cancel => (
-                FacilitatorMove::CancelMove {
-                    party,
-                    planned: describe(
-                        &session.model,
-                        &plan.decision.action.to_action(&session.model),
-                    ),
-                },
-                Action::Pass,
-            ),
+        let answer = match answer {
+            Overrule::Allow => Answer::Allow,
+            Overrule::Cancel => Answer::Cancel,
+            Overrule::Make(action) => Answer::Make {
+                action: action.clone(),
+            },
         };
-        match session.table.game.play_turn(m, action) {
-            // The AI remembers having planned the turn, as on a replay of the record.
-            Ok(()) => session.table.overruled(plan),
+        if let Err((plan, e)) = session.table.answer(plan, answer) {
             // Refused (the state unchanged): the planned move still waits.
-            Err(e) => {
-                session.facilitator.pending = Some(plan);
-                session.error = Some(format!("facilitator: {e}"));
-            }
+            session.facilitator.pending = Some(*plan);
+            session.error = Some(format!("facilitator: {e}"));
         }
     }
 }

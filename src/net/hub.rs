@@ -501,30 +501,10 @@ impl Hub {
         let Some((plan, at)) = self.pending.take() else {
             return self.error(id, ErrorCode::Refused, "no ally's or mediator's move waits");
         };
-        let m = self.game.table.game.model().clone();
-        let party = m.party_id(plan.party).to_string();
-        let (facilitator_move, action) = match answer {
-            Answer::Allow => {
-                self.game.table.play_plan(plan);
-                return self.advance(arrived);
-            }
-            Answer::Cancel => (
-                FacilitatorMove::CancelMove {
-                    party,
-                    planned: describe(&m, &plan.decision.action.to_action(&m)),
-                },
-                Action::Pass,
-            ),
-            Answer::Make { action } => (FacilitatorMove::MakeMove { party }, action),
-        };
-        match self.game.table.game.play_turn(facilitator_move, action) {
-            Ok(()) => {
-                // The AI remembers having planned the turn, as on a replay of the record.
-                self.game.table.overruled(plan);
-                self.advance(arrived);
-            }
-            Err(e) => {
-                self.pending = Some((plan, at));
+        match self.game.table.answer(plan, answer) {
+            Ok(()) => self.advance(arrived),
+            Err((plan, e)) => {
+                self.pending = Some((*plan, at));
                 self.error(id, ErrorCode::Refused, e.to_string());
             }
         }

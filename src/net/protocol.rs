@@ -90,17 +90,8 @@ pub enum ClientMessage {
 /// The most seconds a turn may be given.
 pub const MAX_TURN_SECONDS: u32 = 3600;
 
-/// What the facilitator does with an ally's or mediator's planned move.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum Answer {
-    /// Let it happen.
-    Allow,
-    /// Cancel it: the party passes this turn.
-    Cancel,
-    /// Make this move for the party instead.
-    Make { action: Action },
-}
+/// The facilitator's answer to a held move, as the table takes it.
+pub use crate::sim::ai::Answer;
 
 /// A client frame: the version and the message.
 #[derive(Debug, Clone, PartialEq, Serialize)]

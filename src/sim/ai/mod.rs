@@ -174,6 +174,18 @@ pub struct Plan {
     agent: Agent,
 }
 
+/// What the facilitator does with an ally's or mediator's planned move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Answer {
+    /// Let it happen.
+    Allow,
+    /// Cancel it: the party passes this turn.
+    Cancel,
+    /// Make this move for the party instead.
+    Make { action: crate::sim::Action },
+}
+
 /// A game and the agents that play its AI seats.
 pub struct Table {
     pub game: Game,
@@ -370,6 +382,43 @@ impl Table {
     /// it (as on a replay of the record), and the caller applies the facilitator's move.
     pub fn overruled(&mut self, plan: Plan) {
         self.agents[plan.party] = Some(plan.agent);
+    }
+
+    /// The facilitator's answer to a plan made on the current state: played as planned,
+    /// or the facilitator's `CancelMove` or `MakeMove` played instead (the AI remembers
+    /// having planned the turn, as on a replay of the record). Refused, nothing changes
+    /// and the plan comes back.
+    pub fn answer(
+        &mut self,
+        plan: Plan,
+        answer: Answer,
+    ) -> Result<(), (Box<Plan>, crate::sim::ActionError)> {
+        let m = std::sync::Arc::clone(self.game.model());
+        let party = m.party_id(plan.party).to_string();
+        let (facilitator_move, action) = match answer {
+            Answer::Allow => {
+                self.play_plan(plan);
+                return Ok(());
+            }
+            Answer::Cancel => (
+                FacilitatorMove::CancelMove {
+                    party,
+                    planned: crate::sim::classroom::describe(
+                        &m,
+                        &plan.decision.action.to_action(&m),
+                    ),
+                },
+                crate::sim::Action::Pass,
+            ),
+            Answer::Make { action } => (FacilitatorMove::MakeMove { party }, action),
+        };
+        match self.game.play_turn(facilitator_move, action) {
+            Ok(()) => {
+                self.overruled(plan);
+                Ok(())
+            }
+            Err(e) => Err((Box::new(plan), e)),
+        }
     }
 
     /// Plays an AI seat's decision.

@@ -1,24 +1,31 @@
-//! `accord`: the game and its command line.
+//! `accord`: the game and its command line; in the browser (wasm32), the class client.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 use clap::Parser;
 
+#[cfg(not(target_arch = "wasm32"))]
 use accord::cli::{Cli, Command, PlayArgs, run};
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The engine and the AI allocate many small, short-lived objects (transcript entries,
 /// packages, reasons); mimalloc serves them faster than the system allocator.
 #[global_allocator]
 static ALLOCATOR: accord::alloc::Allocator = accord::alloc::Allocator;
 
+#[cfg(not(target_arch = "wasm32"))]
 // mimalloc's own option setter (part of the C library the allocator links in).
 unsafe extern "C" {
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// `mi_option_purge_delay` in mimalloc v3's `mi_option_t` (include/mimalloc.h).
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     // Give freed memory back to the system at once rather than after 10 ms: the AI's
     // utility tables are large and short-lived when events change preferences, and a
@@ -53,16 +60,23 @@ fn main() -> ExitCode {
     play_game(play)
 }
 
-#[cfg(feature = "gui")]
+#[cfg(all(feature = "gui", not(target_arch = "wasm32")))]
 fn play_game(args: accord::cli::PlayArgs) -> ExitCode {
     accord::game::run(args)
 }
 
-#[cfg(not(feature = "gui"))]
+#[cfg(all(not(feature = "gui"), not(target_arch = "wasm32")))]
 fn play_game(_args: accord::cli::PlayArgs) -> ExitCode {
     eprintln!(
         "this build of accord has no game window (built without the `gui` feature); \
          the other commands work: try `accord --help`"
     );
     ExitCode::FAILURE
+}
+
+/// The browser client: `web/build` builds it, the class host serves it.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    #[cfg(feature = "gui")]
+    accord::game::run_web();
 }

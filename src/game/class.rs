@@ -100,7 +100,7 @@ pub struct ClassSeat {
     /// The facilitator's code was right; the host waits for the PIN.
     pub pin_required: bool,
     /// When the turn's clock last came (its time left counts down from there).
-    pub clock_at: Option<std::time::Instant>,
+    pub clock_at: Option<web_time::Instant>,
 }
 
 impl ClassSeat {
@@ -218,6 +218,8 @@ fn host_class(
         turn_seconds: h.turn_seconds,
         pin_sha256: pin.as_deref().and_then(crate::sim::classroom::pin_hash),
         save: save.clone(),
+        #[cfg(not(target_arch = "wasm32"))]
+        web: crate::net::command::web_bundle(),
         ..HostSettings::default()
     };
     let started = HostGame::new(Arc::new(model), &h.origin, h.seed, &ai)
@@ -336,7 +338,7 @@ fn read_host(
         }
         let clock = state.view.as_ref().map(|v| &v.clock);
         if clock != seat.wire.as_ref().map(|v| &v.clock) {
-            seat.clock_at = Some(std::time::Instant::now());
+            seat.clock_at = Some(web_time::Instant::now());
         }
         seat.wire = state.view.clone();
     }

@@ -40,7 +40,7 @@ struct Demo {
 }
 
 /// When the process started: the demo reports the time to its first frame.
-pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+pub static STARTED: std::sync::OnceLock<web_time::Instant> = std::sync::OnceLock::new();
 
 fn resident_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")

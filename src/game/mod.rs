@@ -27,13 +27,16 @@ pub mod session;
 pub mod settings;
 pub mod ui;
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use bevy::prelude::*;
+#[cfg(not(target_arch = "wasm32"))]
 use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::cli::{PlayArgs, load_scenario};
 use crate::sim::Model;
 
@@ -82,8 +85,9 @@ pub struct Catalogue {
 }
 
 /// Starts the game window; returns when it closes.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run(args: PlayArgs) -> ExitCode {
-    let _ = demo::STARTED.set(std::time::Instant::now());
+    let _ = demo::STARTED.set(web_time::Instant::now());
     let first = match load_scenario(&args.scenario) {
         Ok(l) => l,
         Err(d) => {
@@ -185,6 +189,71 @@ pub fn run(args: PlayArgs) -> ExitCode {
     }
 }
 
+/// The browser client: the game in the page's `<canvas id="accord">`, a class's seat
+/// only. The host serves the page, so the WebSocket is on the page's own host and port;
+/// the seat's code and the student's name come from the link (`/?code=CODE&name=NAME`).
+/// There is no scenario, no save and no settings file here: the host keeps the game.
+#[cfg(target_arch = "wasm32")]
+pub fn run_web() {
+    let _ = demo::STARTED.set(web_time::Instant::now());
+    let location = web_sys::window().map(|w| w.location());
+    let host = location
+        .as_ref()
+        .and_then(|l| l.host().ok())
+        .unwrap_or_default();
+    let query = location
+        .as_ref()
+        .and_then(|l| l.search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok());
+    let param = |key: &str| {
+        query
+            .as_ref()
+            .and_then(|q| q.get(key))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let target = screens::class::JoinTarget(class::JoinClass {
+        address: format!("ws://{host}/ws"),
+        code: param("code"),
+        name: param("name"),
+    });
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Accord".to_string(),
+                    canvas: Some("#accord".to_string()),
+                    fit_canvas_to_parent: true,
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(AssetPlugin {
+                meta_check: bevy::asset::AssetMetaCheck::Never,
+                ..default()
+            }),
+    )
+    .add_plugins(EguiPlugin::default())
+    .insert_resource(ClearColor(Color::srgb(0.10, 0.12, 0.16)))
+    .insert_resource(Catalogue {
+        scenarios: Vec::new(),
+        chosen: 0,
+        problems: Vec::new(),
+    })
+    .insert_resource(settings::Settings::load())
+    .insert_resource(target)
+    .add_plugins(GamePlugin)
+    .add_plugins(redraw::WindowRedrawPlugin)
+    .add_systems(Startup, |mut commands: Commands| {
+        commands.spawn(Camera2d);
+    })
+    .add_systems(Startup, |mut next: ResMut<NextState<Screen>>| {
+        next.set(Screen::Join);
+    });
+    app.run();
+}
+
 /// Everything but the window and renderer: what headless tests add to `MinimalPlugins`.
 pub struct CorePlugin;
 
@@ -236,6 +305,7 @@ impl Plugin for GamePlugin {
 
 /// The chosen scenario first, then the other built-in ones; the files of `scenarios/`
 /// and of the user's mods folder join as assets (`scenarios`).
+#[cfg(not(target_arch = "wasm32"))]
 fn catalogue(first: Model, origin: &str) -> Catalogue {
     let mut catalogue = Catalogue {
         scenarios: vec![(origin.to_string(), Arc::new(first))],

@@ -15,7 +15,9 @@
 //! for a frame nobody asked for.
 
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use web_time::Instant;
 
 use bevy::ecs::message::MessageCursor;
 use bevy::platform::collections::HashMap;
@@ -78,6 +80,11 @@ impl Alarm {
         if state.at.is_none_or(|t| when < t) {
             state.at = Some(when);
             self.0.changed.notify_one();
+            #[cfg(target_arch = "wasm32")]
+            if state.waker.is_some() {
+                drop(state);
+                self.schedule(when);
+            }
         }
     }
 
@@ -95,6 +102,61 @@ impl Alarm {
             }
             state.waker = Some(waker);
         }
+        #[cfg(target_arch = "wasm32")]
+        {
+            // The page has no threads: a page timer gives the wake asked for before.
+            let at = self.0.state.lock().unwrap_or_else(PoisonError::into_inner).at;
+            if let Some(t) = at {
+                self.schedule(t);
+            }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.start_thread();
+    }
+
+    /// In the browser: a page timer at `when` that gives the wake then (or sets itself
+    /// again, if an earlier wake was given and a later one asked for since).
+    #[cfg(target_arch = "wasm32")]
+    fn schedule(&self, when: Instant) {
+        use wasm_bindgen::JsCast;
+        let alarm = self.clone();
+        let fire = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let mut state = alarm.0.state.lock().unwrap_or_else(PoisonError::into_inner);
+            match state.at {
+                Some(t) if t <= Instant::now() => {
+                    state.at = None;
+                    // Called unlocked: the event loop may run a frame within it, and the
+                    // frame may ask for the next wake.
+                    let Some(waker) = state.waker.take() else {
+                        return;
+                    };
+                    drop(state);
+                    waker();
+                    let mut state = alarm.0.state.lock().unwrap_or_else(PoisonError::into_inner);
+                    state.waker = Some(waker);
+                    if let Some(next) = state.at {
+                        drop(state);
+                        alarm.schedule(next);
+                    }
+                }
+                Some(t) => {
+                    drop(state);
+                    alarm.schedule(t);
+                }
+                None => {}
+            }
+        });
+        let ms = when.saturating_duration_since(Instant::now()).as_millis();
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                fire.unchecked_ref(),
+                ms.min(i32::MAX as u128) as i32,
+            );
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn start_thread(&self) {
         let inner = self.0.clone();
         let spawned = std::thread::Builder::new()
             .name("accord-alarm".into())

@@ -7,11 +7,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use bevy::asset::io::{
-    AssetSource, AssetSourceBuilder, AssetSourceEvent, AssetSourceId, AssetWatcher, Reader,
-};
+use web_time::Instant;
+
+use bevy::asset::io::{AssetSourceId, Reader};
+#[cfg(not(target_arch = "wasm32"))]
+use bevy::asset::io::{AssetSource, AssetSourceBuilder, AssetSourceEvent, AssetWatcher};
 use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 
@@ -165,6 +167,7 @@ impl ScenarioFolders {
 
     /// Registers one asset source per folder. Must run before `AssetPlugin` is added.
     /// Each source's file watcher also wakes the window when a file changes.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn register_sources(&self, app: &mut App) {
         let alarm = app.world_mut().get_resource_or_init::<Alarm>().clone();
         for (name, dir) in &self.0 {
@@ -182,10 +185,12 @@ impl ScenarioFolders {
 }
 
 /// How long the file watcher waits for a file to settle after a change (Bevy's default).
+#[cfg(not(target_arch = "wasm32"))]
 const WATCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
 /// Bevy's file watcher for a folder, with a thread between it and the asset server that
 /// wakes the window for each change it passes on. The thread ends with the watcher.
+#[cfg(not(target_arch = "wasm32"))]
 fn waking_watcher(
     watcher: &mut impl FnMut(async_channel::Sender<AssetSourceEvent>) -> Option<Box<dyn AssetWatcher>>,
     to_server: async_channel::Sender<AssetSourceEvent>,

@@ -30,17 +30,22 @@ impl Default for Settings {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::paths::project_dirs as dirs;
 
+/// The browser's local storage key of the settings.
+#[cfg(target_arch = "wasm32")]
+const STORAGE_KEY: &str = "accord.settings";
+
 impl Settings {
+    #[cfg(not(target_arch = "wasm32"))]
     fn path() -> Option<std::path::PathBuf> {
         dirs().map(|d| d.config_dir().join("settings.ron"))
     }
 
     /// The saved settings, or the defaults when there are none or they do not parse.
     pub fn load() -> Settings {
-        Settings::path()
-            .and_then(|p| std::fs::read_to_string(p).ok())
+        Settings::read()
             .and_then(|text| ron::from_str::<Settings>(&text).ok())
             .map(Settings::sanitised)
             .unwrap_or_default()
@@ -62,15 +67,39 @@ impl Settings {
         self
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
+    fn read() -> Option<String> {
+        Settings::path().and_then(|p| std::fs::read_to_string(p).ok())
+    }
+
+    /// In the browser, the settings live in the page's local storage.
+    #[cfg(target_arch = "wasm32")]
+    fn read() -> Option<String> {
+        let storage = web_sys::window()?.local_storage().ok()??;
+        storage.get_item(STORAGE_KEY).ok()?
+    }
+
     /// Writes the settings; a failure is reported, never fatal.
     pub fn save(&self) -> Result<(), String> {
-        let path = Settings::path().ok_or("no config folder on this system")?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-        }
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
             .map_err(|e| e.to_string())?;
-        std::fs::write(&path, text).map_err(|e| e.to_string())
+        #[cfg(target_arch = "wasm32")]
+        {
+            let storage = web_sys::window()
+                .and_then(|w| w.local_storage().ok().flatten())
+                .ok_or("this browser keeps no local storage for the page")?;
+            storage
+                .set_item(STORAGE_KEY, &text)
+                .map_err(|_| "the browser refused to keep the settings".to_string())
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let path = Settings::path().ok_or("no config folder on this system")?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&path, text).map_err(|e| e.to_string())
+        }
     }
 
     pub fn window_size(&self) -> (u32, u32) {

@@ -1,12 +1,15 @@
 //! How a client talks to the host: a [`Transport`] of text frames, so that the same
 //! messages and the same seat logic run over a native socket (here, tungstenite) and,
-//! later, over the browser's WebSocket.
+//! in the browser, over the page's WebSocket (`net::web`).
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use thiserror::Error;
+#[cfg(not(target_arch = "wasm32"))]
 use tungstenite::protocol::WebSocketConfig;
+#[cfg(not(target_arch = "wasm32"))]
 use tungstenite::{Message, WebSocket};
 
 /// Text frames to and from the host.
@@ -36,6 +39,7 @@ pub enum TransportError {
 /// The largest message a client takes from its host: a whole view of a long game.
 pub const MAX_HOST_MESSAGE: usize = 16 * 1024 * 1024;
 
+#[cfg(not(target_arch = "wasm32"))]
 /// A connection to a host over a native socket.
 pub struct WsTransport {
     ws: WebSocket<TcpStream>,
@@ -54,19 +58,32 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
+/// The WebSocket URL a seat connects to: `address` (`ws://HOST:PORT/ws`) with the code and
+/// the name in its query; and the `HOST:PORT` part.
+pub fn ws_url(address: &str, code: &str, name: &str) -> Result<(String, String), TransportError> {
+    let rest = address
+        .strip_prefix("ws://")
+        .ok_or_else(|| TransportError::Address(format!("{address} does not start with ws://")))?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, "ws"));
+    let path = path.split('?').next().unwrap_or("ws");
+    let url = format!(
+        "ws://{authority}/{path}?code={}&name={}",
+        encode(code),
+        encode(name)
+    );
+    Ok((url, authority.to_string()))
+}
+
 /// Connects to `address` (`ws://HOST:PORT/ws`) with a code and a name, waiting at most
 /// `timeout` for the connection.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn connect(
     address: &str,
     code: &str,
     name: &str,
     timeout: Duration,
 ) -> Result<WsTransport, TransportError> {
-    let rest = address
-        .strip_prefix("ws://")
-        .ok_or_else(|| TransportError::Address(format!("{address} does not start with ws://")))?;
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, "ws"));
-    let path = path.split('?').next().unwrap_or("ws");
+    let (url, authority) = ws_url(address, code, name)?;
     let target = authority
         .to_socket_addrs()
         .map_err(|e| TransportError::Address(format!("{authority}: {e}")))?
@@ -79,11 +96,6 @@ pub fn connect(
         .set_read_timeout(Some(timeout))
         .and_then(|()| stream.set_write_timeout(Some(timeout)))
         .map_err(|e| TransportError::Closed(e.to_string()))?;
-    let url = format!(
-        "ws://{authority}/{path}?code={}&name={}",
-        encode(code),
-        encode(name)
-    );
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_HOST_MESSAGE))
         .max_frame_size(Some(MAX_HOST_MESSAGE));
@@ -106,6 +118,7 @@ pub fn connect(
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Transport for WsTransport {
     fn send(&mut self, text: &str) -> Result<(), TransportError> {
         self.ws
@@ -142,6 +155,7 @@ impl Transport for WsTransport {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl WsTransport {
     /// Sends raw bytes as one binary or text frame, for tests of the host's defences.
     pub fn send_raw(&mut self, message: Message) -> Result<(), TransportError> {

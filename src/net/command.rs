@@ -134,6 +134,7 @@ pub fn host(args: &HostArgs) -> ExitCode {
         save: args.save.clone().or_else(|| args.resume.clone()),
         release_debrief: args.release_debrief,
         exit_when_over: args.exit_when_over,
+        web: web_bundle(),
         ..HostSettings::default()
     };
     if let Some(file) = &args.pin_file {
@@ -251,6 +252,29 @@ pub fn join(args: &JoinArgs) -> ExitCode {
         Err(e) => {
             eprintln!("accord join: {e}");
             ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// The browser client beside the binary, if `web/build` made one; said on stderr.
+pub fn web_bundle() -> Option<Arc<super::bundle::Bundle>> {
+    match super::bundle::Bundle::beside_binary() {
+        Some(b) => {
+            let mib = |n: usize| n as f64 / (1024.0 * 1024.0);
+            let (raw, gz) = b.wasm_sizes();
+            eprintln!(
+                "serving the browser client from {} ({:.1} MiB, {} gzipped)",
+                b.dir.display(),
+                mib(raw),
+                gz.map_or("not".to_string(), |g| format!("{:.1} MiB", mib(g)))
+            );
+            Some(Arc::new(b))
+        }
+        None => {
+            eprintln!(
+                "no browser client beside this binary (web/build makes one): students join from the desktop game"
+            );
+            None
         }
     }
 }

@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role as WsRole, WebSo
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::host::Limits;
-use super::http::{join_page, query, read_head, respond};
+use super::http::{join_page, query, read_head, respond, respond_file};
 use super::hub::{Hub, Out, Refusal};
 use super::protocol::{ErrorCode, MAX_CLIENT_FRAME};
 
@@ -43,6 +43,10 @@ pub(super) async fn connection(mut stream: TcpStream, peer: SocketAddr, hub: Rc<
         _ => return,
     };
     let Some((code, name)) = query(&head.path) else {
+        let web = hub.borrow().settings.web.clone();
+        if let Some(file) = web.as_ref().and_then(|b| b.get(&head.path, head.gzip)) {
+            return respond_file(&mut stream, file).await;
+        }
         if head.path == "/" || head.path.starts_with("/?") || head.path == "/index.html" {
             let page = join_page(&hub.borrow().address);
             return respond(&mut stream, "200 OK", &page, "text/html; charset=utf-8").await;

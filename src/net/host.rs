@@ -13,24 +13,33 @@
 //! wrong PINs lock the facilitator's code for a while. A bad message gets an error for
 //! the connection that sent it and changes nothing.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+#[cfg(not(target_arch = "wasm32"))]
+use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+#[cfg(not(target_arch = "wasm32"))]
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+#[cfg(not(target_arch = "wasm32"))]
 use tokio::net::TcpListener;
 
 use super::codes::CodeBook;
+#[cfg(not(target_arch = "wasm32"))]
 use super::connection::connection;
+#[cfg(not(target_arch = "wasm32"))]
 use super::hub::Hub;
 use crate::sim::ai::{SeatControl, Table};
-use crate::sim::record::{GameRecord, Seat};
+use crate::sim::record::GameRecord;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::sim::record::Seat;
 use crate::sim::save::{self, SaveFile};
 use crate::sim::{Game, Model};
 
@@ -87,6 +96,10 @@ pub struct HostSettings {
     /// replaces each).
     pub hold_third_parties: bool,
     pub limits: Limits,
+    /// The browser client's files, served at `/` (none: the page that points students to
+    /// the desktop game).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub web: Option<Arc<super::bundle::Bundle>>,
 }
 
 impl Default for HostSettings {
@@ -101,6 +114,8 @@ impl Default for HostSettings {
             exit_when_over: false,
             hold_third_parties: false,
             limits: Limits::default(),
+            #[cfg(not(target_arch = "wasm32"))]
+            web: None,
         }
     }
 }
@@ -201,6 +216,7 @@ impl HostGame {
         ))
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     pub(super) fn seats(&self) -> Vec<Seat> {
         SeatControl::recorded(self.table.game.model(), &self.controls)
     }
@@ -237,6 +253,7 @@ pub struct HostEnd {
     pub stats: HostStats,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// A host started on its own thread.
 pub struct Hosted {
     pub addr: SocketAddr,
@@ -245,6 +262,7 @@ pub struct Hosted {
     thread: Option<std::thread::JoinHandle<Result<HostEnd, HostError>>>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Hosted {
     /// Waits until the host stops by itself (`exit_when_over`).
     pub fn wait(mut self) -> Result<HostEnd, HostError> {
@@ -270,6 +288,7 @@ impl Hosted {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Drop for Hosted {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
@@ -281,6 +300,7 @@ impl Drop for Hosted {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The address others reach the host at: the bound one, or with `0.0.0.0` the machine's
 /// address on its network (found without sending anything), else loopback.
 fn reachable(bound: SocketAddr) -> SocketAddr {
@@ -299,6 +319,7 @@ fn reachable(bound: SocketAddr) -> SocketAddr {
     SocketAddr::new(lan.unwrap_or(IpAddr::from([127, 0, 0, 1])), bound.port())
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Starts hosting `game` on its own thread; returns once it listens.
 pub fn start(game: HostGame, settings: HostSettings) -> Result<Hosted, HostError> {
     let addr = SocketAddr::new(settings.bind, settings.port);
@@ -340,6 +361,7 @@ pub fn start(game: HostGame, settings: HostSettings) -> Result<Hosted, HostError
     })
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 async fn serve(
     address: String,
     listener: std::net::TcpListener,
@@ -400,4 +422,18 @@ async fn serve(
         record: h.record(),
         stats: std::mem::take(&mut h.stats),
     })
+}
+
+/// In the browser there is no host: a class is hosted from the desktop game.
+#[cfg(target_arch = "wasm32")]
+pub struct Hosted {
+    pub addr: SocketAddr,
+    pub announcement: Announcement,
+}
+
+#[cfg(target_arch = "wasm32")]
+pub fn start(_game: HostGame, _settings: HostSettings) -> Result<Hosted, HostError> {
+    Err(HostError::Setup(
+        "a class is hosted from the desktop game, not from the browser".into(),
+    ))
 }

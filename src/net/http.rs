@@ -8,10 +8,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// The page `http://HOST:PORT/` serves until the browser client exists.
+/// The page `http://HOST:PORT/` serves when the host has no browser client beside it
+/// (`web/build` makes one).
 pub(super) fn join_page(announced: &str) -> String {
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Accord — join the class</title></head>\n<body style=\"font-family: sans-serif; max-width: 40em; margin: 2em auto\">\n<h1>Accord: join the class</h1>\n<p>This computer hosts a game of Accord. To take your seat, open Accord on your own computer and join with the address below and the code your teacher gives you:</p>\n<p><code>{announced}</code></p>\n<p>From a terminal: <code>accord join {announced} --code CODE</code>.</p>\n<p>The connection is not encrypted: on a shared network others can read it. Codes are for one lesson.</p>\n</body></html>\n"
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Accord — join the class</title></head>\n<body style=\"font-family: sans-serif; max-width: 40em; margin: 2em auto\">\n<h1>Accord: join the class</h1>\n<p>This computer hosts a game of Accord. To take your seat, open Accord on your own computer and join with the address below and the code your teacher gives you:</p>\n<p><code>{announced}</code></p>\n<p>From a terminal: <code>accord join {announced} --code CODE</code>.</p>\n<p>(To play in the browser instead, the teacher builds the browser client once with <code>web/build</code> and starts the host again.)</p>\n<p>The connection is not encrypted: on a shared network others can read it. Codes are for one lesson.</p>\n</body></html>\n"
     )
 }
 
@@ -21,6 +22,8 @@ pub(super) struct Head {
     pub upgrade: bool,
     pub key: Option<String>,
     pub version_13: bool,
+    /// The browser takes gzip (`Accept-Encoding`).
+    pub gzip: bool,
     pub rest: Vec<u8>,
 }
 
@@ -53,6 +56,7 @@ pub(super) async fn read_head(stream: &mut TcpStream) -> io::Result<Option<Head>
                     upgrade,
                     key: header("sec-websocket-key"),
                     version_13: header("sec-websocket-version").as_deref() == Some("13"),
+                    gzip: super::bundle::accepts_gzip(header("accept-encoding").as_deref()),
                     rest: buf[len..].to_vec(),
                 }));
             }
@@ -112,5 +116,26 @@ pub(super) async fn respond(stream: &mut TcpStream, status: &str, body: &str, co
         body.len()
     );
     let _ = tokio::time::timeout(Duration::from_secs(5), stream.write_all(text.as_bytes())).await;
+    let _ = stream.shutdown().await;
+}
+
+/// Sends one file of the browser client. Large (the `.wasm`): the whole answer has two
+/// minutes, enough for a slow classroom network, and then the connection is dropped.
+pub(super) async fn respond_file(stream: &mut TcpStream, file: super::bundle::Served<'_>) {
+    let encoding = if file.gzip {
+        "Content-Encoding: gzip\r\n"
+    } else {
+        ""
+    };
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\n{encoding}Vary: Accept-Encoding\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\nCache-Control: no-cache\r\n\r\n",
+        file.content_type,
+        file.body.len()
+    );
+    let send = async {
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(file.body).await
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(120), send).await;
     let _ = stream.shutdown().await;
 }

@@ -10,11 +10,15 @@
 //! its state from before a decision until the host's view shows the move played, so that
 //! a move lost with a connection is decided again, identically.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use web_time::Instant;
 
 use thiserror::Error;
 
-use super::client::{Transport, TransportError, connect};
+#[cfg(not(target_arch = "wasm32"))]
+use super::client::connect;
+use super::client::{Transport, TransportError};
 use super::protocol::{
     AiSeat, ClientMessage, ErrorCode, HostMessage, PublicScenario, Role, Welcome, decode_host,
     encode_client,
@@ -94,6 +98,7 @@ pub struct SeatEnd {
 }
 
 /// Plays a seat until the talks end, over native WebSocket connections.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn play_seat(
     address: &str,
     code: &str,

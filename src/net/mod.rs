@@ -10,13 +10,23 @@
 //! - `client`: the transport a client speaks through, and the native one (tungstenite).
 //! - `join`: a seat played remotely, by the AI or by a script.
 //! - `command`: `accord host` and `accord join`.
+//! - `bundle`: the browser client's files, served by the host (`web/build` makes them).
+//! - `web`: in the browser client (wasm32), the page's WebSocket behind [`remote::Remote`].
+//!
+//! In the browser only the client side is built: no host, no Tokio.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bundle;
 pub mod client;
 pub mod codes;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod command;
+#[cfg(not(target_arch = "wasm32"))]
 mod connection;
 pub mod host;
+#[cfg(not(target_arch = "wasm32"))]
 mod http;
+#[cfg(not(target_arch = "wasm32"))]
 mod hub;
 pub mod join;
 pub mod mirror;
@@ -24,3 +34,5 @@ pub mod protocol;
 pub mod remote;
 pub mod slips;
 pub mod wire;
+#[cfg(target_arch = "wasm32")]
+mod web;

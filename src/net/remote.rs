@@ -4,19 +4,35 @@
 //! `wake`), sends what the person does, answers for itself when the host is quiet, and
 //! reconnects with the same code when the connection drops (the host then sends the whole
 //! view again). It plays for nobody: a person (or a team at several machines) moves.
+//!
+//! In the browser the same `Remote` runs on the page's WebSocket and timers instead of a
+//! thread (`net::web`); both read the host's frames with [`read_frame`].
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::atomic::{AtomicBool, Ordering};
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+#[cfg(not(target_arch = "wasm32"))]
+use std::sync::{Arc, MutexGuard};
+use std::sync::{Mutex, PoisonError};
+#[cfg(not(target_arch = "wasm32"))]
+use std::time::Duration;
 
+#[cfg(not(target_arch = "wasm32"))]
+use web_time::Instant;
+
+#[cfg(not(target_arch = "wasm32"))]
 use super::client::{Transport, TransportError, connect};
+#[cfg(not(target_arch = "wasm32"))]
 use super::join::JoinOptions;
-use super::protocol::{
-    ClientMessage, HostMessage, PublicScenario, Role, decode_host, encode_client,
-};
+use super::protocol::{ClientMessage, HostMessage, PublicScenario, Role, decode_host};
+#[cfg(not(target_arch = "wasm32"))]
+use super::protocol::encode_client;
 use super::wire::WireView;
 use crate::sim::Action;
+
+#[cfg(target_arch = "wasm32")]
+pub use super::web::Remote;
 
 /// How the connection stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +65,7 @@ pub struct RemoteState {
 }
 
 impl RemoteState {
-    fn new() -> RemoteState {
+    pub(crate) fn new() -> RemoteState {
         RemoteState {
             status: LinkStatus::Connecting,
             role: None,
@@ -63,6 +79,7 @@ impl RemoteState {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// A client's connection, kept on its own thread until this is dropped.
 pub struct Remote {
     state: Arc<Mutex<RemoteState>>,
@@ -72,6 +89,7 @@ pub struct Remote {
     pub address: String,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Remote {
     /// Connects to `address` with `code`; `wake` is called (from the connection's
     /// thread) after every change of the state.
@@ -137,21 +155,28 @@ impl Remote {
 
     /// A move for the seat, decided on the view shown now.
     pub fn act(&self, action: Action) {
-        let seen = self.state().view.as_ref().map_or(0, |v| v.actions);
-        self.send(ClientMessage::Act {
-            seen,
-            action,
-            explanation: None,
-        });
+        let message = act(&self.state(), action);
+        self.send(message);
     }
 }
 
+/// The message of a move decided on the view `state` shows.
+pub(crate) fn act(state: &RemoteState, action: Action) -> ClientMessage {
+    ClientMessage::Act {
+        seen: state.view.as_ref().map_or(0, |v| v.actions),
+        action,
+        explanation: None,
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl Drop for Remote {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 struct Link {
     state: Arc<Mutex<RemoteState>>,
     inbox: Receiver<ClientMessage>,
@@ -160,16 +185,19 @@ struct Link {
     options: JoinOptions,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// How often the thread looks at the outbox while the host is quiet.
 const POLL: Duration = Duration::from_millis(30);
 
-enum End {
+pub(crate) enum End {
     /// The window let go of the connection.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     Stopped,
     Dropped(String),
     Fatal(String),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Link {
     fn change(&self, f: impl FnOnce(&mut RemoteState)) {
         {
@@ -280,55 +308,70 @@ impl Link {
                 Err(e) => return End::Dropped(e.to_string()),
             };
             last_heard = Instant::now();
-            let message = match decode_host(&text) {
-                Ok(m) => m,
-                Err(e) => return End::Fatal(format!("the host sent something unreadable: {e}")),
-            };
-            let mut out_of_step = None;
-            match message {
-                HostMessage::Welcome(w) => {
-                    let w = *w;
-                    let again = *welcomed_once;
-                    welcomed = true;
-                    *welcomed_once = true;
-                    self.change(|s| {
-                        s.status = LinkStatus::Connected;
-                        s.role = Some(w.role);
-                        s.scenario = Some(w.scenario);
-                        s.view = Some(w.view);
-                        s.pin_required = false;
-                        if again {
-                            s.reconnections += 1;
-                        }
-                    });
-                }
-                HostMessage::Update(delta) => {
-                    if !welcomed {
-                        return End::Fatal("the host sent an update before its welcome".into());
-                    }
-                    self.change(|s| match s.view.as_mut().map(|v| v.apply(*delta)) {
-                        Some(Ok(())) => s.refusal = None,
-                        Some(Err(e)) => out_of_step = Some(e),
-                        None => out_of_step = Some("no view to update".into()),
-                    });
-                }
-                HostMessage::PinRequired => {
-                    // The facilitator's connection: the window asks for the PIN.
-                    welcomed = true;
-                    self.change(|s| {
-                        s.status = LinkStatus::Connected;
-                        s.role = Some(Role::Facilitator);
-                        s.pin_required = true;
-                    });
-                }
-                HostMessage::Error { message, .. } => {
-                    self.change(|s| s.refusal = Some(message));
-                }
-            }
-            if let Some(e) = out_of_step {
-                // Out of step with the host: a fresh connection brings the whole view.
-                return End::Dropped(format!("out of step with the host: {e}"));
+            let read = read_frame(&self.state, &text, &mut welcomed, welcomed_once);
+            (self.wake)();
+            if let Err(end) = read {
+                return end;
             }
         }
     }
+}
+
+/// One frame from the host, read into `state` (its version grown when anything
+/// changed). `welcomed`: this connection's welcome came; `welcomed_once`: any
+/// connection's did (a welcome after it is a reconnection). An error ends the connection.
+pub(crate) fn read_frame(
+    state: &Mutex<RemoteState>,
+    text: &str,
+    welcomed: &mut bool,
+    welcomed_once: &mut bool,
+) -> Result<(), End> {
+    let message = match decode_host(text) {
+        Ok(m) => m,
+        Err(e) => return Err(End::Fatal(format!("the host sent something unreadable: {e}"))),
+    };
+    let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
+    s.version += 1;
+    match message {
+        HostMessage::Welcome(w) => {
+            let w = *w;
+            let again = *welcomed_once;
+            *welcomed = true;
+            *welcomed_once = true;
+            s.status = LinkStatus::Connected;
+            s.role = Some(w.role);
+            s.scenario = Some(w.scenario);
+            s.view = Some(w.view);
+            s.pin_required = false;
+            if again {
+                s.reconnections += 1;
+            }
+        }
+        HostMessage::Update(delta) => {
+            if !*welcomed {
+                return Err(End::Fatal(
+                    "the host sent an update before its welcome".into(),
+                ));
+            }
+            let out_of_step = match s.view.as_mut().map(|v| v.apply(*delta)) {
+                Some(Ok(())) => None,
+                Some(Err(e)) => Some(e),
+                None => Some("no view to update".into()),
+            };
+            match out_of_step {
+                None => s.refusal = None,
+                // Out of step with the host: a fresh connection brings the whole view.
+                Some(e) => return Err(End::Dropped(format!("out of step with the host: {e}"))),
+            }
+        }
+        HostMessage::PinRequired => {
+            // The facilitator's connection: the window asks for the PIN.
+            *welcomed = true;
+            s.status = LinkStatus::Connected;
+            s.role = Some(Role::Facilitator);
+            s.pin_required = true;
+        }
+        HostMessage::Error { message, .. } => s.refusal = Some(message),
+    }
+    Ok(())
 }

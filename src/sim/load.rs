@@ -16,9 +16,16 @@ pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_NESTING: usize = 64;
 
 /// The Istanbul 2025 scenario, built into the binary.
+#[cfg(not(target_arch = "wasm32"))]
 pub const ISTANBUL_2025: &str = include_str!("../../scenarios/istanbul-2025.ron");
 
+/// Built-in scenarios: (id, file name, source). None in the browser client: its bundle
+/// must not hold any party's confidential brief (the host sends each seat its own).
+#[cfg(target_arch = "wasm32")]
+pub const BUILT_IN: &[(&str, &str, &str)] = &[];
+
 /// Built-in scenarios: (id, file name, source).
+#[cfg(not(target_arch = "wasm32"))]
 pub const BUILT_IN: &[(&str, &str, &str)] = &[
     (
         "istanbul-2025",
@@ -34,9 +41,11 @@ pub const BUILT_IN: &[(&str, &str, &str)] = &[
 ];
 
 /// The second round of the Istanbul talks, 2 June 2025.
+#[cfg(not(target_arch = "wasm32"))]
 pub const ISTANBUL_2025_06_02: &str = include_str!("../../scenarios/istanbul-2025-06-02.ron");
 
 /// A fictional training case for classrooms: two countries and a river.
+#[cfg(not(target_arch = "wasm32"))]
 pub const RIVER_VALLEY: &str = include_str!("../../scenarios/river-valley.ron");
 
 /// A successfully loaded scenario and the warnings found on the way.

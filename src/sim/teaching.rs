@@ -14,7 +14,13 @@ use super::model::Model;
 use super::report;
 use super::simulate::Report;
 
+/// The kits, by scenario id, as the docs hold them (none in the browser client, whose
+/// bundle holds no scenario text).
+#[cfg(target_arch = "wasm32")]
+pub const KITS: &[(&str, &str, &str)] = &[];
+
 /// The kits, by scenario id, as the docs hold them.
+#[cfg(not(target_arch = "wasm32"))]
 pub const KITS: &[(&str, &str, &str)] = &[
     (
         "istanbul-2025",

@@ -31,3 +31,4 @@ mod seats;
 mod teaching;
 #[cfg(feature = "gui")]
 mod ui;
+mod web;

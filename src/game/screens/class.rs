@@ -89,6 +89,8 @@ fn open_join(
                     name: form.name.clone(),
                 });
             }
+            // The browser's page without `?code=`: the student types it.
+            Err(_) if t.0.code.trim().is_empty() => {}
             Err(e) => form.problem = Some(e),
         }
         commands.remove_resource::<JoinTarget>();
@@ -152,6 +154,7 @@ fn class_table(
     mut acts: MessageWriter<RemoteAct>,
     mut leaves: MessageWriter<LeaveClass>,
     mut redraw: ResMut<crate::game::redraw::Redraw>,
+    mut drawn: Local<bool>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let (Some(mirror), Some(wire), Some(view), Some(own), Some(scenario)) = (
@@ -166,6 +169,10 @@ fn class_table(
         });
         return Ok(());
     };
+    if !*drawn {
+        *drawn = true;
+        table_drawn();
+    }
     let model = mirror.model().clone();
     let current = mirror.current_package(wire);
     let legal = |a: &crate::sim::Action| seat.legal(a);
@@ -256,4 +263,23 @@ fn class_table(
         leaves.write(LeaveClass);
     }
     Ok(())
+}
+
+/// Says once that a seat's table is drawn, and how long after the start it took: in the
+/// browser on the page's console, from the page's load (CI waits for this line).
+fn table_drawn() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let ms = web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now());
+        web_sys::console::log_1(&format!("accord: table drawn after {ms:.0} ms").into());
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(started) = crate::game::demo::STARTED.get() {
+        info!(
+            "accord: table drawn after {} ms",
+            started.elapsed().as_millis()
+        );
+    }
 }

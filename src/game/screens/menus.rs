@@ -42,7 +42,11 @@ fn title_screen(
     mut exit: MessageWriter<AppExit>,
     mut guide: MessageWriter<crate::game::guide::StartGuide>,
 ) -> Result {
-    let model = &catalogue.scenarios[catalogue.chosen].1;
+    // The browser client has no scenario of its own: its one way in is a class's seat.
+    let Some((_, model)) = catalogue.scenarios.get(catalogue.chosen) else {
+        next.set(Screen::Join);
+        return Ok(());
+    };
     let ctx = contexts.ctx_mut()?;
     egui::CentralPanel::default().show(&mut root_ui(ctx), |ui| {
         if !catalogue.problems.is_empty() {

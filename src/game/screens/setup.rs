@@ -117,8 +117,8 @@ fn setup_screen(
 
 /// A seed for a new game: random, shown on the setup screen so the game can be replayed.
 fn rand_seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
+    let nanos = web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
     nanos % 1_000_000
 }

@@ -105,7 +105,12 @@ impl Alarm {
         #[cfg(target_arch = "wasm32")]
         {
             // The page has no threads: a page timer gives the wake asked for before.
-            let at = self.0.state.lock().unwrap_or_else(PoisonError::into_inner).at;
+            let at = self
+                .0
+                .state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .at;
             if let Some(t) = at {
                 self.schedule(t);
             }

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use web_time::Instant;
 
-use bevy::asset::io::{AssetSourceId, Reader};
 #[cfg(not(target_arch = "wasm32"))]
 use bevy::asset::io::{AssetSource, AssetSourceBuilder, AssetSourceEvent, AssetWatcher};
+use bevy::asset::io::{AssetSourceId, Reader};
 use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 

@@ -174,8 +174,19 @@ mod tests {
             b.get("/accord_bg.wasm", true).unwrap().content_type,
             "application/wasm"
         );
-        assert!(b.get("/accord.js", false).unwrap().content_type.starts_with("text/javascript"));
-        for path in ["/secret.ron", "/../secret.ron", "/web/index.html", "/accord_bg.wasm.gz", ""] {
+        assert!(
+            b.get("/accord.js", false)
+                .unwrap()
+                .content_type
+                .starts_with("text/javascript")
+        );
+        for path in [
+            "/secret.ron",
+            "/../secret.ron",
+            "/web/index.html",
+            "/accord_bg.wasm.gz",
+            "",
+        ] {
             assert!(b.get(path, true).is_none(), "{path} was served");
         }
     }

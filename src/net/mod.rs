@@ -33,6 +33,6 @@ pub mod mirror;
 pub mod protocol;
 pub mod remote;
 pub mod slips;
-pub mod wire;
 #[cfg(target_arch = "wasm32")]
 mod web;
+pub mod wire;

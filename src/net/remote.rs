@@ -25,9 +25,9 @@ use web_time::Instant;
 use super::client::{Transport, TransportError, connect};
 #[cfg(not(target_arch = "wasm32"))]
 use super::join::JoinOptions;
-use super::protocol::{ClientMessage, HostMessage, PublicScenario, Role, decode_host};
 #[cfg(not(target_arch = "wasm32"))]
 use super::protocol::encode_client;
+use super::protocol::{ClientMessage, HostMessage, PublicScenario, Role, decode_host};
 use super::wire::WireView;
 use crate::sim::Action;
 
@@ -328,7 +328,11 @@ pub(crate) fn read_frame(
 ) -> Result<(), End> {
     let message = match decode_host(text) {
         Ok(m) => m,
-        Err(e) => return Err(End::Fatal(format!("the host sent something unreadable: {e}"))),
+        Err(e) => {
+            return Err(End::Fatal(format!(
+                "the host sent something unreadable: {e}"
+            )));
+        }
     };
     let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
     s.version += 1;

@@ -329,7 +329,12 @@ impl Link {
     /// One frame: read into the state; a welcome sends what waited for it.
     fn frame(&mut self, text: &str) -> Option<End> {
         self.last_heard = Instant::now();
-        let read = read_frame(&self.state, text, &mut self.welcomed, &mut self.welcomed_once);
+        let read = read_frame(
+            &self.state,
+            text,
+            &mut self.welcomed,
+            &mut self.welcomed_once,
+        );
         if self.welcomed {
             self.first_tries = 0;
             self.lost_since = None;

@@ -306,7 +306,7 @@ fn no_byte_of_another_seats_secrets_reaches_a_client() {
 }
 
 /// A host of river-valley with every seat left to people, and its announcement.
-fn hosted(settings: HostSettings) -> host::Hosted {
+pub(crate) fn hosted(settings: HostSettings) -> host::Hosted {
     let game = HostGame::new(
         common::built_in("river-valley"),
         "built-in:river-valley",

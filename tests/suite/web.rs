@@ -2,7 +2,7 @@
 //! types, gzip only when asked for), the page without a bundle, and the built `.wasm`
 //! searched for every party's confidential brief.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -11,21 +11,11 @@ use std::time::Duration;
 
 use accord::net::bundle::Bundle;
 use accord::net::client::{Transport, connect};
-use accord::net::host::{self, HostGame, HostSettings};
+use accord::net::host::{self, HostSettings};
 use accord::net::protocol::{HostMessage, decode_host};
 
 use crate::common;
-
-fn hosted(settings: HostSettings) -> host::Hosted {
-    let game = HostGame::new(
-        common::built_in("river-valley"),
-        "built-in:river-valley",
-        5,
-        &BTreeMap::new(),
-    )
-    .unwrap();
-    host::start(game, settings).unwrap()
-}
+use crate::net::hosted;
 
 /// One HTTP request on a fresh connection: the status line, the headers (names in
 /// lower case) and the body.

@@ -8,7 +8,8 @@ tmp=$(mktemp -d)
 "$host_bin" host --scenario istanbul-2025 --seed 8 --port 0 \
   --ai russia --ai turkiye --ai united_states --ai europe >"$tmp/host.json" 2>"$tmp/host.err" &
 host=$!
-trap 'kill $host 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# The host is gone before the next step looks for processes by name.
+trap 'kill $host 2>/dev/null || true; wait $host 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do [ -s "$tmp/host.json" ] && break; sleep 0.1; done
 read -r address code < <(python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); print(a["address"], a["seats"]["ukraine"])' "$tmp/host.json")
 echo "host at $address; the window joins Ukraine's seat"

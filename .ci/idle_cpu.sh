@@ -14,6 +14,9 @@ seconds=${3:-10}
 settle=${IDLE_SETTLE:-20}
 hz=$(getconf CLK_TCK)
 
+name=$(basename "$bin")
+# Processes of that name from before (a host of an earlier step, still exiting) are not it.
+earlier=" $(pgrep -x "${name:0:15}" | tr '\n' ' ') "
 log=$(mktemp)
 # shellcheck disable=SC2086
 xvfb-run -a -s "-screen 0 1280x720x24" "$bin" play ${IDLE_ARGS:-} >"$log" 2>&1 &
@@ -26,10 +29,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-name=$(basename "$bin")
 pid=
 for _ in $(seq 1 100); do
-  pid=$(pgrep -n -x "${name:0:15}" || true)
+  for p in $(pgrep -x "${name:0:15}" || true); do
+    [[ "$earlier" == *" $p "* ]] || pid=$p
+  done
   [ -n "$pid" ] && break
   sleep 0.2
 done

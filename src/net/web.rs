@@ -367,10 +367,11 @@ impl Link {
                 l.first_tries += 1;
             }
             if l.first_tries >= FIRST_TRIES {
+                // The browser's reason (a bare close code) would mean nothing to a student.
                 return l.fail(
                     format!(
-                        "the host turned the connection away {FIRST_TRIES} times: the code is \
-                         wrong, the class is full, or the host is not running ({why})"
+                        "The host turned this code away ({FIRST_TRIES} tries): check the \
+                         code on your slip. (Or the class is full, or its host has stopped.)"
                     ),
                     true,
                 );

@@ -33,8 +33,10 @@ pub struct Cli {
 pub enum Command {
     /// Start the game (the default when no command is given).
     Play(PlayArgs),
-    /// Check scenario files; exit 0 when all are valid, 1 otherwise.
+    /// Check scenario files (or built-in scenarios, by id); exit 0 when all are valid, 1
+    /// otherwise.
     Validate {
+        /// Scenario files, or ids of built-in scenarios (`istanbul-2025`).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Print the problems as JSON.
@@ -321,7 +323,9 @@ fn validate(files: &[PathBuf], json: bool) -> ExitCode {
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut failed = false;
     for file in files {
-        let (diags, ok) = match load_file(file) {
+        // A path if such a file exists, otherwise a built-in id (MODEL.md's convention).
+        let arg = file.to_string_lossy();
+        let (diags, ok) = match load_scenario(&arg) {
             Ok(loaded) => (loaded.warnings, true),
             Err(d) => (d.0, false),
         };
@@ -329,7 +333,9 @@ fn validate(files: &[PathBuf], json: bool) -> ExitCode {
         if !json {
             if !diags.is_empty() {
                 use std::io::IsTerminal;
-                let source = std::fs::read_to_string(file).unwrap_or_default();
+                let source = std::fs::read_to_string(file)
+                    .ok()
+                    .unwrap_or_else(|| built_in_text(&arg).to_string());
                 let color = std::io::stderr().is_terminal();
                 let name = file.display().to_string();
                 eprint!("{}", render(&diags, &name, &source, color));

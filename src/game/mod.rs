@@ -11,6 +11,7 @@
 //! - `screens`: the egui screens — title, setup, briefing, table, debrief — each drawn by
 //!   functions of `&mut egui::Ui` in `ui/`;
 //! - `replay`: a saved game replayed in the table view, round by round;
+//! - `icon`: the window's icon;
 //! - `guide`: the guided first game, its steps and its window over the screens;
 //! - `demo`: `accord play --demo`, an AI-vs-AI game at speed with a screenshot per screen.
 
@@ -19,6 +20,8 @@ pub mod class;
 pub mod demo;
 pub mod facilitator;
 pub mod guide;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod icon;
 pub mod redraw;
 pub mod replay;
 pub mod scenarios;
@@ -300,6 +303,8 @@ impl Plugin for GamePlugin {
         screens::plugin(app);
         guide::window_plugin(app);
         background::plugin(app);
+        #[cfg(not(target_arch = "wasm32"))]
+        icon::plugin(app);
     }
 }
 

@@ -596,3 +596,44 @@ fn unknown_references_by_the_thousand_are_reported_in_bounded_time() {
         &errors[..2]
     );
 }
+
+/// `accord validate` takes built-in ids as well as paths (a path wins when a file has that
+/// name), as every scenario argument does; an unknown one is an error naming the ids.
+#[test]
+fn validate_takes_built_in_ids() {
+    let accord = env!("CARGO_BIN_EXE_accord");
+    let out = std::process::Command::new(accord)
+        .args([
+            "validate",
+            "istanbul-2025",
+            "river-valley",
+            "scenarios/istanbul-2025.ron",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in [
+        "istanbul-2025: valid",
+        "river-valley: valid",
+        "scenarios/istanbul-2025.ron: valid",
+    ] {
+        assert!(stdout.contains(line), "{line} in {stdout}");
+    }
+    let out = std::process::Command::new(accord)
+        .args(["validate", "istanbul-2026"])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no built-in scenario of that id") && stderr.contains("istanbul-2025"),
+        "{stderr}"
+    );
+}

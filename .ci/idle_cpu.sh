@@ -16,7 +16,7 @@ hz=$(getconf CLK_TCK)
 
 name=$(basename "$bin")
 # Processes of that name from before (a host of an earlier step, still exiting) are not it.
-earlier=" $(pgrep -x "${name:0:15}" | tr '\n' ' ') "
+earlier=" $( (pgrep -x "${name:0:15}" || true) | tr '\n' ' ') "
 log=$(mktemp)
 # shellcheck disable=SC2086
 xvfb-run -a -s "-screen 0 1280x720x24" "$bin" play ${IDLE_ARGS:-} >"$log" 2>&1 &

@@ -101,15 +101,16 @@ impl std::fmt::Debug for Bundle {
 }
 
 /// Where a host at `exe` looks for the bundle, in order: `web/` beside the binary (as
-/// the packages install it), then `target/web` when the binary is `target/*/accord` in a
-/// checkout (where `web/build` leaves it).
+/// the packages install it), then `target/web-bundle` when the binary is `target/*/accord`
+/// in a checkout (where `web/build` leaves it; `target/web` is cargo's own, of the `web`
+/// profile).
 pub fn candidates(exe: &Path) -> Vec<PathBuf> {
     let Some(dir) = exe.parent() else {
         return Vec::new();
     };
     let mut found = vec![dir.join("web")];
     if let Some(target) = dir.parent() {
-        found.push(target.join("web"));
+        found.push(target.join("web-bundle"));
     }
     found
 }
@@ -220,7 +221,7 @@ mod tests {
             found,
             [
                 PathBuf::from("/opt/accord/target/release/web"),
-                PathBuf::from("/opt/accord/target/web")
+                PathBuf::from("/opt/accord/target/web-bundle")
             ]
         );
     }

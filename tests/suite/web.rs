@@ -134,7 +134,7 @@ fn without_a_bundle_the_page_points_to_the_desktop_game() {
 
 /// The `.wasm` that `web/build` made, if it did.
 fn built_wasm() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/web/accord_bg.wasm");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/web-bundle/accord_bg.wasm");
     if path.is_file() {
         return Some(path);
     }

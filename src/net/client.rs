@@ -1,6 +1,6 @@
 //! How a client talks to the host: a [`Transport`] of text frames, so that the same
 //! messages and the same seat logic run over a native socket (here, tungstenite) and,
-//! in the browser, over the page's WebSocket (`net::web`).
+//! in the browser, over the page's WebSocket (`remote::web`).
 
 #[cfg(not(target_arch = "wasm32"))]
 use std::net::{TcpStream, ToSocketAddrs};

@@ -11,7 +11,6 @@
 //! - `join`: a seat played remotely, by the AI or by a script.
 //! - `command`: `accord host` and `accord join`.
 //! - `bundle`: the browser client's files, served by the host (`web/build` makes them).
-//! - `web`: in the browser client (wasm32), the page's WebSocket behind [`remote::Remote`].
 //!
 //! In the browser only the client side is built: no host, no Tokio.
 
@@ -33,6 +32,4 @@ pub mod mirror;
 pub mod protocol;
 pub mod remote;
 pub mod slips;
-#[cfg(target_arch = "wasm32")]
-mod web;
 pub mod wire;

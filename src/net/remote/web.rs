@@ -20,10 +20,10 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 use web_time::Instant;
 
-use super::client::ws_url;
-use super::join::JoinOptions;
-use super::protocol::{ClientMessage, encode_client};
-use super::remote::{End, LinkStatus, RemoteState, act, read_frame};
+use super::{End, LinkStatus, RemoteState, act, read_frame};
+use crate::net::client::ws_url;
+use crate::net::join::JoinOptions;
+use crate::net::protocol::{ClientMessage, encode_client};
 use crate::sim::Action;
 
 /// Tries of a first connection before its code is taken as refused.
